@@ -1,0 +1,31 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may do comes from their role groups and the posts
+    they hold (see plans.Post), never from flags on the user."""
+
+    initials = models.CharField(
+        max_length=8, blank=True, help_text="Used to sign updates, e.g. DS 11.01.24."
+    )
+    delegate = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="delegators",
+        help_text="Someone who may update this person's actions while they are away.",
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def get_initials(self):
+        if self.initials:
+            return self.initials
+        letters = "".join(part[0] for part in (self.first_name, self.last_name) if part)
+        return (letters or self.username[:2]).upper()
