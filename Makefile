@@ -1,0 +1,72 @@
+# The two commands the README promises: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+# System packages (Debian/Ubuntu names): WeasyPrint's libraries to run; to test, also the
+# browser for the end-to-end tests and poppler to look at PDFs.
+APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+APT_TEST := $(APT_RUN) chromium poppler-utils
+
+.PHONY: run test install system-deps lint format css check-deploy bench clean
+
+run: install
+	DEBUG=true $(PY) manage.py migrate --no-input
+	DEBUG=true $(PY) manage.py seed_demo
+	@echo "Open http://$(HOST)/ and sign in as admin, clerk, lead or councillor (password in README.md)."
+	DEBUG=true $(PY) manage.py runserver $(HOST)
+
+test: APT_PACKAGES = $(APT_TEST)
+test: install
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+install: system-deps $(VENV)/.installed node_modules/.installed static/css/app.css
+
+system-deps: APT_PACKAGES ?= $(APT_RUN)
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing system packages: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+		echo "Missing system packages. Install them with:"; \
+		echo "  sudo apt-get install -y $$missing"; \
+		exit 1; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/css/app.css: node_modules/.installed $(wildcard static/scss/*.scss)
+	npm run --silent build:css
+
+css: node_modules/.installed
+	npm run --silent build:css
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# `manage.py check --deploy` with production-like settings must print no issues.
+check-deploy: $(VENV)/.installed
+	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=tracker.example.org \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+bench: install
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules static/css var/staticfiles

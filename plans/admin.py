@@ -1,0 +1,117 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from plans import models
+
+
+class StatusInline(admin.TabularInline):
+    model = models.Status
+    extra = 0
+    fields = [
+        "sort_order",
+        "label",
+        "code",
+        "rag",
+        "counted",
+        "counts_as_done",
+        "needs_evidence",
+        "max_slippage_months",
+    ]
+
+
+@admin.register(models.Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "start", "end"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [StatusInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change and not form.instance.statuses.exists():
+            form.instance.add_default_statuses()
+
+
+@admin.register(models.Status)
+class StatusAdmin(admin.ModelAdmin):
+    list_display = ["label", "plan", "code", "rag", "counted", "counts_as_done", "sort_order"]
+    list_filter = ["plan", "rag"]
+
+
+@admin.register(models.Priority)
+class PriorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "plan", "sort_order"]
+    list_filter = ["plan"]
+
+
+@admin.register(models.Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "plan", "priority", "sort_order"]
+    list_filter = ["plan"]
+
+
+@admin.register(models.Workstream)
+class WorkstreamAdmin(admin.ModelAdmin):
+    list_display = ["name", "theme", "sort_order"]
+    list_filter = ["theme__plan"]
+
+
+@admin.register(models.Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["name", "email"]
+    search_fields = ["name"]
+    filter_horizontal = ["holders"]
+
+
+@admin.register(models.Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    list_display = ["name", "chair", "vice_chair"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["members"]
+
+
+@admin.register(models.Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = ["ref", "title", "theme", "workstream", "lead_officer", "due_text"]
+    list_filter = ["plan", "theme"]
+    search_fields = ["ref", "title", "description"]
+    list_select_related = ["theme", "workstream", "lead_officer"]
+    autocomplete_fields = ["director", "lead_officer", "update_owner", "other_leads", "parent"]
+    filter_horizontal = ["committees"]
+    readonly_fields = ["start_date", "due_date"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Updates are written through the update round, never edited or deleted in the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RevisionInline(admin.TabularInline):
+    model = models.UpdateRevision
+    extra = 0
+    fields = ["version", "status", "narrative", "author", "saved_at", "reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Update)
+class UpdateAdmin(ReadOnlyAdmin):
+    list_display = ["action", "month", "status", "author", "updated_at"]
+    list_filter = ["action__plan", "month"]
+    search_fields = ["action__ref", "narrative"]
+    inlines = [RevisionInline]
+
+
+@admin.register(models.Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ["update", "description", "link", "file", "added_by", "added_at"]

@@ -1,0 +1,84 @@
+"""Dates as people write them in action plans, and month arithmetic. Pure functions."""
+
+import datetime
+import re
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH_YEAR = re.compile(rf"^({_MONTH})[\s\-/.,']*(\d{{4}}|\d{{2}})$", re.IGNORECASE)
+_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
+_MONTH_NUMBER_YEAR = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
+
+
+def _year(text):
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def parse_fuzzy_date(text):
+    """The date a person meant by `text`, or None where no honest date can be derived.
+
+    "Dec-22" and "December 2022" give 2022-12-01 (the month, as the plans use it);
+    "11/01/2024" and "2024-01-11" give that day. "Ongoing", "TBC", "Autumn 2022",
+    "early 2024" and "quarterly" give None: they name no single date.
+    """
+    if text is None:
+        return None
+    if isinstance(text, datetime.datetime):
+        return text.date()
+    if isinstance(text, datetime.date):
+        return text
+    text = str(text).strip()
+    if match := _MONTH_YEAR.match(text):
+        return datetime.date(_year(match[2]), MONTHS[match[1].lower()], 1)
+    if match := _ISO.match(text):
+        return _safe_date(int(match[1]), int(match[2]), int(match[3]))
+    if match := _NUMERIC.match(text):
+        # UK order: day, month, year.
+        return _safe_date(_year(match[3]), int(match[2]), int(match[1]))
+    if match := _MONTH_NUMBER_YEAR.match(text):
+        return _safe_date(int(match[2]), int(match[1]), 1)
+    return None
+
+
+def _safe_date(year, month, day):
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def first_of_month(day):
+    return day.replace(day=1)
+
+
+def add_months(month, count):
+    """The first of the month `count` months after (or before, if negative) `month`."""
+    index = month.year * 12 + month.month - 1 + count
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(earlier, later):
+    """Whole months from `earlier` to `later` (negative if later is before earlier)."""
+    return (later.year - earlier.year) * 12 + later.month - earlier.month

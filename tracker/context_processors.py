@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.urls import reverse
+
+from tracker import policy
+
+
+def service(request):
+    """The service's name and the navigation a person's role allows."""
+    user = request.user
+    items = []
+    if policy.may_view(user):
+        items.append(("Home", reverse("home")))
+        items.append(("Plans", reverse("plans:index")))
+    if policy.may_manage(user):
+        items.append(("Admin", reverse("admin:index")))
+    if user.is_authenticated:
+        items.append(("Change password", reverse("password_change")))
+    path = request.path
+    nav = [
+        {"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url))}
+        for label, url in items
+    ]
+    return {
+        "service_name": settings.SERVICE_NAME,
+        "organisation_name": settings.ORGANISATION_NAME,
+        "service_nav": nav,
+    }

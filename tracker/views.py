@@ -1,0 +1,51 @@
+from django.contrib.auth import views as auth_views
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from plans.models import Action, Plan, Round, Update
+from plans.summary import status_breakdown
+from tracker import policy, roles
+
+
+class SignInView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+
+@policy.rule("view")
+@require_safe
+def home(request):
+    """Lead officers see their actions needing an update; everyone sees each plan's overview."""
+    user = request.user
+    due = []
+    if roles.has(user, roles.LEAD_OFFICER):
+        for round_ in Round.objects.open().select_related("plan"):
+            done = Update.objects.filter(month=round_.month).values("action_id")
+            actions = (
+                Action.objects.updatable_by(user)
+                .filter(plan=round_.plan)
+                .exclude(pk__in=done)
+                .exclude(children__isnull=False)
+                .select_related("plan")
+                .order_by("sort_order", "ref")
+            )
+            due.append((round_, list(actions)))
+    overviews = [(plan, *status_breakdown(plan)) for plan in Plan.objects.all()]
+    return render(request, "home.html", {"due": due, "overviews": overviews})
+
+
+@policy.rule("public")
+@require_safe
+def health(request):
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "database unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
