@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans import models
+from tracker.admin_site import ModelAdmin
 
 
 class StatusInline(admin.TabularInline):
@@ -20,7 +21,7 @@ class StatusInline(admin.TabularInline):
 
 
 @admin.register(models.Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ModelAdmin):
     list_display = ["name", "organisation", "start", "end"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StatusInline]
@@ -32,45 +33,45 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Status)
-class StatusAdmin(admin.ModelAdmin):
+class StatusAdmin(ModelAdmin):
     list_display = ["label", "plan", "code", "rag", "counted", "counts_as_done", "sort_order"]
     list_filter = ["plan", "rag"]
 
 
 @admin.register(models.Priority)
-class PriorityAdmin(admin.ModelAdmin):
+class PriorityAdmin(ModelAdmin):
     list_display = ["name", "plan", "sort_order"]
     list_filter = ["plan"]
 
 
 @admin.register(models.Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(ModelAdmin):
     list_display = ["name", "plan", "priority", "sort_order"]
     list_filter = ["plan"]
 
 
 @admin.register(models.Workstream)
-class WorkstreamAdmin(admin.ModelAdmin):
+class WorkstreamAdmin(ModelAdmin):
     list_display = ["name", "theme", "sort_order"]
     list_filter = ["theme__plan"]
 
 
 @admin.register(models.Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(ModelAdmin):
     list_display = ["name", "email"]
     search_fields = ["name"]
     filter_horizontal = ["holders"]
 
 
 @admin.register(models.Committee)
-class CommitteeAdmin(admin.ModelAdmin):
+class CommitteeAdmin(ModelAdmin):
     list_display = ["name", "chair", "vice_chair"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]
 
 
 @admin.register(models.Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(SimpleHistoryAdmin, ModelAdmin):
     list_display = ["ref", "title", "theme", "workstream", "lead_officer", "due_text"]
     list_filter = ["plan", "theme"]
     search_fields = ["ref", "title", "description"]
@@ -80,10 +81,10 @@ class ActionAdmin(SimpleHistoryAdmin):
     readonly_fields = ["start_date", "due_date"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ModelAdmin):
     """Updates are written through the update round, never edited or deleted in the admin."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, *args):
         return False
 
     def has_change_permission(self, request, obj=None):

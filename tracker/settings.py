@@ -55,7 +55,7 @@ ORGANISATION_NAME = env("ORGANISATION_NAME", "Council")
 SERVICE_NAME = env("SERVICE_NAME", "Corporate Plan action tracker")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "tracker.apps.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

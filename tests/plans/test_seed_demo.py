@@ -1,0 +1,53 @@
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from plans.models import Action, Plan, Update, UpdateRevision
+from tracker.models import User
+
+
+def test_seed_demo_builds_the_plan_and_running_it_twice_changes_nothing(db):
+    call_command("seed_demo")
+    counts = (
+        Plan.objects.count(),
+        Action.objects.count(),
+        Update.objects.count(),
+        UpdateRevision.objects.count(),
+        User.objects.count(),
+    )
+    call_command("seed_demo")
+    assert (
+        Plan.objects.count(),
+        Action.objects.count(),
+        Update.objects.count(),
+        UpdateRevision.objects.count(),
+        User.objects.count(),
+    ) == counts
+    assert counts[:2] == (1, 22)
+    a21 = Action.objects.get(ref="OC.A2.1")
+    assert (a21.start_text, a21.due_text, a21.parent.ref) == ("Dec-22", "Mar-24", "OC.A2.0")
+    assert list(a21.updates.order_by("month").values_list("status__label", flat=True)) == [
+        "Medium progress",
+        "Medium progress",
+    ]
+
+
+def test_each_demo_user_signs_in_and_sees_what_their_role_allows(db):
+    from plans.management.commands.seed_demo import DEMO_PASSWORD
+
+    call_command("seed_demo")
+    seen = {}
+    for username in ("admin", "clerk", "lead", "councillor"):
+        client = Client()
+        signed_in = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
+        assert signed_in.status_code == 302, username
+        seen[username] = (
+            "Your actions" in client.get(reverse("home")).content.decode(),
+            client.get(reverse("admin:index")).status_code,
+        )
+    assert seen == {
+        "admin": (False, 200),
+        "clerk": (False, 302),
+        "lead": (True, 302),
+        "councillor": (False, 302),
+    }

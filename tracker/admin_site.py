@@ -1,0 +1,37 @@
+"""The Django admin, asking the one permission policy instead of is_staff and model perms."""
+
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+
+from tracker import policy
+
+
+class AdminSite(admin.AdminSite):
+    site_header = "Action tracker administration"
+    site_title = "Action tracker admin"
+
+    def has_permission(self, request):
+        return policy.may_manage(request.user)
+
+    def login(self, request, extra_context=None):
+        # One sign-in page for the whole service.
+        return redirect_to_login(request.GET.get("next", "/admin/"))
+
+
+class ModelAdmin(admin.ModelAdmin):
+    """Administrators may do everything the admin offers; nobody else gets in."""
+
+    def has_module_permission(self, request):
+        return policy.may_manage(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return policy.may_manage(request.user, obj)
+
+    def has_add_permission(self, request, *args):
+        return policy.may_manage(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return policy.may_manage(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return policy.may_manage(request.user, obj)
