@@ -1,10 +1,10 @@
 from django.urls import path
 
-from plans import views
+from plans.views import browse
 
 app_name = "plans"
 urlpatterns = [
-    path("", views.plan_index, name="index"),
-    path("<slug:slug>/", views.tracker, name="tracker"),
-    path("<slug:slug>/actions/<str:ref>/", views.action_detail, name="action"),
+    path("", browse.plan_index, name="index"),
+    path("<slug:slug>/", browse.tracker, name="tracker"),
+    path("<slug:slug>/actions/<str:ref>/", browse.action_detail, name="action"),
 ]
