@@ -521,3 +521,39 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.description or self.link or self.file.name
+
+
+class ImportJob(models.Model):
+    """One upload of a workbook: previewed, then confirmed and loaded (by a task when large)."""
+
+    class State(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="imports"
+    )
+    new_plan_name = models.CharField(max_length=200, blank=True)
+    file = models.FileField(upload_to="imports/")
+    filename = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEWED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    status_mapping = models.JSONField(
+        default=dict, blank=True, help_text="Label as written -> status id, chosen by the admin."
+    )
+    preview = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_state_display()})"
