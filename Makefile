@@ -11,11 +11,13 @@ APT_TEST := $(APT_RUN) chromium poppler-utils
 
 .PHONY: run test install system-deps lint format css check-deploy bench clean
 
+run: export DEBUG = true
+run: export ORGANISATION_NAME ?= Demo Borough Council
 run: install
-	DEBUG=true $(PY) manage.py migrate --no-input
-	DEBUG=true $(PY) manage.py seed_demo
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
 	@echo "Open http://$(HOST)/ and sign in as admin, clerk, lead or councillor (password in README.md)."
-	DEBUG=true $(PY) manage.py runserver $(HOST)
+	$(PY) manage.py runserver $(HOST)
 
 test: APT_PACKAGES = $(APT_TEST)
 test: install

@@ -33,7 +33,8 @@ class Breakdown:
 
     @property
     def total(self):
-        return sum(self.by_status.values()) + self.no_update
+        """Every action, counted or not."""
+        return sum(self.by_status.values()) + self.no_update + self.parents_left_out
 
     def rows(self):
         """(status, count, percent or None when the status is not counted) per status."""

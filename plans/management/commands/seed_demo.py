@@ -68,7 +68,7 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.is_staff = user.is_superuser = role == roles.ADMINISTRATOR
             user.save()
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
         for name in posts:
             Post.objects.get_or_create(name=name)[0].holders.add(user)
         return user
