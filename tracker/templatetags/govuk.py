@@ -1,0 +1,41 @@
+"""Small GOV.UK Design System components as template tags: `{% load govuk %}`."""
+
+from django import forms, template
+from django.utils.html import format_html
+
+register = template.Library()
+
+# RAG colour -> GOV.UK tag modifier. Amber uses yellow rather than orange: its text contrast
+# is higher (7.7:1 against 7.1:1) and it is easier to tell apart from red.
+TAG_CLASSES = {
+    "green": "govuk-tag--green",
+    "amber": "govuk-tag--yellow",
+    "red": "govuk-tag--red",
+    "grey": "govuk-tag--grey",
+    "blue": "govuk-tag--blue",
+}
+
+
+@register.simple_tag
+def status_tag(status, empty="No update"):
+    """A tag naming the status, coloured by its RAG value. The words always carry the meaning;
+    the colour only repeats it. With no status (no update yet) it says `empty`, in grey."""
+    if status is None:
+        return format_html('<strong class="govuk-tag govuk-tag--grey">{}</strong>', empty)
+    colour = TAG_CLASSES.get(status.rag, "govuk-tag--grey")
+    return format_html('<strong class="govuk-tag {}">{}</strong>', colour, status.label)
+
+
+@register.filter
+def field_anchor(field):
+    """The id of the input an error summary link should move focus to.
+
+    crispy-forms-gds numbers radios and checkboxes from 1 and date parts from 0, so the first
+    of those gets the link rather than an id that is not on the page.
+    """
+    widget = field.field.widget
+    if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        return f"id_{field.html_name}_1"
+    if isinstance(widget, forms.MultiWidget):
+        return f"{field.auto_id}_0"
+    return field.id_for_label or field.auto_id
