@@ -82,3 +82,43 @@ def add_months(month, count):
 def months_between(earlier, later):
     """Whole months from `earlier` to `later` (negative if later is before earlier)."""
     return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def _spaced(word):
+    # Headers pasted from PDFs or wrapped in narrow cells split words: "Decembe r 2023".
+    return r"\s*".join(word)
+
+
+_MONTH_IN_TEXT = re.compile(
+    rf"(?<![a-z])({'|'.join(_spaced(name) for name in sorted(MONTHS, key=len, reverse=True))})"
+    r"(?![a-z])[\s\-/.,']*(\d{4}|\d{2})(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def month_in_text(text):
+    """The first of the month named, with its year, somewhere in `text`; otherwise None.
+
+    Finds the month in column headers however they are written: "Status (January 2024)",
+    "Jan-24 Status", "Update (Initial and Date)(Decembe r 2023)". A month without a year
+    ("Status (January)") gives None: the year cannot be guessed honestly.
+    """
+    match = _MONTH_IN_TEXT.search(str(text or ""))
+    if not match:
+        return None
+    name = re.sub(r"\s+", "", match[1]).lower()
+    return datetime.date(_year(match[2]), MONTHS[name], 1)
+
+
+def date_as_shown(value):
+    """The text a person sees in a spreadsheet date cell of these plans.
+
+    The first of a month shows as "Dec-22" (the plans' month format), any other day as
+    "11/01/2024" (UK order), and a time of day other than midnight is added as "14:30".
+    parse_fuzzy_date reads each of the first two back to the same date.
+    """
+    if isinstance(value, datetime.datetime) and value.time() != datetime.time():
+        return value.strftime("%d/%m/%Y %H:%M")
+    if value.day == 1:
+        return value.strftime("%b-%y")
+    return value.strftime("%d/%m/%Y")

@@ -1,0 +1,525 @@
+"""Reading an action plan workbook (.xlsx) into plain rows, without touching the database.
+
+read_workbook finds each sheet's header row, maps its columns to the tracker's fields and
+months, and streams the rows below it into ActionRow objects, collecting every problem on
+the way (with sheet, row and column) rather than stopping at the first. Nothing here
+decides what a status means or who an officer is: the loader does that.
+"""
+
+import datetime
+import os
+import warnings
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple
+from xml.etree.ElementTree import ParseError
+
+import openpyxl
+from openpyxl.chartsheet import Chartsheet
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+from plans import dates
+from plans.excel import headers
+from plans.excel.headers import DEFAULT_SYNONYMS, FIELDS, HEADER_COLUMNS, HEADER_ROWS
+
+__all__ = [
+    "DEFAULT_SYNONYMS",
+    "FIELDS",
+    "ActionRow",
+    "ImportFileError",
+    "MonthEntry",
+    "Problem",
+    "ReadResult",
+    "SheetSummary",
+    "StatusDefinition",
+    "cell_text",
+    "read_workbook",
+]
+
+MAX_BLANK_ROWS = 50  # this many blank rows in a row end a sheet: the rest is formatting
+UNPACK_RATIO = 50  # an .xlsx unpacking to more than this many times max_bytes is refused
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls files
+ZIP_SIGNATURE = b"PK\x03\x04"
+# What a damaged file raises part-way through reading a sheet.
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, ParseError)
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; the message says why, for the person importing."""
+
+
+@dataclass(slots=True)
+class Problem:
+    sheet: str
+    row: int | None
+    column: str | None  # column letter, e.g. "K"
+    value: str  # the text concerned, shortened
+    message: str
+    severity: Literal["error", "warning"] = "warning"
+
+
+@dataclass(slots=True)
+class MonthEntry:
+    month: datetime.date  # the first of the month
+    status: str
+    narrative: str
+    status_column: str  # column letter, "" if the month has no such column
+    narrative_column: str
+
+
+@dataclass(slots=True)
+class ActionRow:
+    """One action as the sheet gives it. `values` has a key for each field the sheet has a
+    column for (so a missing column is not mistaken for a blank cell); its "theme" and
+    "workstream" are filled down like the attributes, which fall back to the sheet name and
+    "" where the sheet gives nothing."""
+
+    sheet: str
+    row: int
+    theme: str  # the Theme column, filled down, or else the sheet name
+    workstream: str  # the Workstream column, filled down, or ""
+    values: dict  # canonical field -> cell text, for each field the sheet has a column for
+    months: list  # MonthEntry, in month order, only months with a status or an update
+
+    @property
+    def ref(self):
+        return self.values["ref"]
+
+
+@dataclass(slots=True)
+class StatusDefinition:
+    label: str
+    definition: str
+    leadership_action: str
+
+
+class SheetSummary(NamedTuple):
+    name: str
+    header_row: int | None
+    kind: Literal["actions", "status definitions", "skipped"]
+    note: str  # why it was skipped, or ""
+
+
+@dataclass(slots=True)
+class ReadResult:
+    rows: list = field(default_factory=list)  # ActionRow, in workbook order, refs unique
+    problems: list = field(default_factory=list)  # Problem, in reading order
+    unknown_headers: list = field(default_factory=list)  # (sheet, column letter, header)
+    months: list = field(default_factory=list)  # datetime.date, every month with a column
+    status_definitions: list = field(default_factory=list)  # StatusDefinition
+    sheets: list = field(default_factory=list)  # SheetSummary, one per sheet
+
+    @property
+    def errors(self):
+        return [problem for problem in self.problems if problem.severity == "error"]
+
+
+def read_workbook(
+    source,
+    *,
+    synonyms=None,
+    max_bytes=20 * 1024 * 1024,
+    max_cell_chars=32767,
+    max_rows=100_000,
+):
+    """Read the action plan in `source` (a path, or a binary file-like object such as an
+    uploaded file) into a ReadResult.
+
+    Formulas are never calculated: a formula cell reads as its formula text, with a
+    warning. Raises ImportFileError when the file cannot be read at all (not an .xlsx,
+    damaged, password-protected, over `max_bytes`, or over `max_rows` non-blank rows);
+    anything wrong with particular sheets, rows or cells is a Problem in the result.
+    `synonyms` adds header words to DEFAULT_SYNONYMS ({field: [header, ...]}).
+    """
+    reader = _Reader(headers.vocabulary(synonyms), max_cell_chars, max_rows)
+    owned = isinstance(source, str | os.PathLike)
+    file = open(source, "rb") if owned else source  # noqa: SIM115 - closed in finally
+    try:
+        workbook = _open_workbook(file, max_bytes)
+        try:
+            for name in workbook.sheetnames:
+                reader.read_sheet(workbook[name])
+        except DAMAGED as error:
+            raise ImportFileError(
+                f"The workbook is damaged and cannot be read ({error}). Open it in Excel, "
+                "save a fresh copy as .xlsx and try again."
+            ) from error
+        finally:
+            workbook.close()
+    finally:
+        if owned:
+            file.close()
+    return reader.finish()
+
+
+def _size(count):
+    if count >= 1024 * 1024:
+        return f"{count / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(count / 1024))} KB"
+
+
+def _open_workbook(file, max_bytes):
+    """The openpyxl workbook in `file`, read-only, formulas as text; ImportFileError if the
+    file is too big, empty, not an .xlsx, encrypted or damaged."""
+    file.seek(0, os.SEEK_END)
+    size = file.tell()
+    file.seek(0)
+    if size > max_bytes:
+        raise ImportFileError(
+            f"The file is {_size(size)}; the largest that can be imported is {_size(max_bytes)}."
+        )
+    if size == 0:
+        raise ImportFileError("The file is empty.")
+    head = file.read(len(OLE_SIGNATURE))
+    file.seek(0)
+    if head == OLE_SIGNATURE:
+        raise ImportFileError(
+            "This workbook is password-protected or an old .xls file: save it as .xlsx "
+            "without a password and try again."
+        )
+    if not head.startswith(ZIP_SIGNATURE):
+        raise ImportFileError(
+            "This is not an Excel .xlsx workbook. Open it in Excel and save it as an "
+            "Excel Workbook (.xlsx)."
+        )
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, EOFError, ValueError) as error:
+        raise ImportFileError(
+            f"The file is damaged and cannot be opened ({error}). Save a fresh copy as .xlsx "
+            "and try again."
+        ) from error
+    if "[Content_Types].xml" not in names:
+        raise ImportFileError("This is a zip file, not an Excel .xlsx workbook.")
+    # A small file can unpack to gigabytes (a "zip bomb"); real plans compress about 10:1.
+    if unpacked > UNPACK_RATIO * max_bytes:
+        raise ImportFileError(
+            f"The workbook unpacks to {_size(unpacked)}, too much to read safely "
+            f"(the limit is {_size(UNPACK_RATIO * max_bytes)})."
+        )
+    file.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about Excel features it does not keep (data validation,
+            # conditional formatting extensions); they do not matter when reading values.
+            warnings.simplefilter("ignore", UserWarning)
+            return openpyxl.load_workbook(file, read_only=True, data_only=False, keep_links=False)
+    except Exception as error:  # whatever openpyxl raises, the person needs the same advice
+        raise ImportFileError(
+            f"This file could not be read as an Excel .xlsx workbook ({error}). Open it in "
+            "Excel, save it as an Excel Workbook (.xlsx) and try again."
+        ) from error
+
+
+def cell_text(value):
+    """The text a person would see in a cell holding `value` (as openpyxl reads it).
+
+    Strings are stripped, keeping inner line breaks; whole numbers lose ".0"; dates read as
+    dates.date_as_shown ("Dec-22", "11/01/2024"); TRUE/FALSE as Excel shows them; an array
+    formula as its formula text.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        # 15 significant digits is what Excel shows, so 0.1+0.2 reads "0.3".
+        return str(int(value)) if value.is_integer() else f"{value:.15g}"
+    if isinstance(value, datetime.datetime | datetime.date):
+        return dates.date_as_shown(value)
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, ArrayFormula):
+        return value.text or "="
+    if isinstance(value, DataTableFormula):
+        return f"=TABLE({value.r1 or ''},{value.r2 or ''})"
+    return str(value).strip()
+
+
+def _is_formula(value):
+    return isinstance(value, ArrayFormula | DataTableFormula) or (
+        isinstance(value, str) and value.startswith("=") and len(value) > 1
+    )
+
+
+def _blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _excerpt(text, length=100):
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _iter_rows(sheet, **limits):
+    # Some writers put a wrong <dimension> in the sheet, which would cut reading short;
+    # without one, openpyxl reads every row there is and we decide where the data ends.
+    sheet.reset_dimensions()
+    return sheet.iter_rows(values_only=True, **limits)
+
+
+class _Reader:
+    """Reads sheets one after another into one ReadResult."""
+
+    def __init__(self, vocab, max_cell_chars, max_rows):
+        self.vocab = vocab
+        self.max_cell_chars = max_cell_chars
+        self.max_rows = max_rows
+        self.rows_read = 0
+        self.result = ReadResult()
+        self.first_seen = {}  # normalised ref -> (ActionRow, content), for duplicates
+        self.months = set()
+
+    def problem(self, sheet, row, column, value, message, severity="warning"):
+        self.result.problems.append(Problem(sheet, row, column, value, message, severity))
+
+    def note_sheet(self, name, header_row, kind, note=""):
+        self.result.sheets.append(SheetSummary(name, header_row, kind, note))
+
+    def read_sheet(self, sheet):
+        name = sheet.title
+        if isinstance(sheet, Chartsheet):
+            self.note_sheet(name, None, "skipped", "chart sheet")
+            return
+        if sheet.sheet_state != "visible":
+            # Hidden sheets hold lookups and old copies more often than live actions.
+            self.note_sheet(name, None, "skipped", "hidden sheet")
+            self.problem(name, None, None, "", f"Sheet '{name}' is hidden, so it was skipped.")
+            return
+        top = []
+        rows = _iter_rows(sheet, max_row=HEADER_ROWS, max_col=HEADER_COLUMNS)
+        for number, values in enumerate(rows, start=1):
+            top.append((number, [cell_text(value) for value in values]))
+        header = headers.find_header(top, self.vocab)
+        if header is not None:
+            self.note_sheet(name, header.row, "actions")
+            self.read_actions(sheet, header)
+            return
+        definitions = headers.find_definitions_header(top)
+        if definitions is not None:
+            self.note_sheet(name, definitions.row, "status definitions")
+            self.read_definitions(sheet, definitions)
+            return
+        note = f"no column headed Ref, Reference or Action ref in the first {HEADER_ROWS} rows"
+        self.note_sheet(name, None, "skipped", note)
+        self.problem(name, None, None, "", f"Sheet '{name}' was skipped: {note}.")
+
+    def text(self, sheet, row, index, value):
+        """cell_text, with a warning for a formula (kept as text) or over-long text."""
+        text = cell_text(value)
+        if _is_formula(value):
+            self.problem(
+                sheet,
+                row,
+                get_column_letter(index + 1),
+                _excerpt(text),
+                "This cell holds a formula; it was read as the formula's text, not calculated.",
+            )
+        if len(text) > self.max_cell_chars:
+            self.problem(
+                sheet,
+                row,
+                get_column_letter(index + 1),
+                _excerpt(text),
+                f"This cell has {len(text):,} characters; it was truncated to the first "
+                f"{self.max_cell_chars:,}.",
+            )
+            text = text[: self.max_cell_chars]
+        return text
+
+    def count_row(self):
+        self.rows_read += 1
+        if self.rows_read > self.max_rows:
+            raise ImportFileError(
+                f"The workbook has more than {self.max_rows:,} rows of data, more than an "
+                "action plan should; check for stray content far below the actions."
+            )
+
+    def read_header_problems(self, name, header):
+        letter = get_column_letter
+        for index, text in header.unknown:
+            self.result.unknown_headers.append((name, letter(index + 1), text))
+        for index, text, earlier in header.duplicates:
+            self.problem(
+                name,
+                header.row,
+                letter(index + 1),
+                _excerpt(text),
+                f"Column {letter(index + 1)} means the same as column {letter(earlier + 1)} "
+                f"('{header.texts[earlier]}'), so it was ignored.",
+            )
+        if "title" not in header.fields:
+            self.problem(
+                name,
+                header.row,
+                None,
+                "",
+                f"Sheet '{name}' has a Ref column but no column for the action itself "
+                "(headed Action, Key action, Milestone or Task).",
+                "error",
+            )
+        for columns in header.months:
+            self.months.add(columns.month)
+
+    def read_actions(self, sheet, header):
+        """Stream the rows below `header` into ActionRows, filling Theme and Workstream
+        down (merged cells read as blank below their first row)."""
+        name = sheet.title
+        self.read_header_problems(name, header)
+        columns = header.fields
+        ref_index = columns["ref"]
+        ref_letter = get_column_letter(ref_index + 1)
+        headings = {columns[key] for key in ("theme", "workstream") if key in columns}
+        letters = {index: get_column_letter(index + 1) for index in range(header.width)}
+        filled = {}  # "theme" / "workstream" -> the value above
+        # Rows with text but no Ref since the last action: reported as skipped unless a
+        # repeated header follows, which makes them that header's title and band rows.
+        no_ref = []
+        blank_run = 0
+        rows = _iter_rows(sheet, min_row=header.row + 1, max_col=header.width)
+        try:
+            for number, values in enumerate(rows, start=header.row + 1):
+                occupied = [index for index, value in enumerate(values) if not _blank(value)]
+                if not occupied:
+                    blank_run += 1
+                    if blank_run >= MAX_BLANK_ROWS:
+                        break
+                    continue
+                blank_run = 0
+                self.count_row()
+                ref = cell_text(values[ref_index])
+                if self.vocab.fields.get(headers.header_key(ref)) == "ref":
+                    no_ref.clear()  # the header again: a new block starts
+                    filled.clear()
+                    continue
+                if not ref:
+                    if set(occupied) <= headings:
+                        # A heading row naming the theme or workstream of the rows below.
+                        for key in ("theme", "workstream"):
+                            if key in columns and not _blank(values[columns[key]]):
+                                filled[key] = cell_text(values[columns[key]])
+                    else:
+                        text = " | ".join(cell_text(values[index]) for index in occupied)
+                        no_ref.append((number, _excerpt(text)))
+                    continue
+                self.report_no_ref(name, ref_letter, no_ref)
+                self.add_row(self.action_row(name, number, values, header, letters, filled))
+        finally:
+            rows.close()
+        self.report_no_ref(name, ref_letter, no_ref)
+
+    def report_no_ref(self, name, ref_letter, no_ref):
+        for number, text in no_ref:
+            self.problem(name, number, ref_letter, text, "Row has text but no Ref; skipped.")
+        no_ref.clear()
+
+    def action_row(self, name, number, values, header, letters, filled):
+        values_by_field = {
+            key: self.text(name, number, index, values[index])
+            for key, index in header.fields.items()
+        }
+        for key in ("theme", "workstream"):
+            if key in values_by_field:
+                if values_by_field[key]:
+                    filled[key] = values_by_field[key]
+                values_by_field[key] = filled.get(key, "")
+        months = []
+        for columns in header.months:
+            status = narrative = ""
+            if columns.status is not None:
+                status = self.text(name, number, columns.status, values[columns.status])
+            if columns.narrative is not None:
+                narrative = self.text(name, number, columns.narrative, values[columns.narrative])
+            if status or narrative:
+                months.append(
+                    MonthEntry(
+                        columns.month,
+                        status,
+                        narrative,
+                        letters.get(columns.status, ""),
+                        letters.get(columns.narrative, ""),
+                    )
+                )
+        return ActionRow(
+            sheet=name,
+            row=number,
+            theme=values_by_field.get("theme") or name.strip(),
+            workstream=values_by_field.get("workstream", ""),
+            values=values_by_field,
+            months=months,
+        )
+
+    def add_row(self, row):
+        """Keep `row` unless its ref was seen before: the same content again is a warning,
+        different content an error naming both places."""
+        key = " ".join(row.ref.split()).casefold()
+        content = (
+            row.theme,
+            row.workstream,
+            row.values,
+            [(entry.month, entry.status, entry.narrative) for entry in row.months],
+        )
+        if key not in self.first_seen:
+            self.first_seen[key] = (row, content)
+            self.result.rows.append(row)
+            return
+        first, first_content = self.first_seen[key]
+        where = f"'{first.sheet}' row {first.row}"
+        if content == first_content:
+            message = f"Ref {row.ref} appears again, the same as at {where}; this copy is ignored."
+            severity = "warning"
+        else:
+            message = (
+                f"Ref {row.ref} is used twice with different content: at {where} and at "
+                f"'{row.sheet}' row {row.row}. Give one of them a different ref."
+            )
+            severity = "error"
+        self.problem(row.sheet, row.row, None, row.ref, message, severity)
+
+    def read_definitions(self, sheet, header):
+        indexes = [header.label, header.definition, header.leadership_action]
+        width = max(index for index in indexes if index is not None) + 1
+        blank_run = 0
+        rows = _iter_rows(sheet, min_row=header.row + 1, max_col=width)
+        try:
+            for values in rows:
+                label = cell_text(values[header.label])
+                if not label:
+                    blank_run += 1
+                    if blank_run >= MAX_BLANK_ROWS:
+                        break
+                    continue
+                blank_run = 0
+                self.count_row()
+                leadership = ""
+                if header.leadership_action is not None:
+                    leadership = cell_text(values[header.leadership_action])
+                definition = cell_text(values[header.definition])
+                self.result.status_definitions.append(
+                    StatusDefinition(label, definition, leadership)
+                )
+        finally:
+            rows.close()
+
+    def finish(self):
+        result = self.result
+        result.months = sorted(self.months)
+        if not any(summary.kind == "actions" for summary in result.sheets):
+            result.problems.append(
+                Problem(
+                    "",
+                    None,
+                    None,
+                    "",
+                    "No column headed Ref, Reference or Action ref found in any sheet "
+                    f"(the header row must be within the first {HEADER_ROWS} rows).",
+                    "error",
+                )
+            )
+        return result
