@@ -1,7 +1,10 @@
 """The Django admin, asking the one permission policy instead of is_staff and model perms."""
 
+from functools import wraps
+
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 
 from tracker import policy
 
@@ -12,6 +15,19 @@ class AdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return policy.may_manage(request.user)
+
+    def admin_view(self, view, cacheable=False):
+        checked = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def inner(request, *args, **kwargs):
+            # Someone signed in without the right gets a plain refusal, not a loop back to
+            # the sign-in page.
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied
+            return checked(request, *args, **kwargs)
+
+        return inner
 
     def login(self, request, extra_context=None):
         # One sign-in page for the whole service.

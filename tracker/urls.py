@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -24,7 +25,12 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        public(auth_views.PasswordResetView.as_view()),
+        public(
+            auth_views.PasswordResetView.as_view(
+                email_template_name="registration/password_reset_email.txt",
+                extra_email_context={"service_name": settings.SERVICE_NAME},
+            )
+        ),
         name="password_reset",
     ),
     path(

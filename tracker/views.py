@@ -1,4 +1,5 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -9,7 +10,15 @@ from plans.summary import status_breakdown
 from tracker import policy, roles
 
 
+class SignInForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # GOV.UK advises against autofocus: it skips screen reader users past the page.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+
+
 class SignInView(auth_views.LoginView):
+    form_class = SignInForm
     redirect_authenticated_user = True
 
 

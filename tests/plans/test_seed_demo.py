@@ -47,7 +47,7 @@ def test_each_demo_user_signs_in_and_sees_what_their_role_allows(db):
         )
     assert seen == {
         "admin": (False, 200),
-        "clerk": (False, 302),
-        "lead": (True, 302),
-        "councillor": (False, 302),
+        "clerk": (False, 403),
+        "lead": (True, 403),
+        "councillor": (False, 403),
     }

@@ -15,7 +15,7 @@ READ = {"anonymous": (302, 302), **{r: (200, 405) for r in ROLES[1:]}}
 PUBLIC_FORM = {r: (200, 200) for r in ROLES}
 PUBLIC_PAGE = {r: (200, 405) for r in ROLES}
 SIGNED_IN_FORM = {"anonymous": (302, 302), **{r: (200, 200) for r in ROLES[1:]}}
-ADMIN_ONLY = {"anonymous": (302, 302), **{r: (302, 302) for r in ROLES[1:-1]}, "admin": (200, 200)}
+ADMIN_ONLY = {"anonymous": (302, 302), **{r: (403, 403) for r in ROLES[1:-1]}, "admin": (200, 200)}
 
 # url name -> (kwargs, {role: (GET status, POST status)})
 TABLE = {

@@ -50,6 +50,7 @@ def test_password_reset_sends_an_email_with_a_link(people):
     Client().post(reverse("password_reset"), {"email": "councillor@example.org"})
     assert len(mail.outbox) == 1
     assert "/password/reset/" in mail.outbox[0].body
+    assert "Someone, probably you, asked to reset the password" in mail.outbox[0].body
 
 
 def test_sessions_expire(settings):
