@@ -4,11 +4,14 @@ and its contents are fixed, so tests can assert exact values."""
 
 import datetime
 import io
+import zipfile
+from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-SAMPLE = "/work/shared/samples/action-tracker-theme1.xlsx"  # tests only, never the app
+# The real workbook in ../shared beside the checkout: for tests only, never read by the app.
+SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "action-tracker-theme1.xlsx"
 
 YELLOW = PatternFill("solid", fgColor="FFFF00")
 
@@ -277,3 +280,17 @@ def large_workbook(target, actions=5000, months=24, first_month=(2023, 1)):
         sheet.append(row)
     workbook.save(target)
     return month_dates
+
+
+def replace_text(book, placeholder, text):
+    """The workbook with `placeholder` replaced by `text` in its XML: how tests make cells
+    longer than openpyxl will write (it cuts text at Excel's 32,767 characters)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.endswith(".xml"):
+                data = data.replace(placeholder.encode(), text.encode())
+            target.writestr(item, data)
+    out.seek(0)
+    return out

@@ -12,6 +12,7 @@ def service(request):
         items.append(("Home", reverse("home")))
         items.append(("Plans", reverse("plans:index")))
     if policy.may_manage(user):
+        items.append(("Import", reverse("plans:import")))
         items.append(("Admin", reverse("admin:index")))
     if user.is_authenticated:
         items.append(("Change password", reverse("password_change")))

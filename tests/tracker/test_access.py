@@ -6,6 +6,7 @@ A URL added to the project without a row here fails `test_every_url_is_in_the_ta
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from plans.models import ImportJob
 from tests import factories
 
 ROLES = ["anonymous", "councillor", "lead", "other_lead", "clerk", "admin"]
@@ -15,6 +16,7 @@ READ = {"anonymous": (302, 302), **{r: (200, 405) for r in ROLES[1:]}}
 PUBLIC_FORM = {r: (200, 200) for r in ROLES}
 PUBLIC_PAGE = {r: (200, 405) for r in ROLES}
 SIGNED_IN_FORM = {"anonymous": (302, 302), **{r: (200, 200) for r in ROLES[1:]}}
+MANAGE_FORM = {"anonymous": (302, 302), **{r: (403, 403) for r in ROLES[1:-1]}, "admin": (200, 302)}
 ADMIN_ONLY = {"anonymous": (302, 302), **{r: (403, 403) for r in ROLES[1:-1]}, "admin": (200, 200)}
 
 # url name -> (kwargs, {role: (GET status, POST status)})
@@ -36,6 +38,10 @@ TABLE = {
     "plans:tracker": ({"slug": "corporate-plan"}, READ),
     "plans:action": ({"slug": "corporate-plan", "ref": "CM.A1.1"}, READ),
     "admin:index": ({}, ADMIN_ONLY),
+    "plans:import": ({}, {**MANAGE_FORM, "admin": (200, 200)}),
+    "plans:import_job": ({"pk": 1}, MANAGE_FORM),
+    "plans:import_confirm": ({"pk": 1}, {**MANAGE_FORM, "admin": (405, 302)}),
+    "plans:import_progress": ({"pk": 1}, {**MANAGE_FORM, "admin": (200, 405)}),
 }
 
 
@@ -68,6 +74,9 @@ def world(people):
     plan = factories.plan()
     action = factories.action(plan, "CM.A1.1", lead="Head of HR")
     factories.update(action, "2024-01", "On track")
+    ImportJob.objects.create(
+        pk=1, plan=plan, file="imports/none.xlsx", filename="none.xlsx", preview={"blocked": True}
+    )
     return plan
 
 

@@ -1,0 +1,72 @@
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from plans.models import DEFAULT_STATUSES, Plan
+
+
+class UploadForm(forms.Form):
+    workbook = forms.FileField(
+        label="Excel workbook",
+        help_text="An .xlsx file. Nothing is imported until you have checked the preview.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+    plan = forms.ModelChoiceField(
+        queryset=Plan.objects.all(),
+        required=False,
+        label="Import into",
+        empty_label="A new plan",
+        help_text="Importing into an existing plan updates what changed and adds new months; "
+        "it never deletes anything.",
+    )
+    new_plan_name = forms.CharField(
+        label="Name of the new plan",
+        required=False,
+        max_length=200,
+        help_text="For example, Corporate Plan 2024-28. Leave empty when importing into a plan.",
+    )
+
+    def clean_workbook(self):
+        upload = self.cleaned_data["workbook"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {filesizeformat(upload.size)}; the largest that can be imported "
+                f"is {filesizeformat(settings.IMPORT_MAX_BYTES)}."
+            )
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("Choose an Excel workbook saved as .xlsx.")
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("plan") and not data.get("new_plan_name", "").strip():
+            self.add_error("new_plan_name", "Enter a name for the new plan, or choose a plan.")
+        return data
+
+
+class MappingForm(forms.Form):
+    """One question per status word the plan does not know: which status does it mean?"""
+
+    def __init__(self, *args, unmapped, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = (
+            list(plan.statuses.values_list("label", flat=True))
+            if plan
+            else [status["label"] for status in DEFAULT_STATUSES]
+        )
+        choices = [("", "Choose a status"), *[(label, label) for label in labels]]
+        self.labels = {}
+        for index, (written, places) in enumerate(sorted(unmapped.items())):
+            name = f"status_{index}"
+            self.labels[name] = written
+            shown = ", ".join(places[:5]) + (
+                f" and {len(places) - 5} more" if len(places) > 5 else ""
+            )
+            self.fields[name] = forms.ChoiceField(
+                label=f"“{written}” means",
+                choices=choices,
+                help_text=f"Found in {shown}.",
+            )
+
+    def mapping(self):
+        return {self.labels[name]: value for name, value in self.cleaned_data.items()}

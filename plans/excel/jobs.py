@@ -1,0 +1,82 @@
+"""Running an ImportJob: the preview on upload, and the real import as a background task."""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from plans.excel.load import ImportBlocked, load_workbook
+from plans.excel.read import ImportFileError, read_workbook
+from plans.models import ImportJob, Plan
+
+log = logging.getLogger(__name__)
+
+
+def run(job, *, dry_run, progress=None):
+    """Read the job's workbook and load it, or preview loading it; return the preview dict.
+
+    Raises ImportFileError when the file cannot be read at all.
+    """
+    with job.file.open("rb") as file:
+        result = read_workbook(file, max_bytes=settings.IMPORT_MAX_BYTES)
+    try:
+        preview = load_workbook(
+            result=result,
+            plan=job.plan,
+            new_plan=job.new_plan_name,
+            mapping=job.status_mapping,
+            user=job.uploaded_by,
+            dry_run=dry_run,
+            source=job.filename,
+            progress=progress,
+        )
+    except ImportBlocked as blocked:
+        return {**blocked.preview.as_dict(), "blocked": True}
+    return {**preview.as_dict(), "blocked": False}
+
+
+def preview(job):
+    """Fill in job.preview, or job.message when the file cannot be read at all."""
+    try:
+        job.preview = run(job, dry_run=True)
+        job.message = ""
+        job.state = ImportJob.State.PREVIEWED
+    except ImportFileError as error:
+        job.preview = {}
+        job.message = str(error)
+        job.state = ImportJob.State.FAILED
+    job.save()
+
+
+@task()
+def import_job(job_id):
+    """The confirmed import, off the request so a big workbook shows a progress bar."""
+    with transaction.atomic():
+        claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
+            state=ImportJob.State.RUNNING, progress=0
+        )
+    if not claimed:
+        return  # already run, or withdrawn
+    job = ImportJob.objects.get(pk=job_id)
+
+    def progress(percent):
+        ImportJob.objects.filter(pk=job.pk).update(progress=percent)
+
+    try:
+        job.preview = run(job, dry_run=False, progress=progress)
+        if job.preview["blocked"]:
+            job.state = ImportJob.State.FAILED
+            job.message = "Nothing was written: the workbook needs another look (see below)."
+        else:
+            job.state = ImportJob.State.DONE
+            job.plan = job.plan or Plan.objects.get(slug=job.preview["plan"])
+            job.message = ""
+    except Exception as error:  # noqa: BLE001 - whatever went wrong, the person must see it
+        log.exception("import %s failed", job.pk)
+        job.state = ImportJob.State.FAILED
+        job.message = f"The import failed and nothing was written: {error}"
+    job.progress = 100
+    job.finished_at = timezone.now()
+    job.save()

@@ -1,0 +1,465 @@
+"""Loading a read workbook into a plan: one code path for the preview and the real thing.
+
+`load_workbook` does the whole import inside one transaction and, for a preview, rolls it
+back; so the preview shows exactly what confirming will do. Nothing is ever deleted: an
+action missing from the workbook is reported, and a changed update becomes a new revision.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
+
+from plans import dates
+from plans.models import (
+    Action,
+    Committee,
+    Plan,
+    Post,
+    Priority,
+    Theme,
+    Update,
+    UpdateRevision,
+    Workstream,
+)
+from plans.updates import save_update
+from plans.vocabulary import parent_ref, status_matcher
+
+# Fields stored as text on the action, by the name the reader gives them.
+TEXT_FIELDS = {
+    "title": "title",
+    "description": "description",
+    "member_lead": "member_lead",
+    "start": "start_text",
+    "due": "due_text",
+    "risk": "risk",
+    "outcome": "outcome",
+    "source": "source",
+}
+POST_FIELDS = ["director", "lead_officer", "update_owner"]
+LIST_SEPARATORS = re.compile(r"\s*(?:\n|;|,)\s*")
+
+
+class ImportBlocked(Exception):
+    """The import cannot go ahead: errors in the workbook, or status words not yet mapped."""
+
+    def __init__(self, preview):
+        super().__init__("The import has errors or unmapped statuses; nothing was written.")
+        self.preview = preview
+
+
+@dataclass
+class ThemeReport:
+    name: str
+    created: list = field(default_factory=list)  # refs
+    changed: list = field(default_factory=list)  # {"ref", "changes": [[field, old, new]]}
+    unchanged: int = 0
+    updates_created: int = 0
+    updates_changed: list = field(default_factory=list)  # {"ref", "month", "old", "new"}
+    updates_unchanged: int = 0
+
+
+@dataclass
+class Preview:
+    """What an import does (or would do). JSON-ready through `as_dict`."""
+
+    themes: dict = field(default_factory=dict)  # name -> ThemeReport
+    missing: list = field(default_factory=list)  # refs in the plan but not in the workbook
+    unmapped: dict = field(default_factory=dict)  # status as written -> ["Sheet!K12", ...]
+    unknown_headers: list = field(default_factory=list)  # [sheet, column, header]
+    errors: list = field(default_factory=list)  # {"sheet", "row", "column", "value", "message"}
+    warnings: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    months: list = field(default_factory=list)  # "YYYY-MM"
+    plan: str = ""  # the plan's slug
+
+    def theme(self, name):
+        return self.themes.setdefault(name, ThemeReport(name))
+
+    @property
+    def blocked(self):
+        return bool(self.errors or self.unmapped)
+
+    @property
+    def totals(self):
+        reports = self.themes.values()
+        return {
+            "created": sum(len(r.created) for r in reports),
+            "changed": sum(len(r.changed) for r in reports),
+            "unchanged": sum(r.unchanged for r in reports),
+            "updates_created": sum(r.updates_created for r in reports),
+            "updates_changed": sum(len(r.updates_changed) for r in reports),
+        }
+
+    def as_dict(self):
+        data = asdict(self)
+        data["themes"] = [asdict(report) for report in self.themes.values()]
+        data["totals"] = self.totals
+        return data
+
+
+def split_list(text):
+    return [part for part in LIST_SEPARATORS.split(text or "") if part]
+
+
+def check_statuses(plan, result, mapping):
+    """Status words as written -> Status, and the words that match nothing with where they
+    occur. `mapping` holds the administrator's choices ({label as written: status label})."""
+    match = status_matcher(plan.statuses.all())
+    chosen = {key.strip().lower(): match(target) for key, target in mapping.items()}
+    found, unmapped = {}, defaultdict(list)
+    for row in result.rows:
+        for entry in row.months:
+            label = entry.status
+            if not label or label in found:
+                continue
+            status = chosen.get(label.strip().lower()) or match(label)
+            if status is None:
+                unmapped[label].append(f"{row.sheet}!{entry.status_column}{row.row}")
+            else:
+                found[label] = status
+    return found, dict(unmapped)
+
+
+def load_workbook(
+    *,
+    result,
+    plan=None,
+    new_plan="",
+    mapping=None,
+    user=None,
+    dry_run=True,
+    source="",
+    progress=None,
+):
+    """Import the ReadResult `result` into `plan` (or a new plan named `new_plan`) in one
+    transaction, and return the Preview.
+
+    With dry_run, everything (a new plan included) is rolled back afterwards. Raises
+    ImportBlocked, having written nothing, when the workbook has errors or status words that
+    neither the plan's vocabulary nor `mapping` ({label as written: status label}) covers.
+    Mapped words are remembered as synonyms of their status for next time.
+    """
+    mapping = mapping or {}
+    preview = Preview(
+        unknown_headers=[list(item) for item in result.unknown_headers],
+        months=[f"{month:%Y-%m}" for month in result.months],
+    )
+    for problem in result.problems:
+        target = preview.errors if problem.severity == "error" else preview.warnings
+        target.append(
+            {
+                "sheet": problem.sheet,
+                "row": problem.row,
+                "column": problem.column,
+                "value": problem.value,
+                "message": problem.message,
+            }
+        )
+    with transaction.atomic():
+        plan = plan or create_plan(new_plan)
+        statuses, preview.unmapped = check_statuses(plan, result, mapping)
+        preview.plan = plan.slug
+        if preview.blocked:
+            raise ImportBlocked(preview)
+        _Loader(plan, preview, statuses, user, source, progress).run(result)
+        for label in mapping:
+            if label in statuses:
+                statuses[label].add_synonym(label)
+                statuses[label].save(update_fields=["synonyms"])
+        plan.bump_version()
+        if dry_run:
+            transaction.set_rollback(True)
+    return preview
+
+
+def create_plan(name, organisation=""):
+    """A new plan with the default status vocabulary and a slug made from its name."""
+    slug = base = slugify(name)[:45] or "plan"
+    counter = 1
+    while slug == "import" or Plan.objects.filter(slug=slug).exists():
+        counter += 1
+        slug = f"{base}-{counter}"
+    plan = Plan.objects.create(name=name, slug=slug, organisation=organisation or name)
+    plan.add_default_statuses()
+    return plan
+
+
+class _Loader:
+    def __init__(self, plan, preview, statuses, user, source, progress):
+        self.plan = plan
+        self.preview = preview
+        self.statuses = statuses
+        self.user = user
+        self.reason = f"Imported from {source}" if source else "Imported from a workbook"
+        self.progress = progress or (lambda percent: None)
+        self.now = timezone.now()
+        self.themes = {t.name: t for t in Theme.objects.filter(plan=plan)}
+        self.streams = {
+            (w.theme_id, w.name): w for w in Workstream.objects.filter(theme__plan=plan)
+        }
+        self.priorities = {p.name: p for p in Priority.objects.filter(plan=plan)}
+        self.posts = {p.name: p for p in Post.objects.all()}
+        self.committees = {c.name: c for c in Committee.objects.all()}
+
+    def run(self, result):
+        existing = {
+            a.ref: a
+            for a in Action.objects.filter(plan=self.plan)
+            .select_related("theme", "workstream", "director", "lead_officer", "update_owner")
+            .prefetch_related("other_leads", "committees")
+        }
+        seen, new, changed = set(), [], []
+        has_lead_column = any("lead_officer" in row.values for row in result.rows)
+        if not has_lead_column and any("other_leads" in row.values for row in result.rows):
+            self.preview.notes.append(
+                "The workbook has no Lead officer column, so the first of Other Leads is taken "
+                "as each action's lead officer."
+            )
+        position = Action.objects.filter(plan=self.plan).count()
+        for row in result.rows:
+            values = self.values_for(row, has_lead_column)
+            report = self.preview.theme(values["theme"].name)
+            action = existing.get(row.ref)
+            seen.add(row.ref)
+            if action is None:
+                position += 1
+                new.append((row, values, position))
+                report.created.append(row.ref)
+            else:
+                differences = self.differences(action, values)
+                if differences:
+                    changed.append((action, values))
+                    report.changed.append({"ref": row.ref, "changes": differences})
+                else:
+                    report.unchanged += 1
+        self.progress(20)
+        created = self.create_actions(new, existing)
+        for action, values in changed:
+            self.change_action(action, values)
+        self.link_parents(existing | created, {row.ref for row, _, _ in new})
+        self.progress(40)
+        self.load_updates(result, existing | created)
+        self.preview.missing = sorted(set(existing) - seen)
+        self.progress(100)
+
+    def post(self, name):
+        if not name:
+            return None
+        if name not in self.posts:
+            self.posts[name] = Post.objects.create(name=name)
+        return self.posts[name]
+
+    def values_for(self, row, has_lead_column):
+        """The action's fields as the workbook gives them (only the columns it has)."""
+        given = row.values
+        values = {}
+        theme_name = given.get("theme") or row.theme
+        theme = self.themes.get(theme_name)
+        if theme is None:
+            theme = Theme.objects.create(
+                plan=self.plan, name=theme_name, sort_order=len(self.themes) + 1
+            )
+            self.themes[theme_name] = theme
+        if given.get("priority") and theme.priority_id is None:
+            name = given["priority"]
+            if name not in self.priorities:
+                self.priorities[name] = Priority.objects.create(
+                    plan=self.plan, name=name, sort_order=len(self.priorities) + 1
+                )
+            theme.priority = self.priorities[name]
+            theme.save(update_fields=["priority"])
+        values["theme"] = theme
+        stream_name = row.workstream or given.get("workstream", "")
+        if stream_name:
+            key = (theme.pk, stream_name)
+            if key not in self.streams:
+                self.streams[key] = Workstream.objects.create(
+                    theme=theme, name=stream_name, sort_order=len(self.streams) + 1
+                )
+            values["workstream"] = self.streams[key]
+        else:
+            values["workstream"] = None
+        for name, attribute in TEXT_FIELDS.items():
+            if name in given:
+                values[attribute] = given[name]
+        others = split_list(given.get("other_leads", ""))
+        if not has_lead_column and others:
+            given = {**given, "lead_officer": others[0]}
+            others = others[1:]
+        for name in POST_FIELDS:
+            if name in given:
+                values[name] = self.post(given[name])
+        if "other_leads" in row.values:
+            values["other_leads"] = [self.post(name) for name in others]
+        if "committees" in given:
+            values["committees"] = [
+                self.committee(name) for name in split_list(given["committees"])
+            ]
+        return values
+
+    def committee(self, name):
+        if name not in self.committees:
+            slug = slugify(name)[:45] or "committee"
+            self.committees[name] = Committee.objects.create(name=name, slug=slug)
+        return self.committees[name]
+
+    @staticmethod
+    def differences(action, values):
+        """[[field, old, new]] for each field the workbook changes, as people would read them."""
+        changes = []
+        for name, new in values.items():
+            if name in ("other_leads", "committees"):
+                old_names = sorted(str(item) for item in getattr(action, name).all())
+                new_names = sorted(str(item) for item in new)
+                if old_names != new_names:
+                    changes.append([name, ", ".join(old_names), ", ".join(new_names)])
+                continue
+            old = getattr(action, name)
+            if old != new:
+                changes.append([name, str(old or ""), str(new or "")])
+        return changes
+
+    def create_actions(self, new, existing):
+        actions = []
+        for row, values, position in new:
+            scalar = {k: v for k, v in values.items() if k not in ("other_leads", "committees")}
+            action = Action(plan=self.plan, ref=row.ref, sort_order=position, **scalar)
+            # What save() would derive; bulk_create does not call save().
+            action.start_date = dates.parse_fuzzy_date(action.start_text)
+            action.due_date = dates.parse_fuzzy_date(action.due_text)
+            actions.append(action)
+        created = bulk_create_with_history(
+            actions,
+            Action,
+            batch_size=500,
+            default_user=self.user,
+            default_change_reason=self.reason,
+        )
+        by_ref = {action.ref: action for action in created}
+        through_leads, through_committees = [], []
+        for row, values, _ in new:
+            action = by_ref[row.ref]
+            for post in values.get("other_leads", []):
+                through_leads.append(
+                    Action.other_leads.through(action_id=action.pk, post_id=post.pk)
+                )
+            for committee in values.get("committees", []):
+                through_committees.append(
+                    Action.committees.through(action_id=action.pk, committee_id=committee.pk)
+                )
+        Action.other_leads.through.objects.bulk_create(through_leads, ignore_conflicts=True)
+        Action.committees.through.objects.bulk_create(through_committees, ignore_conflicts=True)
+        return by_ref
+
+    def change_action(self, action, values):
+        for name, value in values.items():
+            if name == "other_leads":
+                action.other_leads.set(value)
+            elif name == "committees":
+                action.committees.set(value)
+            else:
+                setattr(action, name, value)
+        action._history_user = self.user
+        action._change_reason = self.reason
+        action.save()
+
+    def link_parents(self, actions, new_refs):
+        """Give each new action its focus action ("OC.A2.3" belongs to "OC.A2.0")."""
+        for ref in new_refs:
+            parent = actions.get(parent_ref(ref) or "")
+            if parent is not None:
+                Action.objects.filter(pk=actions[ref].pk).update(parent=parent)
+                actions[ref].parent = parent
+
+    def load_updates(self, result, actions):
+        existing = {
+            (action_id, month): (pk, status_id, narrative)
+            for pk, action_id, month, status_id, narrative in Update.objects.filter(
+                action__plan=self.plan
+            ).values_list("pk", "action_id", "month", "status_id", "narrative")
+        }
+        new_updates = []
+        total = len(result.rows) or 1
+        for index, row in enumerate(result.rows):
+            action = actions[row.ref]
+            report = self.preview.theme(action.theme.name if action.theme_id else row.theme)
+            for entry in row.months:
+                if not entry.status:
+                    self.preview.warnings.append(
+                        {
+                            "sheet": row.sheet,
+                            "row": row.row,
+                            "column": entry.narrative_column,
+                            "value": entry.narrative[:100],
+                            "message": f"The {entry.month:%B %Y} update has no status, so it "
+                            "was not imported.",
+                        }
+                    )
+                    continue
+                status = self.statuses[entry.status]
+                known = existing.get((action.pk, entry.month))
+                if known is None:
+                    new_updates.append((action, entry.month, status, entry.narrative))
+                    report.updates_created += 1
+                elif (known[1], known[2]) == (status.pk, entry.narrative):
+                    report.updates_unchanged += 1
+                else:
+                    old = Update.objects.select_related("status").get(pk=known[0])
+                    save_update(
+                        action=action,
+                        month=entry.month,
+                        status=status,
+                        narrative=entry.narrative,
+                        imported=True,
+                        signature=old.signature,
+                        reason=self.reason,
+                        when=self.now,
+                    )
+                    report.updates_changed.append(
+                        {
+                            "ref": row.ref,
+                            "month": f"{entry.month:%Y-%m}",
+                            "old": f"{old.status}: {old.narrative[:200]}",
+                            "new": f"{status}: {entry.narrative[:200]}",
+                        }
+                    )
+            if index % 200 == 0:
+                self.progress(40 + 50 * index // total)
+        self.create_updates(new_updates)
+
+    def create_updates(self, new_updates):
+        updates = Update.objects.bulk_create(
+            [
+                Update(
+                    action=action,
+                    month=month,
+                    status=status,
+                    narrative=narrative,
+                    imported=True,
+                    version=1,
+                    updated_at=self.now,
+                )
+                for action, month, status, narrative in new_updates
+            ],
+            batch_size=1000,
+        )
+        UpdateRevision.objects.bulk_create(
+            [
+                UpdateRevision(
+                    update=update,
+                    version=1,
+                    status_id=update.status_id,
+                    narrative=update.narrative,
+                    imported=True,
+                    reason=self.reason,
+                    saved_at=self.now,
+                )
+                for update in updates
+            ],
+            batch_size=1000,
+        )

@@ -1,0 +1,104 @@
+"""Import an action plan workbook from the command line, with the same preview as the web."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from plans.excel.load import ImportBlocked, create_plan, load_workbook
+from plans.excel.read import ImportFileError, read_workbook
+from plans.models import Plan
+
+
+class Command(BaseCommand):
+    help = "Import an Excel action plan (.xlsx) into a plan; prints what it does."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--plan", required=True, help="The plan's slug.")
+        parser.add_argument("--create", metavar="NAME", help="Create the plan with this name.")
+        parser.add_argument("--dry-run", action="store_true", help="Show what would happen.")
+        parser.add_argument(
+            "--map-status",
+            action="append",
+            default=[],
+            metavar="LABEL=STATUS",
+            help="What a status word in the workbook means, e.g. 'New Action Added=Not due to start'.",
+        )
+
+    def handle(self, path, plan, create, dry_run, map_status, **options):
+        mapping = {}
+        for item in map_status:
+            label, sep, target = item.partition("=")
+            if not sep:
+                raise CommandError(f"--map-status takes LABEL=STATUS, not {item!r}")
+            mapping[label.strip()] = target.strip()
+        try:
+            result = read_workbook(path, max_bytes=settings.IMPORT_MAX_BYTES)
+        except (ImportFileError, OSError) as error:
+            raise CommandError(str(error)) from error
+        slug = plan
+        with transaction.atomic():
+            plan = Plan.objects.filter(slug=slug).first()
+            if plan is None:
+                if not create:
+                    raise CommandError(f"No plan {slug!r}: give --create NAME to create it.")
+                plan = create_plan(create)
+                plan.slug = slug
+                plan.save(update_fields=["slug"])
+            try:
+                preview = load_workbook(
+                    plan=plan, result=result, mapping=mapping, dry_run=dry_run, source=path
+                )
+            except ImportBlocked as blocked:
+                self.report(blocked.preview)
+                raise CommandError("Nothing was imported: fix the errors above.") from blocked
+            if dry_run:
+                transaction.set_rollback(True)
+        self.report(preview)
+        done = "Would import" if dry_run else "Imported"
+        totals = preview.totals
+        self.stdout.write(
+            f"{done} into {plan.name} ({slug}): {totals['created']} actions created, "
+            f"{totals['changed']} changed, {totals['unchanged']} unchanged; "
+            f"{totals['updates_created']} updates added, {totals['updates_changed']} changed."
+        )
+
+    def report(self, preview):
+        write = self.stdout.write
+        for report in preview.themes.values():
+            write(f"{report.name}:")
+            write(f"  created {len(report.created)}: {', '.join(report.created)}")
+            for item in report.changed:
+                for field, old, new in item["changes"]:
+                    write(f"  changed {item['ref']} {field}: {old!r} -> {new!r}")
+            write(f"  unchanged {report.unchanged}")
+            write(
+                f"  updates added {report.updates_created}, changed {len(report.updates_changed)}"
+            )
+            for item in report.updates_changed:
+                write(f"  update {item['ref']} {item['month']}: {item['old']!r} -> {item['new']!r}")
+        for note in preview.notes:
+            write(f"Note: {note}")
+        if preview.missing:
+            write(f"In the plan but not the workbook (kept): {', '.join(preview.missing)}")
+        for sheet, column, header in preview.unknown_headers:
+            write(f"Column not imported: {sheet} {column} {header!r}")
+        for problem in preview.warnings:
+            write(f"Warning: {self.place(problem)}{problem['message']}")
+        for label, places in preview.unmapped.items():
+            self.stderr.write(
+                f"Error: status {label!r} matches nothing; add --map-status "
+                f"'{label}=STATUS'. Found in {', '.join(places)}"
+            )
+        for problem in preview.errors:
+            self.stderr.write(f"Error: {self.place(problem)}{problem['message']}")
+
+    @staticmethod
+    def place(problem):
+        where = problem["sheet"]
+        if problem["row"]:
+            where += f" row {problem['row']}"
+        if problem["column"]:
+            where += f" column {problem['column']}"
+        value = f" ({problem['value']!r})" if problem["value"] else ""
+        return f"{where}{value}: "

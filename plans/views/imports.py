@@ -1,0 +1,70 @@
+"""Importing a workbook: upload, preview (mapping unknown status words), confirm."""
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from plans.excel import jobs
+from plans.excel.forms import MappingForm, UploadForm
+from plans.models import ImportJob
+from tracker import policy
+
+
+@policy.rule("manage")
+def upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        workbook = form.cleaned_data["workbook"]
+        job = ImportJob.objects.create(
+            plan=form.cleaned_data["plan"],
+            new_plan_name=form.cleaned_data["new_plan_name"].strip(),
+            file=workbook,
+            filename=workbook.name,
+            uploaded_by=request.user,
+        )
+        jobs.preview(job)
+        return redirect("plans:import_job", pk=job.pk)
+    recent = ImportJob.objects.select_related("plan", "uploaded_by")[:10]
+    return render(request, "plans/import_upload.html", {"form": form, "recent": recent})
+
+
+@policy.rule("manage")
+def job_detail(request, pk):
+    """The preview, with a question for each unknown status word; or the import's progress."""
+    job = get_object_or_404(ImportJob.objects.select_related("plan"), pk=pk)
+    unmapped = job.preview.get("unmapped", {})
+    form = None
+    if job.state == ImportJob.State.PREVIEWED and unmapped:
+        form = MappingForm(request.POST or None, unmapped=unmapped, plan=job.plan)
+        if request.method == "POST" and form.is_valid():
+            job.status_mapping = {**job.status_mapping, **form.mapping()}
+            jobs.preview(job)
+            return redirect("plans:import_job", pk=job.pk)
+    elif request.method == "POST":
+        return redirect("plans:import_job", pk=job.pk)
+    return render(
+        request, "plans/import_job.html", {"job": job, "preview": job.preview, "form": form}
+    )
+
+
+@policy.rule("manage")
+@require_POST
+def confirm(request, pk):
+    job = get_object_or_404(ImportJob, pk=pk)
+    if job.state != ImportJob.State.PREVIEWED or job.preview.get("blocked", True):
+        messages.error(request, "This import cannot be confirmed: check the preview.")
+        return redirect("plans:import_job", pk=job.pk)
+    job.state = ImportJob.State.QUEUED
+    job.save(update_fields=["state"])
+    jobs.import_job.enqueue(job.pk)
+    return redirect("plans:import_job", pk=job.pk)
+
+
+@policy.rule("manage")
+@require_safe
+def progress(request, pk):
+    job = get_object_or_404(ImportJob, pk=pk)
+    return JsonResponse(
+        {"state": job.state, "label": job.get_state_display(), "progress": job.progress}
+    )

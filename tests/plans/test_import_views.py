@@ -1,0 +1,151 @@
+"""Importing through the web: upload, preview, map, confirm; and bad files refused whole."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from plans.models import Action, ImportJob, Plan, Update
+from tests import workbooks
+
+
+def upload(client, content, name="plan.xlsx", **data):
+    data.setdefault("new_plan_name", "Improvement Plan")
+    file = SimpleUploadedFile(name, content, content_type="application/octet-stream")
+    return client.post(reverse("plans:import"), {"workbook": file, **data}, follow=True)
+
+
+def sample_bytes():
+    with open(workbooks.SAMPLE, "rb") as file:
+        return file.read()
+
+
+def test_an_administrator_uploads_previews_maps_and_confirms(client_for):
+    admin = client_for("admin")
+    page = upload(admin, sample_bytes(), "tracker.xlsx").content.decode()
+    assert "What this import would do" in page
+    assert "“New Action Added” means" in page
+    assert "Theme 1 -Organisational Culture!K13" in page
+    assert "Confirm and import" not in page
+    assert not Action.objects.exists()
+
+    job = ImportJob.objects.get()
+    page = admin.post(
+        reverse("plans:import_job", args=[job.pk]), {"status_0": "Not due to start"}, follow=True
+    ).content.decode()
+    assert "Confirm and import" in page
+    assert not Action.objects.exists()
+
+    page = admin.post(reverse("plans:import_confirm", args=[job.pk]), follow=True).content.decode()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE
+    assert "22 actions created" in page
+    plan = Plan.objects.get(name="Improvement Plan")
+    assert job.plan == plan
+    assert plan.actions.count() == 22
+    assert Update.objects.filter(action__plan=plan).count() == 44
+
+
+def test_confirming_twice_imports_once(client_for):
+    admin = client_for("admin")
+    upload(admin, sample_bytes())
+    job = ImportJob.objects.get()
+    admin.post(reverse("plans:import_job", args=[job.pk]), {"status_0": "Not due to start"})
+    admin.post(reverse("plans:import_confirm", args=[job.pk]))
+    admin.post(reverse("plans:import_confirm", args=[job.pk]))
+    assert Plan.objects.count() == 1 and Action.objects.count() == 22
+
+
+def test_a_get_to_confirm_changes_nothing(client_for):
+    admin = client_for("admin")
+    upload(admin, sample_bytes())
+    job = ImportJob.objects.get()
+    assert admin.get(reverse("plans:import_confirm", args=[job.pk])).status_code == 405
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.PREVIEWED
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"Ref,Action\nA1,Something\n", "plan.xlsx", "This is not an Excel .xlsx workbook"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "plan.xlsx", "password-protected"),
+        (b"PK\x03\x04 truncated", "plan.xlsx", "damaged"),
+        (b"anything", "plan.csv", "Choose an Excel workbook saved as .xlsx"),
+    ],
+)
+def test_bad_files_get_a_clear_message_and_nothing_is_written(client_for, content, name, message):
+    page = upload(client_for("admin"), content, name).content.decode()
+    assert message in page
+    assert not Plan.objects.exists() and not Action.objects.exists()
+
+
+def test_a_file_over_the_limit_is_refused(client_for, settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    page = upload(client_for("admin"), sample_bytes()).content.decode()
+    assert "the largest that can be imported is 1000" in page.replace("\xa0", " ")
+    assert not ImportJob.objects.exists()
+
+
+def test_a_workbook_without_a_ref_column_is_refused_saying_why(client_for):
+    book = workbooks.workbook_bytes({"Sheet1": [["Name", "Owner"], ["Something", "Someone"]]})
+    page = upload(client_for("admin"), book.getvalue()).content.decode()
+    assert "No column headed Ref" in page
+    assert "Confirm and import" not in page
+    assert not Plan.objects.exists()
+
+
+def test_huge_cells_and_formulas_are_reported_as_warnings(client_for):
+    book = workbooks.workbook_bytes(
+        {
+            "Plan": [
+                ["Ref", "Action", "Status (January 2024)", "Update (January 2024)"],
+                ["A1", '=HYPERLINK("http://evil.example")', "On track", "LONG-TEXT"],
+            ]
+        }
+    )
+    book = workbooks.replace_text(book, "LONG-TEXT", "x" * 100_000)
+    admin = client_for("admin")
+    page = upload(admin, book.getvalue()).content.decode()
+    assert "it was truncated to the first 32,767" in page
+    assert "read as the formula&#x27;s text, not calculated" in page
+    job = ImportJob.objects.get()
+    admin.post(reverse("plans:import_confirm", args=[job.pk]))
+    action = Action.objects.get(ref="A1")
+    assert action.title == '=HYPERLINK("http://evil.example")'
+    assert len(action.updates.get().narrative) == 32_767
+
+
+def test_importing_into_an_existing_plan_shows_changes(client_for, plan):
+    admin = client_for("admin")
+    upload(admin, sample_bytes(), plan=plan.pk, new_plan_name="")
+    job = ImportJob.objects.get()
+    admin.post(reverse("plans:import_job", args=[job.pk]), {"status_0": "Not due to start"})
+    admin.post(reverse("plans:import_confirm", args=[job.pk]))
+    assert plan.actions.count() == 22
+    upload(admin, sample_bytes(), plan=plan.pk, new_plan_name="")
+    page = admin.get(
+        reverse("plans:import_job", args=[ImportJob.objects.first().pk])
+    ).content.decode()
+    assert "22 unchanged" in page
+
+
+def test_progress_is_reported_for_a_running_import(client_for):
+    admin = client_for("admin")
+    upload(admin, sample_bytes())
+    job = ImportJob.objects.get()
+    job.state, job.progress = ImportJob.State.RUNNING, 40
+    job.save()
+    page = admin.get(reverse("plans:import_job", args=[job.pk])).content.decode()
+    assert 'value="40"' in page
+    answer = admin.get(reverse("plans:import_progress", args=[job.pk])).json()
+    assert answer == {"state": "running", "label": "Running", "progress": 40}
+
+
+def test_only_administrators_may_import(client_for):
+    for role in ("councillor", "lead", "clerk"):
+        response = client_for(role).post(
+            reverse("plans:import"),
+            {"workbook": SimpleUploadedFile("p.xlsx", sample_bytes()), "new_plan_name": "X"},
+        )
+        assert response.status_code == 403
+    assert not ImportJob.objects.exists()
