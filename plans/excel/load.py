@@ -41,7 +41,7 @@ TEXT_FIELDS = {
     "source": "source",
 }
 POST_FIELDS = ["director", "lead_officer", "update_owner"]
-LIST_SEPARATORS = re.compile(r"\s*(?:\n|;|,)\s*")
+LIST_SEPARATORS = re.compile(r"\s*[\n;]\s*")
 
 
 class ImportBlocked(Exception):

@@ -38,6 +38,8 @@ __all__ = [
     "read_workbook",
 ]
 
+# The sheet on which this app's own export carries text longer than a cell holds.
+CONTINUED_SHEET = "Continued text"
 MAX_BLANK_ROWS = 50  # this many blank rows in a row end a sheet: the rest is formatting
 UNPACK_RATIO = 50  # an .xlsx unpacking to more than this many times max_bytes is refused
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls files
@@ -98,7 +100,7 @@ class StatusDefinition:
 class SheetSummary(NamedTuple):
     name: str
     header_row: int | None
-    kind: Literal["actions", "status definitions", "skipped"]
+    kind: Literal["actions", "status definitions", "continued text", "skipped"]
     note: str  # why it was skipped, or ""
 
 
@@ -275,6 +277,7 @@ class _Reader:
         self.result = ReadResult()
         self.first_seen = {}  # normalised ref -> (ActionRow, content), for duplicates
         self.months = set()
+        self.continued = []  # (ref, month text, field, part, text) from our own exports
 
     def problem(self, sheet, row, column, value, message, severity="warning"):
         self.result.problems.append(Problem(sheet, row, column, value, message, severity))
@@ -291,6 +294,9 @@ class _Reader:
             # Hidden sheets hold lookups and old copies more often than live actions.
             self.note_sheet(name, None, "skipped", "hidden sheet")
             self.problem(name, None, None, "", f"Sheet '{name}' is hidden, so it was skipped.")
+            return
+        if name == CONTINUED_SHEET:
+            self.read_continued(sheet)
             return
         top = []
         rows = _iter_rows(sheet, max_row=HEADER_ROWS, max_col=HEADER_COLUMNS)
@@ -507,7 +513,30 @@ class _Reader:
         finally:
             rows.close()
 
+    def read_continued(self, sheet):
+        """Text too long for one cell, as this app's export writes it: the parts after the
+        first, to be joined back onto their cells."""
+        self.note_sheet(sheet.title, 1, "continued text")
+        for values in _iter_rows(sheet, min_row=2, max_col=5):
+            ref, month, field_name, part, text = (cell_text(value) for value in values)
+            if ref and text:
+                self.continued.append((ref, month, field_name, int(part or 0), text))
+
+    def join_continued(self):
+        rows = {row.ref: row for row in self.result.rows}
+        for ref, month, field_name, _, text in sorted(self.continued, key=lambda c: c[3]):
+            row = rows.get(ref)
+            if row is None:
+                continue
+            if field_name == "narrative":
+                for entry in row.months:
+                    if f"{entry.month:%Y-%m}" == month:
+                        entry.narrative += text
+            elif field_name in row.values:
+                row.values[field_name] += text
+
     def finish(self):
+        self.join_continued()
         result = self.result
         result.months = sorted(self.months)
         if not any(summary.kind == "actions" for summary in result.sheets):

@@ -38,6 +38,7 @@ TABLE = {
     "plans:tracker": ({"slug": "corporate-plan"}, READ),
     "plans:action": ({"slug": "corporate-plan", "ref": "CM.A1.1"}, READ),
     "admin:index": ({}, ADMIN_ONLY),
+    "plans:workbook": ({"slug": "corporate-plan"}, READ),
     "plans:import": ({}, {**MANAGE_FORM, "admin": (200, 200)}),
     "plans:import_job": ({"pk": 1}, MANAGE_FORM),
     "plans:import_confirm": ({"pk": 1}, {**MANAGE_FORM, "admin": (405, 302)}),

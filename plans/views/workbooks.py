@@ -1,13 +1,15 @@
-"""Importing a workbook: upload, preview (mapping unknown status words), confirm."""
+"""Workbooks in and out: upload, preview (mapping unknown status words), confirm; and
+downloading a whole plan in the tracker layout."""
 
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from plans.excel import jobs
 from plans.excel.forms import MappingForm, UploadForm
-from plans.models import ImportJob
+from plans.excel.write import export_plan
+from plans.models import ImportJob, Plan
 from tracker import policy
 
 
@@ -68,3 +70,16 @@ def progress(request, pk):
     return JsonResponse(
         {"state": job.state, "label": job.get_state_display(), "progress": job.progress}
     )
+
+
+@policy.rule("view")
+@require_safe
+def download(request, slug):
+    """The whole plan as a workbook in the tracker layout, which imports back unchanged."""
+    plan = get_object_or_404(Plan, slug=slug)
+    response = HttpResponse(
+        export_plan(plan),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}.xlsx"'
+    return response
