@@ -17,7 +17,9 @@ run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
 	@echo "Open http://$(HOST)/ and sign in as admin, clerk, lead or councillor (password in README.md)."
-	$(PY) manage.py runserver $(HOST)
+	@# The task worker runs beside the web server (imports, reports, reminders) and stops with it.
+	$(PY) manage.py db_worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST)
 
 test: APT_PACKAGES = $(APT_TEST)
 test: install

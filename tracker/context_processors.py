@@ -17,10 +17,10 @@ def service(request):
     if user.is_authenticated:
         items.append(("Change password", reverse("password_change")))
     path = request.path
-    nav = [
-        {"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url))}
-        for label, url in items
-    ]
+    # The item whose address is the longest start of this page's address is the current one.
+    matches = [url for _, url in items if path == url or (url != "/" and path.startswith(url))]
+    current = max(matches, key=len, default=None)
+    nav = [{"label": label, "url": url, "active": url == current} for label, url in items]
     return {
         "service_name": settings.SERVICE_NAME,
         "organisation_name": settings.ORGANISATION_NAME,

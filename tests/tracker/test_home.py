@@ -48,3 +48,8 @@ def test_home_page_queries_do_not_grow_with_the_plan(
     client = client_for("lead")
     with django_assert_max_num_queries(12):
         client.get(reverse("home"))
+
+
+def test_only_the_most_specific_navigation_item_is_current(client_for):
+    page = client_for("admin").get("/plans/import/").content.decode()
+    assert page.count('aria-current="') == 1
