@@ -1,0 +1,16 @@
+"""gunicorn settings: `gunicorn -c tracker/gunicorn.py tracker.wsgi`. Each may be overridden
+by the environment (GUNICORN_WORKERS, PORT, ...)."""
+
+import os
+
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+max_requests = 2000  # recycle workers now and then, so a slow leak cannot grow for ever
+max_requests_jitter = 200
+accesslog = "-"
+access_log_format = 'time=%(t)s level=INFO logger=access method=%(m)s path="%(U)s" status=%(s)s bytes=%(B)s duration_ms=%(M)s'
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
