@@ -2,6 +2,8 @@
 plan's own status vocabulary, the posts people hold, and the monthly updates."""
 
 import re
+import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -34,6 +36,11 @@ class Plan(models.Model):
     parents_rate_themselves = models.BooleanField(
         default=False,
         help_text="Ask for a status on parent actions instead of showing their children's roll-up.",
+    )
+    updates_need_sign_off = models.BooleanField(
+        default=False,
+        help_text="Updates stay drafts until a performance officer or the action's director "
+        "approves them; councillors see only approved updates.",
     )
     data_version = models.PositiveIntegerField(
         default=0, editable=False, help_text="Raised by every write, so cached pages know."
@@ -101,6 +108,7 @@ DEFAULT_STATUSES = [
         "leadership_action": "",
         "synonyms": "Not yet due\nNot started",
         "counted": False,
+        "not_started": True,
     },
     {
         "label": "Complete",
@@ -157,6 +165,12 @@ class Status(models.Model):
     definition = models.TextField(blank=True)
     leadership_action = models.TextField("what leadership does", blank=True)
     needs_evidence = models.BooleanField(default=False)
+    not_started = models.BooleanField(
+        "means work has not started",
+        default=False,
+        help_text="Such as Not due to start: the update form warns when it is chosen after "
+        "the action's start date.",
+    )
     counts_as_done = models.BooleanField(default=False)
     counted = models.BooleanField(
         "counted in percentages",
@@ -288,6 +302,23 @@ class ActionQuerySet(models.QuerySet):
     def for_plan(self, plan):
         return self.filter(plan=plan)
 
+    def needing_update(self, round_):
+        """The round's actions that still need an update: no update for the month yet, or one
+        returned by the sign-off. Parent (focus) actions show their children's roll-up instead,
+        unless the plan asks them to rate themselves."""
+        done = Update.objects.filter(month=round_.month).exclude(approval=Update.Approval.RETURNED)
+        actions = self.filter(plan=round_.plan_id).exclude(pk__in=done.values("action_id"))
+        if not round_.plan.parents_rate_themselves:
+            actions = actions.exclude(children__isnull=False)
+        return actions
+
+    def rateable(self, plan):
+        """Actions that carry their own status in `plan`'s updates."""
+        actions = self.filter(plan=plan)
+        if not plan.parents_rate_themselves:
+            actions = actions.exclude(children__isnull=False)
+        return actions
+
     def updatable_by(self, user):
         """Actions whose lead officer, update owner or other-lead post the user holds,
         directly or as someone's delegate."""
@@ -350,7 +381,10 @@ class Action(models.Model):
     support_function = models.BooleanField(default=False)
     sort_order = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["sort_order", "created_at"])
+    # Who changed the title, dates or owners, when, and from what: shown on the action page.
+    history = HistoricalRecords(
+        excluded_fields=["sort_order", "created_at"], m2m_fields=[other_leads]
+    )
 
     objects = ActionQuerySet.as_manager()
 
@@ -372,6 +406,16 @@ class Action(models.Model):
     def get_absolute_url(self):
         return reverse("plans:action", args=[self.plan.slug, self.ref])
 
+    def update_url(self, month):
+        return reverse("plans:update", args=[self.plan.slug, self.ref, month.year, month.month])
+
+    def rates_itself(self, has_children=None):
+        """Does the action carry its own status? Parents show their children's roll-up
+        unless the plan says otherwise. Pass `has_children` when already known."""
+        if self.plan.parents_rate_themselves:
+            return True
+        return not (self.children.exists() if has_children is None else has_children)
+
 
 class RoundQuerySet(models.QuerySet):
     def open(self):
@@ -389,6 +433,12 @@ class Round(models.Model):
     )
     opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reopen_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why the round was last reopened after closing."
+    )
     history = HistoricalRecords()
 
     objects = RoundQuerySet.as_manager()
@@ -397,20 +447,39 @@ class Round(models.Model):
         ordering = ["plan", "-month"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "month"], name="one_round_per_plan_month"),
+            # Officers have one round to answer at a time; "the open round" is never ambiguous.
+            models.UniqueConstraint(
+                fields=["plan"], condition=Q(closed_at__isnull=True), name="one_open_round_per_plan"
+            ),
             models.CheckConstraint(condition=Q(month__day=1), name="round_month_is_first_of_month"),
         ]
 
     def __str__(self):
         return f"{self.month:%B %Y} update, due by {self.due:%-d %B %Y}"
 
+    def get_absolute_url(self):
+        return reverse("plans:round", args=[self.plan.slug, self.month.year, self.month.month])
+
     @property
     def is_open(self):
         return self.closed_at is None
 
 
+class UpdateQuerySet(models.QuerySet):
+    def published(self):
+        """Updates councillors may read: all of them, unless the plan asks for sign-off and
+        an update still awaits it (or was returned)."""
+        return self.filter(approval=Update.Approval.APPROVED)
+
+
 class Update(models.Model):
     """An action's progress for one month: the current wording. Every saved wording, this one
     included, is also kept as an UpdateRevision; nothing is overwritten without a trace."""
+
+    class Approval(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        SUBMITTED = "submitted", "Awaiting sign-off"
+        RETURNED = "returned", "Returned for changes"
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     month = models.DateField(help_text="The first day of the month reported on.")
@@ -422,6 +491,15 @@ class Update(models.Model):
         help_text="The officer confirmed nothing changed; last month's text still stands.",
     )
     projected_completion = models.DateField(null=True, blank=True)
+    suggested_status = models.ForeignKey(
+        Status,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The status the dates implied when saved, so reports can set the officer's "
+        "own rating beside the date-based one.",
+    )
     signature = models.CharField(
         max_length=40,
         blank=True,
@@ -446,6 +524,14 @@ class Update(models.Model):
     imported = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1, help_text="Raised by each revision.")
     updated_at = models.DateTimeField()
+    approval = models.CharField(
+        max_length=10,
+        choices=Approval.choices,
+        default=Approval.APPROVED,
+        help_text="Only plans that ask for sign-off have updates awaiting it.",
+    )
+
+    objects = UpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "-month"]
@@ -463,6 +549,11 @@ class Update(models.Model):
     def sign(user, when):
         return f"{user.get_initials()} {when:%d.%m.%y}"
 
+    @property
+    def self_rated_differently(self):
+        """Did the officer choose a status other than the one the dates implied?"""
+        return self.suggested_status_id is not None and self.suggested_status_id != self.status_id
+
 
 class UpdateRevision(models.Model):
     """One saved wording of an update, in the order written. Rows are only ever added."""
@@ -473,6 +564,9 @@ class UpdateRevision(models.Model):
     narrative = models.TextField(blank=True)
     no_change = models.BooleanField(default=False)
     projected_completion = models.DateField(null=True, blank=True)
+    suggested_status = models.ForeignKey(
+        Status, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     signature = models.CharField(max_length=40, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -481,7 +575,12 @@ class UpdateRevision(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     imported = models.BooleanField(default=False)
-    reason = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(
+        max_length=300, blank=True, help_text="Why a performance officer corrected a closed round."
+    )
+    confirmed_warnings = models.TextField(
+        blank=True, help_text="Warnings about the dates the writer read and confirmed."
+    )
     saved_at = models.DateTimeField()
 
     class Meta:
@@ -494,8 +593,34 @@ class UpdateRevision(models.Model):
         return f"{self.update} (version {self.version})"
 
 
+class Review(models.Model):
+    """A sign-off decision on one version of an update. Rows are only ever added, so the
+    officer can see what was returned and why, and auditors who approved what."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned for changes"
+
+    update = models.ForeignKey(Update, on_delete=models.PROTECT, related_name="reviews")
+    version = models.PositiveIntegerField()
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["update", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.update} version {self.version}: {self.get_decision_display()}"
+
+
 def evidence_path(instance, filename):
-    return f"evidence/{instance.update.action.plan.slug}/{instance.update.action_id}/{filename}"
+    # A random name: two files called "report.pdf" never collide, and nothing a user typed
+    # becomes part of a path. The name as uploaded is kept in Evidence.filename.
+    suffix = PurePath(filename).suffix.lower()
+    action = instance.update.action
+    return f"evidence/{action.plan.slug}/{action.pk}/{uuid.uuid4().hex}{suffix}"
 
 
 class Evidence(models.Model):
@@ -503,6 +628,9 @@ class Evidence(models.Model):
 
     update = models.ForeignKey(Update, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(upload_to=evidence_path, blank=True)
+    filename = models.CharField("name as uploaded", max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
     link = models.URLField(max_length=500, blank=True)
     description = models.CharField(max_length=300, blank=True)
     added_by = models.ForeignKey(
@@ -520,7 +648,52 @@ class Evidence(models.Model):
         ]
 
     def __str__(self):
-        return self.description or self.link or self.file.name
+        return self.description or self.filename or self.link or self.file.name
+
+    def get_absolute_url(self):
+        return reverse("plans:evidence", args=[self.update.action.plan.slug, self.pk])
+
+
+class Reminder(models.Model):
+    """An email sent to an officer about their missing updates in a round. Claimed by
+    inserting this row in the same transaction as sending, so the unique constraints make
+    sure no reminder goes twice, even when a worker restarts and runs a task again."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", "Round opened"
+        DUE_SOON = "due-soon", "Due soon"
+        OVERDUE = "overdue", "Overdue"
+        CHASE = "chase", "Chased by a performance officer"
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sent_on = models.DateField(default=timezone.localdate)
+    sent_at = models.DateTimeField(default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    refs = models.TextField(blank=True, help_text="The actions listed, one ref per line.")
+
+    class Meta:
+        ordering = ["round", "sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "user", "kind"],
+                condition=~Q(kind="chase"),
+                name="one_scheduled_reminder_per_round_user_kind",
+            ),
+            # A performance officer may chase again another day, but a double click or a
+            # retried task on the same day sends nothing more.
+            models.UniqueConstraint(
+                fields=["round", "user", "kind", "sent_on"],
+                condition=Q(kind="chase"),
+                name="one_chase_per_round_user_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.user} ({self.round})"
 
 
 class ImportJob(models.Model):
