@@ -64,7 +64,11 @@ def measure(kind, path, database):
     }
     out = subprocess.run(
         [sys.executable, __file__, "--child", kind, str(path)],
-        env=env, check=True, capture_output=True, text=True, cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -72,7 +76,9 @@ def measure(kind, path, database):
 def main(sizes):
     from tests.workbooks import large_workbook
 
-    print(f"{'actions × months':>17} {'floor s':>8} {'read s':>7} {'import s':>9} {'× floor':>8} {'peak MB':>8} {'updates':>8}")
+    print(
+        f"{'actions × months':>17} {'floor s':>8} {'read s':>7} {'import s':>9} {'× floor':>8} {'peak MB':>8} {'updates':>8}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         for actions in sizes:
             path = Path(folder) / f"plan-{actions}.xlsx"
