@@ -1,10 +1,20 @@
 """Writing progress: every saved wording of an update is kept, and a save made against an
-out-of-date version is refused rather than silently overwriting someone else's words."""
+out-of-date version is refused rather than silently overwriting someone else's words.
 
+`save_update` is the low-level writer (the demo seed and workbook imports call it). People's
+saves go through `submit_update`, which also asks the permission policy, keeps closed rounds
+locked for everyone but performance officers, insists on evidence where the status needs it,
+records whose delegate wrote it, and files the update for sign-off when the plan asks for one.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from plans.models import Update, UpdateRevision
+from plans import ratings
+from plans.models import Action, Evidence, Review, Round, Update, UpdateRevision
+from tracker import policy
 
 
 class Conflict(Exception):
@@ -15,7 +25,18 @@ class Conflict(Exception):
         self.current = current
 
 
-REVISED_FIELDS = ["status", "narrative", "no_change", "projected_completion", "signature"]
+class Locked(Exception):
+    """The month's round is closed (or there is none) and the writer may not correct it."""
+
+
+REVISED_FIELDS = [
+    "status",
+    "narrative",
+    "no_change",
+    "projected_completion",
+    "suggested_status",
+    "signature",
+]
 
 
 @transaction.atomic
@@ -29,28 +50,37 @@ def save_update(
     on_behalf_of=None,
     no_change=False,
     projected_completion=None,
+    suggested_status=None,
     signature=None,
     imported=False,
+    approval=Update.Approval.APPROVED,
     expected_version=None,
     reason="",
+    confirmed_warnings="",
     when=None,
 ):
     """Create or revise the update of `action` for `month`, keeping every earlier wording.
 
     `expected_version` is the version the writer saw (0 if they saw no update); when someone
     else has saved since, Conflict is raised and nothing is written. Returns (update, changed):
-    saving the same words again writes nothing and returns changed=False.
+    saving the same words again writes nothing and returns changed=False. Without an explicit
+    `signature` the author's initials and today's date sign it, and a new day's date alone is
+    not a change.
     """
     when = when or timezone.now()
-    if signature is None:
-        signature = Update.sign(author, timezone.localtime(when)) if author else ""
     values = {
         "status": status,
         "narrative": narrative,
         "no_change": no_change,
         "projected_completion": projected_completion,
-        "signature": signature,
+        "suggested_status": suggested_status,
     }
+    compared = list(values)
+    if signature is None:
+        signature = Update.sign(author, timezone.localtime(when)) if author else ""
+    else:
+        compared.append("signature")
+    values["signature"] = signature
     update = Update.objects.select_for_update().filter(action=action, month=month).first()
     if update is None:
         if expected_version not in (None, 0):
@@ -61,20 +91,25 @@ def save_update(
             author=author,
             on_behalf_of=on_behalf_of,
             imported=imported,
+            approval=approval,
             updated_at=when,
             version=1,
             **values,
         )
     else:
+        # The same words again change nothing, even from a stale page (a resubmitted form).
+        if update.approval == approval and all(
+            getattr(update, name) == values[name] for name in compared
+        ):
+            return update, False
         if expected_version is not None and expected_version != update.version:
             raise Conflict(update)
-        if all(getattr(update, name) == value for name, value in values.items()):
-            return update, False
         for name, value in values.items():
             setattr(update, name, value)
         update.author = author
         update.on_behalf_of = on_behalf_of
         update.imported = imported
+        update.approval = approval
         update.updated_at = when
         update.version += 1
         update.save()
@@ -85,8 +120,217 @@ def save_update(
         on_behalf_of=on_behalf_of,
         imported=imported,
         reason=reason,
+        confirmed_warnings=confirmed_warnings,
         saved_at=when,
         **values,
     )
     action.plan.bump_version()
     return update, True
+
+
+def lock_reason(user, month, round_):
+    """Why `user` may not write an update for `month` now, or "" when they may.
+
+    `round_` is the plan's round for that month (None when there is none). Once a round closes
+    its updates are locked; performance officers may still correct them, and their corrections
+    are revisions like any other save.
+    """
+    if policy.may_run(user):
+        return ""
+    if round_ is None:
+        return f"There is no update round for {month:%B %Y}, so its updates are not open."
+    if not round_.is_open:
+        closed = timezone.localtime(round_.closed_at)
+        return (
+            f"The {month:%B %Y} update round closed on {closed:%-d %B %Y}, so its updates are "
+            "locked. Ask a performance officer if something needs correcting."
+        )
+    return ""
+
+
+def is_correction(user, round_):
+    """Is this a performance officer changing a month whose round is closed (or never ran)?
+    Corrections need a reason, kept with the revision."""
+    return policy.may_run(user) and (round_ is None or not round_.is_open)
+
+
+def _held_by(user):
+    return (
+        Q(lead_officer__holders=user) | Q(update_owner__holders=user) | Q(other_leads__holders=user)
+    )
+
+
+def writing_for(user, action_ids):
+    """{action id: the officer `user` writes for as their delegate, or None when writing as
+    themselves} for each id. Two queries, plus one per person who named `user` delegate."""
+    result = dict.fromkeys(action_ids)
+    own = set(Action.objects.filter(_held_by(user), pk__in=action_ids).values_list("pk", flat=True))
+    others = [pk for pk in action_ids if pk not in own]
+    if not others or policy.may_run(user):
+        return result
+    for delegator in user.delegators.all():
+        held = Action.objects.filter(_held_by(delegator), pk__in=others).values_list(
+            "pk", flat=True
+        )
+        for pk in held:
+            result[pk] = result[pk] or delegator
+    return result
+
+
+def may_approve(user, action):
+    """Performance officers sign off any update; a director signs off the actions they lead."""
+    if policy.may_run(user):
+        return True
+    return bool(
+        policy.may_view(user)
+        and action.director_id
+        and action.director.holders.filter(pk=user.pk).exists()
+    )
+
+
+@transaction.atomic
+def submit_update(
+    *,
+    action,
+    month,
+    by,
+    status,
+    narrative,
+    no_change=False,
+    projected_completion=None,
+    expected_version=None,
+    reason="",
+    confirmed_warnings="",
+    evidence=(),
+    statuses=None,
+    has_children=None,
+    when=None,
+):
+    """Save `by`'s update of `action` for `month`, as people do through the forms.
+
+    Raises PermissionDenied when `by` may not update the action, Locked when the month's round
+    is closed to them, Conflict when someone saved since `expected_version`, and
+    ValidationError (keyed by form field) when a rule is broken. `evidence` is a list of dicts
+    with `file` (and its `kind` from plans.evidence.check), or `link`, and a `description`.
+    `statuses` (the plan's vocabulary) and `has_children` save queries when known.
+    Returns (update, changed).
+    """
+    if not policy.may_update(by, action):
+        raise PermissionDenied
+    round_ = Round.objects.filter(plan=action.plan_id, month=month).first()
+    if reason_locked := lock_reason(by, month, round_):
+        raise Locked(reason_locked)
+    if is_correction(by, round_) and not reason.strip():
+        raise ValidationError({"reason": "Say why you are correcting a closed round"})
+    if not action.rates_itself(has_children):
+        raise ValidationError(
+            {"status": "A focus action shows its sub-actions' progress instead of its own"}
+        )
+    if (
+        status.needs_evidence
+        and not evidence
+        and not Evidence.objects.filter(update__action=action, update__month=month).exists()
+    ):
+        raise ValidationError(
+            {"status": f"“{status.label}” needs evidence: upload a file or give a link"}
+        )
+    if no_change and not narrative.strip():
+        previous = previous_update(action, month)
+        if previous is None:
+            raise ValidationError({"no_change": "There is no earlier update to carry forward"})
+        narrative = previous.narrative
+    if statuses is None:
+        statuses = list(action.plan.statuses.all())
+    suggested = ratings.suggest(
+        statuses, ratings.deadline(action.due_date, action.due_text), projected_completion
+    )
+    approval = Update.Approval.APPROVED
+    if action.plan.updates_need_sign_off and not may_approve(by, action):
+        approval = Update.Approval.SUBMITTED
+    update, changed = save_update(
+        action=action,
+        month=month,
+        status=status,
+        narrative=narrative,
+        no_change=no_change,
+        projected_completion=projected_completion,
+        suggested_status=suggested,
+        author=by,
+        on_behalf_of=writing_for(by, [action.pk])[action.pk],
+        approval=approval,
+        expected_version=expected_version,
+        reason=reason.strip(),
+        confirmed_warnings=confirmed_warnings,
+        when=when,
+    )
+    for item in evidence:
+        upload = item.get("file")
+        Evidence.objects.create(
+            update=update,
+            file=upload or "",
+            filename=upload.name if upload else "",
+            content_type=item["kind"].content_type if upload else "",
+            size=upload.size if upload else None,
+            link=item.get("link", ""),
+            description=item.get("description", ""),
+            added_by=by,
+        )
+    return update, changed or bool(evidence)
+
+
+def previous_update(action, month):
+    """The action's latest update before `month`, or None."""
+    return (
+        Update.objects.filter(action=action, month__lt=month)
+        .select_related("status")
+        .order_by("-month")
+        .first()
+    )
+
+
+@transaction.atomic
+def submit_many(*, by, month, rows, statuses):
+    """Save several of `by`'s updates for `month` at once. Each row is a dict of
+    submit_update's arguments for one action. Rows are saved or refused one by one (each in
+    its own savepoint), so one row's problem never loses the others.
+
+    Returns {action id: (update, None)} for saved rows and {action id: (None, exception)} for
+    refused ones (Conflict, Locked or ValidationError).
+    """
+    results = {}
+    for row in rows:
+        action = row["action"]
+        try:
+            update, _ = submit_update(by=by, month=month, statuses=statuses, **row)
+        except (Conflict, Locked, ValidationError) as problem:
+            results[action.pk] = (None, problem)
+        else:
+            results[action.pk] = (update, None)
+    return results
+
+
+@transaction.atomic
+def review_update(*, update, by, decision, note="", expected_version):
+    """Approve or return (with a `note` saying why) the version of `update` the reviewer read.
+
+    Raises PermissionDenied unless `by` may approve it, Conflict when it changed since they
+    read it, and ValidationError when it is not awaiting sign-off or a return has no note.
+    """
+    update = Update.objects.select_for_update().select_related("action__director").get(pk=update.pk)
+    if not may_approve(by, update.action):
+        raise PermissionDenied
+    if update.version != expected_version:
+        raise Conflict(update)
+    if update.approval != Update.Approval.SUBMITTED:
+        raise ValidationError(
+            {"decision": f"This update is not awaiting sign-off ({update.get_approval_display()})"}
+        )
+    if decision == Review.Decision.RETURNED and not note.strip():
+        raise ValidationError({"note": "Say what needs changing, so the officer knows"})
+    Review.objects.create(
+        update=update, version=update.version, decision=decision, note=note.strip(), by=by
+    )
+    update.approval = decision
+    update.save(update_fields=["approval"])
+    update.action.plan.bump_version()
+    return update

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import browse, workbooks
+from plans.views import browse, rounds, updates, workbooks
 
 app_name = "plans"
 urlpatterns = [
@@ -10,7 +10,41 @@ urlpatterns = [
     path("import/<int:pk>/", workbooks.job_detail, name="import_job"),
     path("import/<int:pk>/confirm/", workbooks.confirm, name="import_confirm"),
     path("import/<int:pk>/progress/", workbooks.progress, name="import_progress"),
+    path("delegate/", updates.delegate, name="delegate"),
     path("<slug:slug>/", browse.tracker, name="tracker"),
     path("<slug:slug>/actions/<str:ref>/", browse.action_detail, name="action"),
+    # The monthly round: updates, evidence and sign-off (plans/views/updates.py).
+    path(
+        "<slug:slug>/actions/<str:ref>/update/<int:year>/<int:month>/",
+        updates.update_action,
+        name="update",
+    ),
+    path(
+        "<slug:slug>/actions/<str:ref>/sign-off/<int:year>/<int:month>/",
+        updates.review,
+        name="review",
+    ),
+    path("<slug:slug>/my-updates/", updates.update_all, name="update_all"),
+    path("<slug:slug>/sign-off/", updates.sign_off, name="sign_off"),
+    path("<slug:slug>/evidence/<int:pk>/", updates.evidence_file, name="evidence"),
+    # Running rounds (plans/views/rounds.py).
+    path("<slug:slug>/rounds/", rounds.round_list, name="rounds"),
+    path("<slug:slug>/rounds/open/", rounds.round_open, name="round_open"),
+    path("<slug:slug>/rounds/<int:year>/<int:month>/", rounds.round_detail, name="round"),
+    path(
+        "<slug:slug>/rounds/<int:year>/<int:month>/extend/",
+        rounds.round_extend,
+        name="round_extend",
+    ),
+    path(
+        "<slug:slug>/rounds/<int:year>/<int:month>/close/", rounds.round_close, name="round_close"
+    ),
+    path(
+        "<slug:slug>/rounds/<int:year>/<int:month>/reopen/",
+        rounds.round_reopen,
+        name="round_reopen",
+    ),
+    path("<slug:slug>/rounds/<int:year>/<int:month>/chase/", rounds.chase, name="chase"),
+    path("<slug:slug>/rounds/<int:year>/<int:month>/chase/remind/", rounds.remind, name="remind"),
     path("<slug:slug>/workbook.xlsx", workbooks.download, name="workbook"),
 ]

@@ -5,6 +5,7 @@ DATABASE_URL. A missing or malformed value fails loudly at start-up rather than 
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -220,6 +221,15 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Evidence uploads: the largest file accepted, and an optional virus scanner: the dotted path
+# of a callable given each uploaded file before it is saved, which raises
+# django.core.exceptions.ValidationError to refuse it (see docs/operations.md).
+EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+EVIDENCE_SCANNER = env("EVIDENCE_SCANNER", "")
+if EVIDENCE_SCANNER and not re.fullmatch(r"[A-Za-z_][\w.]*\.[A-Za-z_]\w*", EVIDENCE_SCANNER):
+    raise ImproperlyConfigured(f"EVIDENCE_SCANNER must be a dotted path, not {EVIDENCE_SCANNER!r}")
+# Reminder emails go this many days before a round is due (and the day after it).
+REMINDER_DAYS_BEFORE_DUE = envint("REMINDER_DAYS_BEFORE_DUE", 3)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

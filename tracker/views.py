@@ -5,7 +5,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from plans.models import Action, Plan, Round, Update
+from plans.models import Plan
+from plans.rounds import due_for
 from plans.summary import status_breakdown
 from tracker import policy, roles
 
@@ -27,21 +28,13 @@ class SignInView(auth_views.LoginView):
 def home(request):
     """Lead officers see their actions needing an update; everyone sees each plan's overview."""
     user = request.user
-    due = []
-    if roles.has(user, roles.LEAD_OFFICER):
-        for round_ in Round.objects.open().select_related("plan"):
-            done = Update.objects.filter(month=round_.month).values("action_id")
-            actions = (
-                Action.objects.updatable_by(user)
-                .filter(plan=round_.plan)
-                .exclude(pk__in=done)
-                .exclude(children__isnull=False)
-                .select_related("plan")
-                .order_by("sort_order", "ref")
-            )
-            due.append((round_, list(actions)))
+    due = due_for(user) if roles.has(user, roles.LEAD_OFFICER) else []
     overviews = [(plan, *status_breakdown(plan)) for plan in Plan.objects.all()]
-    return render(request, "home.html", {"due": due, "overviews": overviews})
+    return render(
+        request,
+        "home.html",
+        {"due": due, "overviews": overviews, "may_run": policy.may_run(user)},
+    )
 
 
 @policy.rule("public")

@@ -3,10 +3,13 @@
 A URL added to the project without a row here fails `test_every_url_is_in_the_table`.
 """
 
+import datetime
+
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from plans.models import ImportJob
+from plans.models import Evidence, ImportJob, Round
 from tests import factories
 
 ROLES = ["anonymous", "councillor", "lead", "other_lead", "clerk", "admin"]
@@ -18,6 +21,15 @@ PUBLIC_PAGE = {r: (200, 405) for r in ROLES}
 SIGNED_IN_FORM = {"anonymous": (302, 302), **{r: (200, 200) for r in ROLES[1:]}}
 MANAGE_FORM = {"anonymous": (302, 302), **{r: (403, 403) for r in ROLES[1:-1]}, "admin": (200, 302)}
 ADMIN_ONLY = {"anonymous": (302, 302), **{r: (403, 403) for r in ROLES[1:-1]}, "admin": (200, 200)}
+
+# Running the monthly round: performance officers and administrators.
+RUN = {"anonymous": (302, 302), **{r: (403, 403) for r in ROLES[1:4]}}
+RUN_PAGE = {**RUN, "clerk": (200, 405), "admin": (200, 405)}
+STAFF_FORM = {"clerk": (200, 200), "admin": (200, 200)}
+RUN_FORM = {**RUN, **STAFF_FORM}
+# Writing updates: anyone who writes (lead officers and staff); councillors never.
+WRITERS = {"anonymous": (302, 302), "councillor": (403, 403)}
+ROUND = {"slug": "corporate-plan", "year": 2024, "month": 2}
 
 # url name -> (kwargs, {role: (GET status, POST status)})
 TABLE = {
@@ -43,6 +55,33 @@ TABLE = {
     "plans:import_job": ({"pk": 1}, MANAGE_FORM),
     "plans:import_confirm": ({"pk": 1}, {**MANAGE_FORM, "admin": (405, 302)}),
     "plans:import_progress": ({"pk": 1}, {**MANAGE_FORM, "admin": (200, 405)}),
+    # The monthly round: the world's lead holds CM.A1.1's post; other_lead does not.
+    "plans:update": (
+        {"slug": "corporate-plan", "ref": "CM.A1.1", "year": 2024, "month": 2},
+        {**WRITERS, "lead": (200, 200), "other_lead": (403, 403), **STAFF_FORM},
+    ),
+    "plans:update_all": (
+        {"slug": "corporate-plan"},
+        {**WRITERS, **{r: (200, 302) for r in ROLES[2:]}},
+    ),
+    "plans:review": (
+        {"slug": "corporate-plan", "ref": "CM.A1.1", "year": 2024, "month": 1},
+        {**WRITERS, "lead": (403, 403), "other_lead": (403, 403), **STAFF_FORM},
+    ),
+    "plans:sign_off": (
+        {"slug": "corporate-plan"},
+        {**WRITERS, **{r: (200, 405) for r in ROLES[2:]}},
+    ),
+    "plans:evidence": ({"slug": "corporate-plan", "pk": 1}, READ),
+    "plans:delegate": ({}, {**WRITERS, **{r: (200, 302) for r in ROLES[2:]}}),
+    "plans:rounds": ({"slug": "corporate-plan"}, RUN_PAGE),
+    "plans:round_open": ({"slug": "corporate-plan"}, RUN_FORM),
+    "plans:round": (ROUND, RUN_PAGE),
+    "plans:round_extend": (ROUND, {**RUN, "clerk": (405, 200), "admin": (405, 200)}),
+    "plans:round_close": (ROUND, {**RUN, "clerk": (405, 302), "admin": (405, 302)}),
+    "plans:round_reopen": (ROUND, {**RUN, "clerk": (405, 200), "admin": (405, 200)}),
+    "plans:chase": (ROUND, RUN_PAGE),
+    "plans:remind": (ROUND, {**RUN, "clerk": (405, 302), "admin": (405, 302)}),
 }
 
 
@@ -74,7 +113,11 @@ def test_every_view_declares_its_rule():
 def world(people):
     plan = factories.plan()
     action = factories.action(plan, "CM.A1.1", lead="Head of HR")
-    factories.update(action, "2024-01", "On track")
+    january = factories.update(action, "2024-01", "On track")
+    Evidence.objects.create(
+        pk=1, update=january, file=ContentFile(b"%PDF-1.4 minutes", name="minutes.pdf")
+    )
+    Round.objects.create(plan=plan, month=datetime.date(2024, 2, 1), due=datetime.date(2024, 3, 8))
     ImportJob.objects.create(
         pk=1, plan=plan, file="imports/none.xlsx", filename="none.xlsx", preview={"blocked": True}
     )

@@ -1,0 +1,186 @@
+"""Running monthly update rounds: open, extend, close and reopen them; who still owes an
+update; when reminders fall due. Each write is one transaction and names who made it, which
+the round's history (django-simple-history) keeps."""
+
+import datetime
+from collections import Counter
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from plans.models import Action, Reminder, Round, Update
+
+
+def _save(round_, by):
+    # simple-history records the user from the request; functions run by tasks and commands
+    # have none, so name the user explicitly.
+    round_._history_user = by
+    round_.save()
+    return round_
+
+
+@transaction.atomic
+def open_round(*, plan, month, due, by):
+    """Open the round for `month` (the first of a month), due by `due`, and send each officer
+    with actions to update the "round opened" reminder."""
+    from plans import tasks
+
+    if month.day != 1:
+        raise ValidationError({"month": "Choose a month"})
+    if due < month:
+        raise ValidationError({"due": "The due date must be in or after the month reported on"})
+    if Round.objects.filter(plan=plan, month=month).exists():
+        raise ValidationError(
+            {"month": f"There is already a {month:%B %Y} round. Reopen it rather than start again"}
+        )
+    if (current := Round.objects.filter(plan=plan).open().first()) is not None:
+        raise ValidationError({"month": f"Close the {current.month:%B %Y} round first"})
+    round_ = _save(Round(plan=plan, month=month, due=due, opened_by=by), by)
+    tasks.send_round_reminders.enqueue(round_.pk, Reminder.Kind.OPENED)
+    return round_
+
+
+@transaction.atomic
+def extend_round(*, round_, due, by):
+    """Give officers until `due` instead."""
+    if not round_.is_open:
+        raise ValidationError({"due": "Reopen the round before extending it"})
+    if due <= round_.due:
+        raise ValidationError(
+            {"due": f"The new due date must be after {round_.due:%-d %B %Y}, the current one"}
+        )
+    round_.due = due
+    return _save(round_, by)
+
+
+@transaction.atomic
+def close_round(*, round_, by):
+    """Lock the round's updates; from now on only performance officers correct them."""
+    if not round_.is_open:
+        raise ValidationError("The round is already closed")
+    round_.closed_at = timezone.now()
+    round_.closed_by = by
+    return _save(round_, by)
+
+
+@transaction.atomic
+def reopen_round(*, round_, by, reason):
+    """Let officers write again in a closed round; the `reason` is kept in its history."""
+    if round_.is_open:
+        raise ValidationError({"reason": "The round is open already"})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the round is being reopened"})
+    if (current := Round.objects.filter(plan=round_.plan_id).open().first()) is not None:
+        raise ValidationError({"reason": f"Close the {current.month:%B %Y} round first"})
+    round_.closed_at = None
+    round_.closed_by = None
+    round_.reopen_reason = reason.strip()
+    return _save(round_, by)
+
+
+def responsible_for(user):
+    """Actions `user` writes the update of: as update owner, or as lead officer when the
+    action names no update owner."""
+    return Q(update_owner__holders=user) | Q(update_owner__isnull=True, lead_officer__holders=user)
+
+
+def missing_for(user, round_):
+    """The round's actions still needing an update that `user` is responsible for."""
+    return (
+        Action.objects.needing_update(round_)
+        .filter(responsible_for(user))
+        .distinct()
+        .order_by("sort_order", "ref")
+    )
+
+
+def due_for(user):
+    """[(round, [actions])]: for each open round, the actions still needing an update that
+    `user` may write (their own, and those of anyone who named them delegate). Two queries
+    per open round."""
+    due = []
+    for round_ in Round.objects.open().select_related("plan"):
+        actions = list(
+            Action.objects.updatable_by(user).needing_update(round_).order_by("sort_order", "ref")
+        )
+        for action in actions:
+            action.plan = round_.plan
+        due.append((round_, actions))
+    return due
+
+
+def missing_by_officer(round_):
+    """[(officer or None, [actions])] for every action the round still needs an update of,
+    grouped by the people responsible (an action whose post nobody holds comes under None).
+    Three queries whatever the size of the plan."""
+    actions = (
+        Action.objects.needing_update(round_)
+        .select_related("update_owner", "lead_officer")
+        .prefetch_related("update_owner__holders", "lead_officer__holders")
+        .order_by("sort_order", "ref")
+    )
+    by_person = {}
+    for action in actions:
+        post = action.update_owner or action.lead_officer
+        holders = list(post.holders.all()) if post else []
+        for person in holders or [None]:
+            by_person.setdefault(person, []).append(action)
+    return sorted(by_person.items(), key=lambda item: (item[0] is None, str(item[0] or "")))
+
+
+def progress(round_):
+    """(updated, still needed) counts of the round's rateable actions."""
+    rateable = Action.objects.rateable(round_.plan)
+    needed = Action.objects.needing_update(round_).count()
+    return rateable.count() - needed, needed
+
+
+def rollup(parent, month):
+    """[(status, count)] of the parent's children's updates for `month`, in the plan's order,
+    and how many children have none yet. Two queries."""
+    children = list(parent.children.values_list("pk", flat=True))
+    updates = Update.objects.filter(action__in=children, month=month).select_related("status")
+    counts = Counter(update.status for update in updates)
+    ordered = sorted(counts.items(), key=lambda item: (item[0].sort_order, item[0].pk))
+    return ordered, len(children) - sum(counts.values())
+
+
+def reminder_due(round_, today):
+    """Which scheduled reminder (a Reminder.Kind) the round calls for on `today`, or None.
+
+    The day after the due date and every day after: overdue. From REMINDER_DAYS_BEFORE_DUE
+    days before until the due date: due soon. Earlier: the "round opened" one, which catches
+    officers given an action after the round opened. Each goes to a person once per round, so
+    running this daily sends each reminder once, and a missed day is caught up the next.
+    """
+    if not round_.is_open:
+        return None
+    if today > round_.due:
+        return Reminder.Kind.OVERDUE
+    if today >= round_.due - datetime.timedelta(days=settings.REMINDER_DAYS_BEFORE_DUE):
+        return Reminder.Kind.DUE_SOON
+    return Reminder.Kind.OPENED
+
+
+def history(round_):
+    """[(when, who, what happened)] for the round, newest first, from its saved history."""
+    events = []
+    before = None
+    for record in round_.history.select_related("history_user").order_by("history_date", "pk"):
+        if before is None:
+            what = [f"opened, due by {record.due:%-d %B %Y}"]
+        else:
+            what = []
+            if record.closed_at and not before.closed_at:
+                what.append("closed")
+            if before.closed_at and not record.closed_at:
+                what.append(f"reopened: “{record.reopen_reason}”")
+            if record.due != before.due:
+                what.append(f"due date moved from {before.due:%-d %B %Y} to {record.due:%-d %B %Y}")
+        if what:
+            events.append((record.history_date, record.history_user, "; ".join(what)))
+        before = record
+    return events[::-1]
