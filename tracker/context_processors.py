@@ -11,6 +11,7 @@ def service(request):
     if policy.may_view(user):
         items.append(("Home", reverse("home")))
         items.append(("Plans", reverse("plans:index")))
+        items.append(("Reports", reverse("reports:index")))
     if policy.may_manage(user):
         items.append(("Import", reverse("plans:import")))
         items.append(("Admin", reverse("admin:index")))

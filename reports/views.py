@@ -1,0 +1,177 @@
+"""Committee reports: asking for one, watching it build, checking, publishing, reading and
+downloading it; and the committee calendar with its publication deadlines.
+
+Performance officers and administrators see every report; everyone else signed in sees
+published ones only, and a draft is "not found" to them.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponseNotModified, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from reports import workflow
+from reports.compose import present
+from reports.forms import MeetingForm, ReportForm
+from reports.models import Meeting, Report
+from tracker import policy
+
+# How far back the calendar shows meetings, so a clerk sees what was late recently.
+CALENDAR_PAST_DAYS = 60
+
+
+def _reports_for(user):
+    reports = Report.objects.select_related(
+        "plan", "committee", "meeting__committee", "created_by", "published_by"
+    )
+    return reports if policy.may_run(user) else reports.published()
+
+
+def _report_or_404(request, pk):
+    return get_object_or_404(_reports_for(request.user), pk=pk)
+
+
+@policy.rule("view")
+@require_safe
+def report_list(request):
+    today = timezone.localdate()
+    reports = list(_reports_for(request.user))
+    for report in reports:
+        report.late = report.is_late(today)
+    context = {"reports": reports, "today": today, "may_run": policy.may_run(request.user)}
+    if context["may_run"]:
+        context["meetings"] = _calendar(today)
+    return render(request, "reports/index.html", context)
+
+
+def _calendar(today):
+    """Meetings from a little in the past onwards, each with its reports, deadline and
+    whether it is late. Two queries."""
+    since = today - timezone.timedelta(days=CALENDAR_PAST_DAYS)
+    meetings = list(
+        Meeting.objects.filter(date__gte=since)
+        .select_related("committee")
+        .prefetch_related(
+            Prefetch("reports", queryset=Report.objects.select_related("plan", "committee"))
+        )
+    )
+    for meeting in meetings:
+        meeting.report_list = list(meeting.reports.all())
+        for report in meeting.report_list:
+            report.meeting = meeting
+            report.late = report.is_late(today)
+        published = [r for r in meeting.report_list if r.is_published]
+        meeting.late = (not published and today > meeting.deadline) or any(
+            r.is_late(today) for r in published
+        )
+    return meetings
+
+
+@policy.rule("run")
+@require_http_methods(["GET", "POST"])
+def report_new(request):
+    today = timezone.localdate()
+    initial = {"meeting": request.GET.get("meeting")}
+    form = ReportForm(request.POST or None, today=today, initial=initial)
+    if form.is_valid():
+        report = workflow.request_report(by=request.user, **form.cleaned_data)
+        return redirect(report)
+    return render(request, "reports/new.html", {"form": form})
+
+
+@policy.rule("view")
+@require_safe
+def report_detail(request, pk):
+    """The report's page: for clerks its state and what they can do next; for everyone the
+    report itself, rendered from its stored snapshot, with the PDF beside it."""
+    report = _report_or_404(request, pk)
+    report.late = report.is_late(timezone.localdate())
+    context = {
+        "report": report,
+        "may_run": policy.may_run(request.user),
+        "body": present(report.snapshot) if report.snapshot else None,
+    }
+    return render(request, "reports/detail.html", context)
+
+
+@policy.rule("run")
+@require_safe
+def report_state(request, pk):
+    """The report's state as JSON, for the page to follow a build without reloading."""
+    report = _report_or_404(request, pk)
+    state = report.shown_state
+    return JsonResponse({"state": state.value, "label": state.label})
+
+
+@policy.rule("view")
+@require_safe
+def report_pdf(request, pk):
+    """The stored PDF: exactly the bytes built (and, once published, frozen)."""
+    report = _report_or_404(request, pk)
+    if not report.file:
+        raise Http404("This report has no PDF yet.")
+    if request.headers.get("If-None-Match") == f'"{report.sha256}"':
+        response = HttpResponseNotModified()
+    else:
+        response = FileResponse(report.file.open("rb"), filename=report.download_name)
+        response["Content-Type"] = "application/pdf"
+    response["ETag"] = f'"{report.sha256}"'
+    # A published file never changes; a draft may be rebuilt at any time.
+    response["Cache-Control"] = (
+        "private, max-age=31536000, immutable" if report.is_published else "private, no-cache"
+    )
+    return response
+
+
+@policy.rule("run")
+@require_POST
+def report_rebuild(request, pk):
+    report = _report_or_404(request, pk)
+    if workflow.build_again(report):
+        messages.success(request, "The report is being built again from the latest updates.")
+    else:
+        messages.info(request, "The report is already being built, or is published.")
+    return redirect(report)
+
+
+@policy.rule("run")
+@require_POST
+def report_publish(request, pk):
+    report = _report_or_404(request, pk)
+    try:
+        workflow.publish(report, by=request.user, sha256=request.POST.get("sha256", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Published. Councillors can now read it and download the PDF.")
+    return redirect(report)
+
+
+@policy.rule("run")
+@require_http_methods(["GET", "POST"])
+def meeting_list(request):
+    form = MeetingForm(request.POST or None)
+    if form.is_valid():
+        meeting = form.save()
+        messages.success(
+            request,
+            f"Added {meeting}. Its reports are due by {meeting.deadline:%A %-d %B %Y}.",
+        )
+        return redirect("reports:meetings")
+    today = timezone.localdate()
+    return render(request, "reports/meetings.html", {"form": form, "meetings": _calendar(today)})
+
+
+@policy.rule("run")
+@require_POST
+def meeting_delete(request, pk):
+    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+    if meeting.reports.exists():
+        messages.error(request, f"{meeting} has reports tied to it, so it stays.")
+    else:
+        meeting.delete()
+        messages.success(request, f"Removed {meeting}.")
+    return redirect("reports:meetings")

@@ -1,0 +1,19 @@
+// Follows a report while it is built: asks for its state every two seconds and reloads the
+// page once it is ready or has failed. Without JavaScript the page says to refresh it.
+const box = document.querySelector("[data-report-state-url]");
+if (box) {
+  const text = box.querySelector("[data-report-state]");
+  const poll = async () => {
+    const answer = await fetch(box.dataset.reportStateUrl, { headers: { Accept: "application/json" } });
+    if (answer.ok) {
+      const report = await answer.json();
+      text.textContent = `${report.label}.`;
+      if (report.state !== "queued" && report.state !== "running") {
+        window.location.reload();
+        return;
+      }
+    }
+    setTimeout(poll, 2000);
+  };
+  setTimeout(poll, 2000);
+}
