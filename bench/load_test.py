@@ -1,0 +1,231 @@
+"""Load test: gunicorn (2 workers) on PostgreSQL with 500 actions × 24 months; for 60 s,
+20 councillors browse and filter while 5 lead officers save updates (locust, headless).
+
+    .venv/bin/pip install -e '.[bench]'      # locust
+    .venv/bin/python bench/load_test.py [--seconds 60]
+
+Needs PostgreSQL at $LOAD_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/tracker_load,
+dropped and rebuilt). Prints requests per second, p50/p95/p99 per page and the error count,
+then checks every update the lead officers were told was saved is in the database exactly
+once. Targets: p95 ≤ 300 ms for tracker pages, ≤ 500 ms for saves, no errors, none lost.
+"""
+
+import argparse
+import csv
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "load-test-password-2024"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare(env):
+    """Rebuild the database with the plan, 20 councillors and 5 lead officers. Returns
+    {lead number: [refs they may update in the open round]} and the round's month."""
+    import psycopg
+
+    url = env["DATABASE_URL"]
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    script = f"""
+import django, json
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.db import SessionStore
+from django.db.models import Count
+from bench.generate import build_plan
+from plans.models import Action, Post, Round
+from tracker.models import User
+plan = build_plan(actions=500, months=24)
+round_ = Round.objects.get(plan=plan, closed_at__isnull=True)
+councillor, lead = Group.objects.get(name="Councillor"), Group.objects.get(name="Lead officer")
+leaves = Action.objects.filter(plan=plan, children__isnull=True)
+busiest = (Post.objects.filter(pk__in=leaves.values("lead_officer"))
+           .annotate(n=Count("pk")).order_by("name")[:5])
+
+def session(user):
+    # Signed in ahead of time: the test measures browsing and saving, not password hashing.
+    store = SessionStore()
+    store["_auth_user_id"] = str(user.pk)
+    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_hash"] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+sessions, refs = {{}}, {{}}
+for n in range(1, 21):
+    user = User.objects.create_user(f"councillor{{n}}", password="{PASSWORD}")
+    user.groups.add(councillor)
+    sessions[f"councillor{{n}}"] = session(user)
+for n, post in enumerate(busiest, start=1):
+    user = User.objects.create_user(f"lead{{n}}", password="{PASSWORD}")
+    user.groups.add(lead)
+    post.holders.add(user)
+    sessions[f"lead{{n}}"] = session(user)
+    refs[n] = list(leaves.filter(lead_officer=post).values_list("ref", flat=True))
+print(json.dumps({{"refs": refs, "sessions": sessions, "month": f"{{round_.month:%Y/%-m}}"}}))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    import json
+
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def percentile_rows(stats_csv):
+    with open(stats_csv) as file:
+        return list(csv.DictReader(file))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=60)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="load-"))
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tracker.settings",
+        "DATABASE_URL": os.environ.get(
+            "LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tracker_load"
+        ),
+        "SECRET_KEY": "load-test-not-secret",
+        "DEBUG": "false",
+        "SECURE_HTTPS": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(folder / "static"),
+        "PORT": str(port),
+        "GUNICORN_WORKERS": "2",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    print("Building 500 actions × 24 months on PostgreSQL…", flush=True)
+    prepared = prepare(env)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "tracker/gunicorn.py",
+            "tracker.wsgi",
+            "--access-logfile",
+            str(folder / "access.log"),
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        for _ in range(60):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        saved_log = folder / "saved.txt"
+        load_env = {
+            **env,
+            "LOAD_PASSWORD": PASSWORD,
+            "LOAD_MONTH": prepared["month"],
+            "LOAD_SAVED_LOG": str(saved_log),
+            **{f"LOAD_REFS_{n}": ",".join(refs) for n, refs in prepared["refs"].items()},
+            **{f"LOAD_SESSION_{name}": key for name, key in prepared["sessions"].items()},
+        }
+        print(f"Driving 20 councillors and 5 lead officers for {args.seconds} s…", flush=True)
+        subprocess.run(
+            [
+                str(Path(sys.executable).parent / "locust"),
+                "-f",
+                "bench/locustfile.py",
+                "--headless",
+                "-u",
+                "25",
+                "-r",
+                "25",
+                "-t",
+                f"{args.seconds}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(folder / "load"),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            env=load_env,
+            cwd=ROOT,
+            check=False,
+        )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    rows = percentile_rows(folder / "load_stats.csv")
+    print(
+        f"\n{'page':<22}{'requests':>9}{'errors':>8}{'rps':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+    )
+    for row in rows:
+        print(
+            f"{row['Name']:<22}{row['Request Count']:>9}{row['Failure Count']:>8}"
+            f"{float(row['Requests/s']):>8.1f}{row['50%']:>8}{row['95%']:>8}{row['99%']:>8}"
+        )
+    tokens = saved_log.read_text().split("\n") if saved_log.exists() else []
+    tokens = [token for token in tokens if token]
+    check = f"""
+import django, json
+django.setup()
+from plans.models import UpdateRevision
+tokens = json.loads(open("{folder / "tokens.json"}").read())
+counts = {{t: 0 for t in tokens}}
+for narrative in UpdateRevision.objects.filter(narrative__in=tokens).values_list("narrative", flat=True):
+    counts[narrative] += 1
+print(json.dumps({{"saved": len(tokens), "exactly_once": sum(c == 1 for c in counts.values()),
+                  "missing": sum(c == 0 for c in counts.values()), "duplicated": sum(c > 1 for c in counts.values())}}))
+"""
+    import json
+
+    (folder / "tokens.json").write_text(json.dumps(tokens))
+    result = (
+        subprocess.run(
+            [sys.executable, "-c", check],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    print(f"\nUpdates the lead officers saved, found in the database: {result}")
+
+
+if __name__ == "__main__":
+    main()
