@@ -5,12 +5,15 @@ Parent (focus) actions are left out unless the plan counts them; statuses marked
 figure says what it left out, so a page can say so too.
 """
 
-from collections import Counter
+import datetime
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Substr
 
-from plans.models import Action, Rag, Status, Update
+from plans import dates
+from plans.models import Action, Plan, Rag, Round, Status, Update
 
 
 @dataclass
@@ -59,6 +62,16 @@ class Breakdown:
             for rag in Rag
             if rag.value in {s.rag for s in self.statuses if s.counted}
         ]
+
+    def rag_sentence(self):
+        """The counted actions by RAG colour in words, leaving out colours no action has:
+        "50% green, 25% amber and 25% done"."""
+        parts = [
+            f"{pct}% {'done' if rag == Rag.BLUE else label.lower()}"
+            for rag, label, count, pct in self.rag_rows()
+            if count
+        ]
+        return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
 
     def left_out(self):
         """What the percentages leave out, in words, e.g. ["2 parent actions", "3 N/A"]."""
@@ -117,3 +130,253 @@ def status_breakdown(plan, month=None):
         overall.add(status_id)
         theme.add(status_id)
     return overall, list(themes.values())
+
+
+# The tracker, dashboard and committee pages build on these. Each runs a fixed number of
+# queries whatever the size of the plan.
+
+
+def plans_with_months():
+    """Plans annotated with the months their pages need: `open_round_month` (the open update
+    round's month, if any) and `first_update_month` / `last_update_month`. Fetching one is one
+    query."""
+    updates = Update.objects.filter(action__plan=OuterRef("pk")).order_by().values("action__plan")
+    return Plan.objects.annotate(
+        open_round_month=Subquery(
+            Round.objects.open().filter(plan=OuterRef("pk")).order_by("-month").values("month")[:1]
+        ),
+        first_update_month=Subquery(updates.annotate(m=Min("month")).values("m")),
+        last_update_month=Subquery(updates.annotate(m=Max("month")).values("m")),
+    )
+
+
+def current_month(plan):
+    """The month "this month's update" means: the open round's month, otherwise the latest month
+    with any update. None for a plan with neither. `plan` comes from plans_with_months()."""
+    return plan.open_round_month or plan.last_update_month
+
+
+def month_choices(plan):
+    """Every month from the plan's first update to its current month, newest first."""
+    last = current_month(plan)
+    if last is None:
+        return []
+    first = plan.first_update_month or last
+    return [dates.add_months(last, -n) for n in range(dates.months_between(first, last) + 1)]
+
+
+def for_tracker(actions, *, as_at=None, current=None, opening=400):
+    """Annotate actions for the tracker: the status id, month and narrative (its first
+    `opening` characters; all of it when None) of their latest published update as at
+    `as_at` (the latest of all when None), whether they have children, whether
+    they have an update for the `current` month, and their parent's ref. One query."""
+    latest = Update.objects.published().filter(action=OuterRef("pk"))
+    if as_at is not None:
+        latest = latest.filter(month__lte=as_at)
+    latest = latest.order_by("-month")
+    # An update awaiting sign-off has been written, so it is not missing; one returned for
+    # changes still is.
+    written = Update.objects.filter(action=OuterRef("pk"), month=current).exclude(
+        approval=Update.Approval.RETURNED
+    )
+    return actions.annotate(
+        latest_status_id=Subquery(latest.values("status_id")[:1]),
+        latest_month=Subquery(latest.values("month")[:1]),
+        latest_narrative=Subquery(
+            latest.values(text=Substr("narrative", 1, opening) if opening else F("narrative"))[:1]
+        ),
+        has_children=Exists(Action.objects.filter(parent=OuterRef("pk"))),
+        has_current_update=Exists(written),
+        parent_ref=F("parent__ref"),
+    )
+
+
+def needs_update(plan):
+    """Which actions are asked for a monthly update: every action, except parents (focus
+    actions) when they show their children's roll-up. Use on a for_tracker() queryset."""
+    return Q() if plan.parents_rate_themselves else Q(has_children=False)
+
+
+# Plan order: theme, workstream, then each focus action followed by its sub-actions. Themes
+# and workstreams with the same sort order keep the order they were created in (an import's).
+PLAN_ORDER = [
+    "theme__sort_order",
+    "theme_id",
+    F("workstream__sort_order").asc(nulls_first=True),
+    F("workstream_id").asc(nulls_first=True),
+    Coalesce("parent__sort_order", "sort_order"),
+    Coalesce("parent__ref", "ref"),
+    F("parent_id").asc(nulls_first=True),
+    "sort_order",
+    "ref",
+]
+
+
+# What a tracker row needs, for .values() on a for_tracker() queryset: plain dicts are several
+# times quicker to build than model instances, which matters at 500 rows a page.
+ROW_FIELDS = [
+    "pk",
+    "ref",
+    "title",
+    "theme_id",
+    "theme__name",
+    "workstream_id",
+    "workstream__name",
+    "lead_officer__name",
+    "due_text",
+    "due_date",
+    "parent_ref",
+    "has_children",
+    "latest_status_id",
+    "latest_month",
+    "latest_narrative",
+    "has_current_update",
+]
+
+
+def group_by_theme(rows):
+    """[(theme name, [(workstream name or None, [row, ...]), ...]), ...] for rows (dicts of
+    ROW_FIELDS) in plan order."""
+    groups = []
+    for row in rows:
+        if not groups or groups[-1][0] != row["theme_id"]:
+            groups.append((row["theme_id"], row["theme__name"], []))
+        streams = groups[-1][2]
+        if not streams or streams[-1][0] != row["workstream_id"]:
+            streams.append((row["workstream_id"], row["workstream__name"], []))
+        streams[-1][2].append(row)
+    return [
+        (theme, [(stream, stream_rows) for _, stream, stream_rows in streams])
+        for _, theme, streams in groups
+    ]
+
+
+RAG_RANK = {Rag.GREEN: 1, Rag.AMBER: 2, Rag.RED: 3}
+
+MOVEMENTS = [
+    ("complete", "Newly complete"),
+    ("improved", "Improved"),
+    ("slipped", "Slipped"),
+    ("unchanged", "Unchanged"),
+    ("other", "Changed otherwise"),
+]
+
+
+def movement(before, after):
+    """How a status moved between two months, as a key of MOVEMENTS: "improved" and "slipped"
+    compare RAG colours (red, amber, green); reopening a done action is "slipped"; a first
+    status, or a move to or from a grey status, is "other". None when there is no status now."""
+    if after is None:
+        return None
+    if before is not None and before.pk == after.pk:
+        return "unchanged"
+    if after.counts_as_done and not (before and before.counts_as_done):
+        return "complete"
+    if before is not None and before.counts_as_done and not after.counts_as_done:
+        return "slipped"
+    if before is not None and before.rag in RAG_RANK and after.rag in RAG_RANK:
+        change = RAG_RANK[after.rag] - RAG_RANK[before.rag]
+        if change:
+            return "improved" if change < 0 else "slipped"
+    return "other"
+
+
+@dataclass
+class Moved:
+    ref: str
+    title: str
+    before: Status | None
+    after: Status
+
+
+@dataclass
+class Dashboard:
+    month: datetime.date
+    overall: Breakdown
+    priorities: list  # [(name, Breakdown)], in the plan's order
+    themes: list  # [(name, Breakdown)]
+    trend: list  # [(month, Breakdown)], oldest first, ending at `month`
+    moves: dict  # MOVEMENTS key -> [Moved]
+
+    @property
+    def previous(self):
+        return dates.add_months(self.month, -1)
+
+    def movement_rows(self):
+        """(label, actions) for each kind of movement since the previous month."""
+        return [(label, self.moves[key]) for key, label in MOVEMENTS]
+
+
+def dashboard(plan, month, window=12):
+    """The plan's position as at `month`: breakdowns overall, per priority and per theme, the
+    movement since the month before, and the breakdown for each of the `window` months up to
+    `month` (dropping leading months with no status at all). Three queries."""
+    statuses = list(Status.objects.filter(plan=plan))
+    by_id = {s.pk: s for s in statuses}
+    months = [dates.add_months(month, n) for n in range(1 - window, 1)]
+    history = defaultdict(list)  # action id -> [(month, status id)], oldest first
+    updates = Update.objects.published().filter(action__plan=plan, month__lte=month)
+    for action_id, when, status_id in updates.order_by("action_id", "month").values_list(
+        "action_id", "month", "status_id"
+    ):
+        history[action_id].append((when, status_id))
+
+    trend = [Breakdown(statuses) for _ in months]
+    priorities, themes = {}, {}
+    moves = {key: [] for key, _ in MOVEMENTS}
+    actions = (
+        Action.objects.filter(plan=plan)
+        .annotate(has_children=Exists(Action.objects.filter(parent=OuterRef("pk"))))
+        .order_by(*PLAN_ORDER)
+        .values_list(
+            "pk",
+            "ref",
+            "title",
+            "theme__name",
+            "theme__priority__sort_order",
+            "theme__priority__name",
+            "has_children",
+        )
+    )
+    for pk, ref, title, theme, priority_order, priority, has_children in actions:
+        groups = [themes.setdefault(theme, Breakdown(statuses))]
+        if priority is not None:
+            key = (priority_order, priority)
+            groups.append(priorities.setdefault(key, Breakdown(statuses)))
+        if has_children and not plan.count_parent_actions:
+            for breakdown in [*trend, *groups]:
+                breakdown.parents_left_out += 1
+            continue
+        at = statuses_at(history.get(pk, []), months)
+        for breakdown, status_id in zip(trend, at, strict=True):
+            breakdown.add(status_id)
+        for breakdown in groups:
+            breakdown.add(at[-1])
+        before = by_id.get(at[-2]) if len(at) > 1 else None
+        after = by_id.get(at[-1])
+        if kind := movement(before, after):
+            moves[kind].append(Moved(ref, title, before, after))
+
+    trend = list(zip(months, trend, strict=True))
+    while len(trend) > 1 and not trend[0][1].by_status:
+        trend.pop(0)
+    return Dashboard(
+        month=month,
+        overall=trend[-1][1],
+        priorities=[(name, b) for (_, name), b in sorted(priorities.items())],
+        themes=list(themes.items()),
+        trend=trend,
+        moves=moves,
+    )
+
+
+def statuses_at(entries, months):
+    """The status id in force at each of `months` (ascending), from an action's (month, status
+    id) entries (ascending): the latest entry on or before that month, or None."""
+    found, current, position = [], None, 0
+    for month in months:
+        while position < len(entries) and entries[position][0] <= month:
+            current = entries[position][1]
+            position += 1
+        found.append(current)
+    return found

@@ -13,6 +13,13 @@ urlpatterns = [
     path("delegate/", updates.delegate, name="delegate"),
     path("<slug:slug>/", browse.tracker, name="tracker"),
     path("<slug:slug>/actions/<str:ref>/", browse.action_detail, name="action"),
+    # Reading the plan (plans/views/browse.py).
+    path("<slug:slug>/dashboard/", browse.dashboard, name="dashboard"),
+    path("<slug:slug>/dashboard/<str:chart>.svg", browse.dashboard_chart, name="dashboard_chart"),
+    path("<slug:slug>/committees/<slug:committee>/", browse.committee_detail, name="committee"),
+    path("<slug:slug>/actions.xlsx", browse.export_actions, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("<slug:slug>/actions.csv", browse.export_actions, {"fmt": "csv"}, name="export_csv"),
+    path("<slug:slug>/plan.json", browse.export_json, name="export_json"),
     # The monthly round: updates, evidence and sign-off (plans/views/updates.py).
     path(
         "<slug:slug>/actions/<str:ref>/update/<int:year>/<int:month>/",

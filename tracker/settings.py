@@ -231,6 +231,16 @@ if EVIDENCE_SCANNER and not re.fullmatch(r"[A-Za-z_][\w.]*\.[A-Za-z_]\w*", EVIDE
 # Reminder emails go this many days before a round is due (and the day after it).
 REMINDER_DAYS_BEFORE_DUE = envint("REMINDER_DAYS_BEFORE_DUE", 3)
 
+# Rendered parts of the tracker, dashboard and action pages, keyed on the plan's data version
+# so any update makes them stale at once. Each web process keeps its own; nothing else relies
+# on this cache, so it needs no shared server.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    }
+}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 

@@ -1,9 +1,31 @@
+"""Reading the plan: the tracker, an action's page, the dashboard, committee views, exports.
+
+Everyone signed in reads everything here, and nothing here writes.
+"""
+
+import json
+from hashlib import sha256
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from plans.models import Action, Plan, Status, Update
-from plans.summary import status_breakdown, with_latest_status
+from plans import charts, export, history, summary
+from plans.filters import SORTS, ActionFilter, MonthForm
+from plans.models import Action, Committee, Plan, Rag, Round, Update, UpdateRevision
 from tracker import policy
+
+# The most actions one tracker page shows: a large plan is paged rather than sent whole.
+PAGE_SIZE = 500
+# Rendered parts of pages are kept until the plan's data version changes. Some admin edits
+# (an action's title, a status's label) do not raise it, so nothing is kept longer than this.
+CACHE_SECONDS = 120
 
 
 @policy.rule("view")
@@ -12,50 +34,289 @@ def plan_index(request):
     return render(request, "plans/index.html", {"plans": Plan.objects.all()})
 
 
+def _plan(slug):
+    return get_object_or_404(summary.plans_with_months(), slug=slug)
+
+
+def _prepare(rows, filters):
+    """Give each row its status and whether this month's update is asked of it."""
+    statuses = {s.pk: s for s in filters.statuses}
+    rates_itself = filters.plan.parents_rate_themselves
+    for row in rows:
+        row["status"] = statuses.get(row["latest_status_id"])
+        row["needs_update"] = rates_itself or not row["has_children"]
+    return rows
+
+
+def _cached(parts, plan, build):
+    """What build() returns, kept until the plan's data version changes (or CACHE_SECONDS
+    pass), under a key made of `parts` and the plan."""
+    key = "browse:" + sha256(repr((plan.pk, plan.data_version, *parts)).encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def _browse(request, plan, template, context, committee=None):
+    """The tracker page and the committee page: filters, sortable table, count, pages. All
+    but the page's frame (which names the signed-in user) is the same for everyone, so it is
+    rendered once per plan version, filter and day (what is overdue changes at midnight)."""
+    query = sorted((key, value) for key, values in request.GET.lists() for value in values)
+    today = timezone.localdate()
+    here = committee.slug if committee else "tracker"
+    body = _cached(
+        ("browse", here, summary.current_month(plan), today, query),
+        plan,
+        lambda: render_to_string(
+            "plans/_browse.html", _browse_context(request, plan, committee, today), request
+        ),
+    )
+    filtered = any(value for key, value in query if key not in ("sort", "page"))
+    return render(request, template, {**context, "plan": plan, "body": body, "filtered": filtered})
+
+
+def _browse_context(request, plan, committee, today):
+    filters = ActionFilter(request.GET, plan=plan, today=today, committee=committee)
+    rows = filters.qs.values(*summary.ROW_FIELDS)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _prepare(list(page.object_list), filters)
+    sort = filters.form.cleaned_data.get("sort") or ""
+    query = request.GET.copy()
+    query.pop("page", None)
+    if committee is not None:
+        query["committee"] = committee.pk
+    return {
+        "plan": plan,
+        "here": committee.slug if committee else "tracker",
+        "filters": filters,
+        "filtered": filters.is_filtered(),
+        "more_open": filters.more_in_use(),
+        "committees": Committee.objects.filter(actions__plan=plan).distinct(),
+        "current": filters.current,
+        "page": page,
+        "rows": rows,
+        "groups": None if sort else summary.group_by_theme(rows),
+        "columns": _columns(request.GET, sort),
+        "action_url": reverse("plans:action", args=[plan.slug, "-"])[:-2],
+        "export_query": query.urlencode(),
+    }
+
+
+def _columns(params, sort):
+    """The sortable column headers: label, link that sorts by it (the other way round when
+    it already does), and its aria-sort value."""
+    columns = []
+    for key, label in SORTS.items():
+        query = params.copy()
+        query.pop("page", None)
+        query["sort"] = f"-{key}" if sort == key else key
+        state = {key: "ascending", f"-{key}": "descending"}.get(sort, "none")
+        columns.append({"key": key, "label": label, "url": f"?{query.urlencode()}", "sort": state})
+    return {column["key"]: column for column in columns}
+
+
 @policy.rule("view")
 @require_safe
 def tracker(request, slug):
-    """Every action of the plan, grouped by theme and workstream, with its latest status."""
-    plan = get_object_or_404(Plan, slug=slug)
-    statuses = {s.pk: s for s in Status.objects.filter(plan=plan)}
-    actions = list(
-        with_latest_status(Action.objects.filter(plan=plan))
-        .select_related("theme", "workstream", "lead_officer", "director")
-        .order_by("theme__sort_order", "sort_order", "ref")
+    """Every action of the plan, grouped by theme and workstream, filtered as asked."""
+    return _browse(request, _plan(slug), "plans/tracker.html", {})
+
+
+@policy.rule("view")
+@require_safe
+def committee_detail(request, slug, committee):
+    """The actions one committee oversees, for its chair and vice-chair, with every filter."""
+    plan = _plan(slug)
+    committee = get_object_or_404(
+        Committee.objects.select_related("chair", "vice_chair"), slug=committee
     )
-    for action in actions:
-        action.latest_status = statuses.get(action.latest_status_id)
-    overall, _ = status_breakdown(plan)
-    return render(
-        request, "plans/tracker.html", {"plan": plan, "actions": actions, "overall": overall}
+    return _browse(
+        request, plan, "plans/committee.html", {"committee": committee}, committee=committee
     )
 
 
 @policy.rule("view")
 @require_safe
 def action_detail(request, slug, ref):
+    """Everything about one action: its fields, sub-actions, every update with its earlier
+    wordings and evidence, and who changed its details when."""
     action = get_object_or_404(
         Action.objects.select_related(
-            "plan", "theme", "workstream", "parent", "director", "lead_officer", "update_owner"
+            "plan",
+            "theme__priority",
+            "workstream",
+            "parent",
+            "director",
+            "lead_officer",
+            "update_owner",
         ),
         plan__slug=slug,
         ref=ref,
     )
-    updates = (
-        Update.objects.filter(action=action)
-        .select_related("status", "author", "on_behalf_of")
-        .prefetch_related("evidence")
-        .order_by("-month")
+    # Councillors read only signed-off updates; officers also see those awaiting sign-off.
+    drafts = policy.may_update_any(request.user)
+    body = _cached(
+        ("action", action.pk, drafts),
+        action.plan,
+        lambda: render_to_string("plans/_action.html", _action_context(action, drafts), request),
     )
+    open_round = None
+    if policy.may_update(request.user, action) and action.rates_itself():
+        open_round = Round.objects.open().filter(plan=action.plan).first()
     return render(
         request,
         "plans/action.html",
         {
             "action": action,
-            "updates": updates,
-            "children": action.children.order_by("sort_order", "ref"),
-            "other_leads": action.other_leads.all(),
-            "committees": action.committees.all(),
-            "may_update": policy.may_update(request.user, action),
+            "body": body,
+            "open_month": open_round.month if open_round else None,
+            "update_url": action.update_url(open_round.month) if open_round else None,
         },
     )
+
+
+def _action_context(action, drafts):
+    updates = Update.objects.filter(action=action)
+    if not drafts:
+        updates = updates.published()
+    updates = list(
+        updates.select_related("status", "author", "on_behalf_of")
+        .prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=UpdateRevision.objects.select_related("status", "author", "on_behalf_of"),
+            ),
+            "evidence",
+        )
+        .order_by("-month")
+    )
+    statuses = {s.pk: s for s in action.plan.statuses.all()}
+    children = list(
+        summary.for_tracker(action.children.all())
+        .select_related("lead_officer")
+        .order_by("sort_order", "ref")
+    )
+    for child in children:
+        child.latest_status = statuses.get(child.latest_status_id)
+    return {
+        "action": action,
+        "updates": updates,
+        "evidence": [(u, item) for u in updates for item in u.evidence.all()],
+        "children": children,
+        "other_leads": action.other_leads.all(),
+        "committees": action.committees.all(),
+        "changes": history.action_changes(action),
+    }
+
+
+def _dashboard_month(request, plan):
+    form = MonthForm(request.GET, months=summary.month_choices(plan))
+    return form, form.chosen() or summary.current_month(plan)
+
+
+@policy.rule("view")
+@require_safe
+def dashboard(request, slug):
+    """The plan's position for a month: statuses and RAG colours overall, by priority and by
+    theme, movement since the month before, a 12-month trend, and what is red or amber."""
+    plan = _plan(slug)
+    form, month = _dashboard_month(request, plan)
+    body = _cached(
+        ("dashboard", month),
+        plan,
+        lambda: render_to_string(
+            "plans/_dashboard.html", _dashboard_context(plan, form, month), request
+        ),
+    )
+    return render(request, "plans/dashboard.html", {"plan": plan, "month": month, "body": body})
+
+
+def _dashboard_context(plan, form, month):
+    context = {
+        "plan": plan,
+        "here": "dashboard",
+        "form": form,
+        "month": month,
+        "committees": Committee.objects.filter(actions__plan=plan).distinct(),
+    }
+    if month is None:
+        return context
+    statuses = {s.pk: s for s in plan.statuses.all()}
+    worrying = [pk for pk, s in statuses.items() if s.rag in (Rag.RED, Rag.AMBER)]
+    attention = list(
+        summary.for_tracker(Action.objects.filter(plan=plan), as_at=month)
+        .filter(latest_status_id__in=worrying)
+        .order_by(*summary.PLAN_ORDER)
+        .values(*summary.ROW_FIELDS)
+    )
+    for row in attention:
+        row["status"] = statuses[row["latest_status_id"]]
+    attention.sort(key=lambda row: row["status"].rag != Rag.RED)  # red first, then amber
+    return {
+        **context,
+        "data": summary.dashboard(plan, month),
+        "attention": attention,
+        "action_url": reverse("plans:action", args=[plan.slug, "-"])[:-2],
+        "chart_query": f"month={month.isoformat()}&v={plan.data_version}",
+        "month_query": f"month={month.isoformat()}",
+    }
+
+
+@policy.rule("view")
+@require_safe
+def dashboard_chart(request, slug, chart):
+    """A dashboard chart as an SVG image, for <img> on the page and in reports."""
+    plan = _plan(slug)
+    _, month = _dashboard_month(request, plan)
+    if month is None or chart not in ("status", "trend"):
+        raise Http404
+
+    def draw():
+        data = summary.dashboard(plan, month)
+        if chart == "status":
+            return charts.status_chart(data.overall, f"Actions by status, {month:%B %Y}")
+        return charts.trend_chart(data.trend, f"Actions by RAG colour, to {month:%B %Y}")
+
+    response = HttpResponse(_cached(("chart", chart, month), plan, draw), "image/svg+xml")
+    # pygal styles its SVG with an embedded <style>; as an image it can run no script.
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    )
+    # The page asks for the chart with the plan's data version in the address.
+    response["Cache-Control"] = f"private, max-age={CACHE_SECONDS}"
+    return response
+
+
+@policy.rule("view")
+@require_safe
+def export_actions(request, slug, fmt):
+    """The tracker's rows as shown (every page of them), as .xlsx or .csv."""
+    plan = _plan(slug)
+    filters = ActionFilter(request.GET, plan=plan, today=timezone.localdate(), opening=None)
+    rows = _prepare(list(filters.qs.values(*summary.ROW_FIELDS)), filters)
+    header, rows = export.tracker_table(rows, filters.current)
+    name = f"{plan.slug}-actions-{timezone.localdate():%Y-%m-%d}"
+    if fmt == "csv":
+        response = HttpResponse(export.to_csv(header, rows), content_type="text/csv")
+    else:
+        response = HttpResponse(
+            export.to_xlsx(header, rows, title="Actions"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@policy.rule("view")
+@require_safe
+def export_json(request, slug):
+    """The whole plan as JSON, for other systems: the shape is in README.md."""
+    plan = get_object_or_404(Plan, slug=slug)
+    response = HttpResponse(
+        json.dumps(export.plan_json(plan), indent=1, ensure_ascii=False),
+        content_type="application/json",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}.json"'
+    return response

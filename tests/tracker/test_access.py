@@ -9,7 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from plans.models import Evidence, ImportJob, Round
+from plans.models import Committee, Evidence, ImportJob, Round
 from tests import factories
 
 ROLES = ["anonymous", "councillor", "lead", "other_lead", "clerk", "admin"]
@@ -49,6 +49,12 @@ TABLE = {
     "plans:index": ({}, READ),
     "plans:tracker": ({"slug": "corporate-plan"}, READ),
     "plans:action": ({"slug": "corporate-plan", "ref": "CM.A1.1"}, READ),
+    "plans:dashboard": ({"slug": "corporate-plan"}, READ),
+    "plans:dashboard_chart": ({"slug": "corporate-plan", "chart": "trend"}, READ),
+    "plans:committee": ({"slug": "corporate-plan", "committee": "audit"}, READ),
+    "plans:export_xlsx": ({"slug": "corporate-plan"}, READ),
+    "plans:export_csv": ({"slug": "corporate-plan"}, READ),
+    "plans:export_json": ({"slug": "corporate-plan"}, READ),
     "admin:index": ({}, ADMIN_ONLY),
     "plans:workbook": ({"slug": "corporate-plan"}, READ),
     "plans:import": ({}, {**MANAGE_FORM, "admin": (200, 200)}),
@@ -118,6 +124,7 @@ def world(people):
         pk=1, update=january, file=ContentFile(b"%PDF-1.4 minutes", name="minutes.pdf")
     )
     Round.objects.create(plan=plan, month=datetime.date(2024, 2, 1), due=datetime.date(2024, 3, 8))
+    Committee.objects.create(name="Audit Committee", slug="audit").actions.add(action)
     ImportJob.objects.create(
         pk=1, plan=plan, file="imports/none.xlsx", filename="none.xlsx", preview={"blocked": True}
     )

@@ -1,0 +1,98 @@
+"""Dashboard charts as SVG, drawn by pygal on the server so that pages and PDFs show the same
+picture. Every chart repeats figures a data table beside it also gives: the chart is a summary,
+never the only place a number appears.
+
+The SVG carries its own <style> (pygal's) and no script: js=[] drops pygal's interactive
+script files, and _render removes the config script pygal writes anyway. It is served from its
+own URL as an image, so the page's Content-Security-Policy stays strict.
+"""
+
+import re
+
+import pygal
+from pygal.style import Style
+
+from plans.models import Rag
+
+# RAG colour -> fill. Each has at least 3:1 contrast against the white background (amber is
+# darkened from GOV.UK orange for that reason); the words in labels and legends carry the
+# meaning for anyone who cannot tell the colours apart.
+FILLS = {
+    Rag.GREEN: "#00703c",
+    Rag.AMBER: "#e07800",
+    Rag.RED: "#d4351c",
+    Rag.GREY: "#6f777b",
+    Rag.BLUE: "#1d70b8",
+}
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
+
+
+def _style(colours=()):
+    return Style(
+        font_family=FONT,
+        background="#ffffff",
+        plot_background="#ffffff",
+        foreground="#0b0c0c",
+        foreground_strong="#0b0c0c",
+        foreground_subtle="#b1b4b6",
+        colors=tuple(colours) or ("#1d70b8",),
+        opacity="1",
+        opacity_hover="1",
+        label_font_size=14,
+        major_label_font_size=14,
+        legend_font_size=14,
+        value_font_size=14,
+        title_font_size=18,
+    )
+
+
+def _config(**options):
+    return {
+        "js": [],
+        "width": 800,
+        "show_y_guides": True,
+        "print_values": True,
+        "legend_at_bottom": True,
+        "truncate_label": -1,
+        "truncate_legend": -1,
+        **options,
+    }
+
+
+def status_chart(breakdown, title):
+    """Horizontal bars: how many actions have each status, coloured by RAG colour."""
+    rows = breakdown.rows()[::-1]  # pygal draws the first bar at the bottom
+    chart = pygal.HorizontalBar(
+        **_config(width=600, height=90 + 40 * len(rows), show_legend=False),
+        print_values_position="top",
+        style=_style(),
+        title=title,
+    )
+    chart.x_labels = [status.label for status, _, _ in rows]
+    chart.add(
+        "Actions",
+        [{"value": count, "color": FILLS.get(status.rag)} for status, count, _ in rows],
+    )
+    return _render(chart)
+
+
+def trend_chart(trend, title):
+    """Stacked bars, one per month: the percentage of counted actions in each RAG colour."""
+    rags = [rag for rag in Rag if any(row[0] == rag for _, b in trend for row in b.rag_rows())]
+    chart = pygal.StackedBar(
+        **_config(height=420, range=(0, 100), print_values=False),
+        style=_style(FILLS[rag] for rag in rags),
+        title=title,
+        value_formatter=lambda value: f"{value:.0f}%",
+    )
+    chart.x_labels = [f"{month:%b %Y}" for month, _ in trend]
+    for rag in rags:
+        chart.add(
+            Rag(rag).label,
+            [next((pct for r, _, _, pct in b.rag_rows() if r == rag), 0) for _, b in trend],
+        )
+    return _render(chart)
+
+
+def _render(chart):
+    return re.sub(rb"<script.*?</script>", b"", chart.render(), flags=re.DOTALL)

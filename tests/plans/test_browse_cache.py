@@ -1,0 +1,45 @@
+"""Rendered pages are kept until the plan's data changes: a repeat view is quick, and a new
+update shows at once."""
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from django.urls import reverse
+
+from tests import factories
+
+
+@pytest.fixture
+def real_cache():
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ):
+        cache.clear()
+        yield
+        cache.clear()
+
+
+@pytest.mark.parametrize("name", ["plans:tracker", "plans:dashboard"])
+def test_a_new_update_shows_at_once_on_a_cached_page(
+    real_cache, plan, client_for, django_assert_max_num_queries, name
+):
+    action = factories.action(plan, "CM.A1.1", title="Run the residents survey")
+    factories.update(action, "2024-01", "On track", "Questions agreed.")
+    client = client_for("councillor")
+    address = reverse(name, args=["corporate-plan"])
+    assert "On track" in client.get(address).content.decode()
+    with django_assert_max_num_queries(4):  # session, user, roles, plan: the rest is cached
+        client.get(address)
+    factories.update(action, "2024-01", "Significant issues / slippage", "Supplier failed.")
+    assert "Significant issues / slippage" in client.get(address).content.decode()
+
+
+def test_an_action_page_is_cached_separately_for_readers_of_drafts(real_cache, plan, client_for):
+    from plans.models import Update
+
+    action = factories.action(plan, "CM.A1.1", title="Run the residents survey")
+    factories.update(action, "2024-01", "On track", "Questions agreed.")
+    Update.objects.update(approval=Update.Approval.SUBMITTED)
+    address = reverse("plans:action", args=["corporate-plan", "CM.A1.1"])
+    assert "Questions agreed." in client_for("clerk").get(address).content.decode()
+    assert "Questions agreed." not in client_for("councillor").get(address).content.decode()
