@@ -121,7 +121,7 @@ def parse(kind, text):
     pattern = _CODE[kind][0]
     match = pattern.match(str(text).strip().upper())
     if not match:
-        raise ValueError(f"A {kind} period looks like {_EXAMPLE[kind]}, not {text!r}")
+        raise ValueError(f"{kind.capitalize()} periods look like {_EXAMPLE[kind]}, not {text!r}")
     return Period(kind, int(match[1]), int(match[2] or 1))
 
 

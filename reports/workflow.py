@@ -21,26 +21,28 @@ State = Report.State
 
 def request_report(*, plan, period, committee=None, meeting=None, by):
     """Queue a report for building. Asking again for one that is still a draft builds that
-    draft again rather than adding another."""
+    draft again (unless it is being built now) rather than adding another."""
     with transaction.atomic():
         report = (
             Report.objects.exclude(state=State.PUBLISHED)
             .filter(plan=plan, kind=period.kind, period=period.code, committee=committee)
             .first()
         )
-        if report is None:
-            report = Report.objects.create(
-                plan=plan,
-                kind=period.kind,
-                period=period.code,
-                committee=committee,
-                meeting=meeting,
-                created_by=by,
-            )
-        elif report.meeting != meeting:
-            report.meeting = meeting
-            report.save(update_fields=["meeting"])
-    _queue(report)
+        if report is not None:
+            if report.meeting != meeting:
+                report.meeting = meeting
+                report.save(update_fields=["meeting"])
+            build_again(report)
+            return report
+        report = Report.objects.create(
+            plan=plan,
+            kind=period.kind,
+            period=period.code,
+            committee=committee,
+            meeting=meeting,
+            created_by=by,
+        )
+        _queue(report)
     return report
 
 
@@ -88,19 +90,20 @@ def build(report_id):
             meeting=report.meeting,
         )
         rendered = pdf.render(snapshot)
+        stored = _finish(
+            report,
+            state=State.READY,
+            snapshot=snapshot,
+            content=rendered.pdf,
+            sha256=rendered.sha256,
+            size=len(rendered.pdf),
+            pages=rendered.pages,
+        )
     except Exception as error:
+        # Storing rolled back with its transaction, so the report points at no new file.
         log.exception("Report %s failed to build", report_id)
         _finish(report, state=State.FAILED, failure_reason=describe(error))
         return State.FAILED
-    stored = _finish(
-        report,
-        state=State.READY,
-        snapshot=snapshot,
-        content=rendered.pdf,
-        sha256=rendered.sha256,
-        size=len(rendered.pdf),
-        pages=rendered.pages,
-    )
     return State.READY if stored else None
 
 

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from plans.models import Committee, Evidence, ImportJob, Round
+from reports.models import Meeting, Report
 from tests import factories
 
 ROLES = ["anonymous", "councillor", "lead", "other_lead", "clerk", "admin"]
@@ -88,6 +89,16 @@ TABLE = {
     "plans:round_reopen": (ROUND, {**RUN, "clerk": (405, 200), "admin": (405, 200)}),
     "plans:chase": (ROUND, RUN_PAGE),
     "plans:remind": (ROUND, {**RUN, "clerk": (405, 302), "admin": (405, 302)}),
+    # Committee reports: everyone signed in reads published ones; clerks build and publish.
+    "reports:index": ({}, READ),
+    "reports:new": ({}, RUN_FORM),
+    "reports:meetings": ({}, RUN_FORM),
+    "reports:meeting_delete": ({"pk": 1}, {**RUN, "clerk": (405, 302), "admin": (405, 302)}),
+    "reports:detail": ({"pk": 1}, READ),
+    "reports:pdf": ({"pk": 1}, READ),
+    "reports:state": ({"pk": 1}, RUN_PAGE),
+    "reports:rebuild": ({"pk": 1}, {**RUN, "clerk": (405, 302), "admin": (405, 302)}),
+    "reports:publish": ({"pk": 1}, {**RUN, "clerk": (405, 302), "admin": (405, 302)}),
 }
 
 
@@ -127,6 +138,18 @@ def world(people):
     Committee.objects.create(name="Audit Committee", slug="audit").actions.add(action)
     ImportJob.objects.create(
         pk=1, plan=plan, file="imports/none.xlsx", filename="none.xlsx", preview={"blocked": True}
+    )
+    Meeting.objects.create(pk=1, committee=Committee.objects.get(slug="audit"), date=january.month)
+    Report.objects.create(
+        pk=1,
+        plan=plan,
+        kind="quarterly",
+        period="2023-Q4",
+        state="published",
+        file=ContentFile(b"%PDF-1.7 report", name="report.pdf"),
+        sha256="0" * 64,
+        published_by=people["clerk"],
+        published_at=datetime.datetime(2024, 4, 2, tzinfo=datetime.UTC),
     )
     return plan
 

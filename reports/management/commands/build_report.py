@@ -58,9 +58,9 @@ class Command(BaseCommand):
 
         snapshot = compose.compose(plan=plan, period=period, committee=committee, meeting=meeting)
         rendered = pdf.render(snapshot)
-        options["output"].write_bytes(rendered.pdf)
+        Path(options["output"]).write_bytes(rendered.pdf)
         if options["snapshot"]:
-            options["snapshot"].write_text(json.dumps(snapshot, indent=1))
+            Path(options["snapshot"]).write_text(json.dumps(snapshot, indent=1))
         self.stdout.write(
             f"Wrote {options['output']}: {snapshot['document_title']}, {rendered.pages} pages, "
             f"SHA-256 {rendered.sha256}"

@@ -1,0 +1,264 @@
+"""A clerk builds, checks and publishes a report; councillors read and download it. Tests use
+the immediate task backend, so asking for a report builds it before the answer comes back."""
+
+import datetime
+import hashlib
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from plans.models import Action, Committee
+from reports import pdf
+from reports.models import Meeting, Report
+from tests import factories
+
+Q4 = {"plan": "", "period": "quarterly:2023-Q4", "committee": "", "meeting": ""}
+LONDON = datetime.timezone(datetime.timedelta(hours=1))  # British Summer Time
+
+
+@pytest.fixture
+def clerk(client_for):
+    return client_for("clerk")
+
+
+@pytest.fixture
+def councillor(client_for):
+    return client_for("councillor")
+
+
+def ask(client, plan, **fields):
+    return client.post(reverse("reports:new"), {**Q4, "plan": plan.pk, **fields}, follow=True)
+
+
+def body(response):
+    return " ".join(response.content.decode().split())
+
+
+@pytest.fixture
+def ready(quarter, clerk, time_machine):
+    time_machine.move_to(datetime.datetime(2024, 4, 3, 10, tzinfo=LONDON), tick=False)
+    ask(clerk, quarter)
+    return Report.objects.get()
+
+
+@pytest.fixture
+def published(ready, clerk):
+    clerk.post(reverse("reports:publish", args=[ready.pk]), {"sha256": ready.sha256})
+    ready.refresh_from_db()
+    return ready
+
+
+def test_clerk_asks_for_a_report_and_it_is_ready_to_check(quarter, clerk, time_machine):
+    time_machine.move_to(datetime.datetime(2024, 4, 3, 10, tzinfo=LONDON), tick=False)
+    response = ask(clerk, quarter)
+    report = Report.objects.get()
+    assert response.redirect_chain == [(report.get_absolute_url(), 302)]
+    page = body(response)
+    assert "Quarterly report: Quarter 4 2023/24" in page
+    assert "Ready to check." in page
+    assert "5 of 8 actions (62%) are on track, complete or closed" in page
+    assert "Draft: not yet published." in page
+    assert (report.state, report.pages, report.created_by.username) == (
+        "ready",
+        report.pages,
+        "clerk",
+    )
+    download = clerk.get(reverse("reports:pdf", args=[report.pk]))
+    assert download["Content-Type"] == "application/pdf"
+    assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == report.sha256
+
+
+def test_the_period_list_offers_ended_periods_only(quarter, clerk, time_machine):
+    time_machine.move_to(datetime.datetime(2024, 4, 3, 10, tzinfo=LONDON), tick=False)
+    page = body(clerk.get(reverse("reports:new")))
+    assert '<option value="quarterly:2023-Q4">Quarter 4 2023/24 (January to March 2024)' in page
+    assert '<option value="annual:2023">2023/24 (April 2023 to March 2024)' in page
+    assert "quarterly:2024-Q1" not in page
+
+
+def test_asking_again_for_a_draft_rebuilds_it_rather_than_adding_one(ready, clerk, quarter):
+    ask(clerk, quarter)
+    assert Report.objects.count() == 1
+    assert Report.objects.get().attempts == 2
+
+
+def test_a_committee_report_must_go_to_that_committees_meeting(quarter, clerk):
+    audit = Committee.objects.get(slug="audit")
+    other = Committee.objects.create(name="Planning Committee", slug="planning")
+    meeting = Meeting.objects.create(committee=other, date=datetime.date(2099, 1, 8))
+    response = ask(clerk, quarter, committee=audit.pk, meeting=meeting.pk)
+    assert "Choose a meeting of the Audit Committee, or report on the whole plan" in body(response)
+    assert not Report.objects.exists()
+
+
+def test_councillors_cannot_see_drafts(ready, councillor):
+    assert councillor.get(reverse("reports:detail", args=[ready.pk])).status_code == 404
+    assert councillor.get(reverse("reports:pdf", args=[ready.pk])).status_code == 404
+    assert "No reports have been published yet." in body(councillor.get(reverse("reports:index")))
+
+
+def test_publishing_freezes_the_checked_pdf_for_councillors(published, councillor, clerk):
+    assert published.state == "published"
+    assert published.published_by.username == "clerk"
+    assert published.published_at == datetime.datetime(2024, 4, 3, 10, tzinfo=LONDON)
+    url = reverse("reports:pdf", args=[published.pk])
+    first = b"".join(councillor.get(url).streaming_content)
+    second = councillor.get(url)
+    assert b"".join(second.streaming_content) == first
+    assert hashlib.sha256(first).hexdigest() == published.sha256
+    assert second["ETag"] == f'"{published.sha256}"'
+    assert "immutable" in second["Cache-Control"]
+    assert 'filename="corporate-plan-quarterly-report-2023-Q4.pdf"' in second["Content-Disposition"]
+    assert (
+        councillor.get(url, headers={"If-None-Match": f'"{published.sha256}"'}).status_code == 304
+    )
+    index = body(councillor.get(reverse("reports:index")))
+    assert "Quarterly report: Quarter 4 2023/24" in index
+
+
+def test_the_published_page_shows_the_frozen_figures_not_live_data(published, councillor):
+    factories.update(Action.objects.get(ref="HS.1.3"), "2024-03", "Significant issues / slippage")
+    page = body(councillor.get(reverse("reports:detail", args=[published.pk])))
+    assert "5 of 8 actions (62%) are on track, complete or closed" in page
+    assert "1 (12%) is grey (On hold)" in page
+    assert "3 April 2024, 10:00 by clerk" in page
+    assert f"{published.pages} pages" in page
+
+
+def test_a_published_report_cannot_be_rebuilt_published_again_or_deleted(published, clerk):
+    clerk.post(reverse("reports:rebuild", args=[published.pk]))
+    clerk.post(reverse("reports:publish", args=[published.pk]), {"sha256": published.sha256})
+    again = Report.objects.get()
+    assert (again.state, again.sha256, again.file.name, again.published_at) == (
+        "published",
+        published.sha256,
+        published.file.name,
+        published.published_at,
+    )
+    with pytest.raises(ValueError, match="cannot be deleted"):
+        again.delete()
+
+
+def test_publishing_a_version_the_clerk_has_not_seen_is_refused(ready, clerk):
+    response = clerk.post(
+        reverse("reports:publish", args=[ready.pk]), {"sha256": "0" * 64}, follow=True
+    )
+    assert "The report was built again since you opened it." in body(response)
+    assert Report.objects.get().state == "ready"
+
+
+def test_a_failed_build_says_why_and_can_be_tried_again(quarter, clerk, monkeypatch):
+    def broken(snapshot):
+        raise RuntimeError("Pango is not installed")
+
+    monkeypatch.setattr(pdf, "render", broken)
+    page = body(ask(clerk, quarter))
+    report = Report.objects.get()
+    assert (report.state, report.file.name, report.sha256) == ("failed", "", "")
+    assert "The report was not built" in page
+    assert "RuntimeError: Pango is not installed" in page
+    assert "Try again" in page
+
+    monkeypatch.undo()
+    page = body(clerk.post(reverse("reports:rebuild", args=[report.pk]), follow=True))
+    assert "Ready to check." in page
+    assert Report.objects.get().state == "ready"
+
+
+def test_a_failure_while_storing_leaves_no_half_written_report(quarter, clerk, monkeypatch):
+    from django.core.files.storage import FileSystemStorage
+
+    def full(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", full)
+    ask(clerk, quarter)
+    report = Report.objects.get()
+    assert (report.state, report.file.name, report.sha256, report.snapshot) == (
+        "failed",
+        "",
+        "",
+        {},
+    )
+    assert report.failure_reason == "OSError: No space left on device"
+
+
+def test_a_build_whose_worker_died_shows_as_failed_and_can_be_retried(quarter, clerk, people):
+    report = Report.objects.create(
+        plan=quarter,
+        kind="quarterly",
+        period="2023-Q4",
+        state="running",
+        attempts=1,
+        started_at=timezone.now() - datetime.timedelta(minutes=20),
+        created_by=people["clerk"],
+    )
+    page = body(clerk.get(report.get_absolute_url()))
+    assert "The report was not built" in page
+    assert "never finished: the worker building it stopped" in page
+    clerk.post(reverse("reports:rebuild", args=[report.pk]))
+    assert Report.objects.get().state == "ready"
+
+
+def test_a_queued_report_offers_a_refresh_and_its_state(quarter, clerk, people):
+    report = Report.objects.create(
+        plan=quarter, kind="annual", period="2023", created_by=people["clerk"]
+    )
+    page = body(clerk.get(report.get_absolute_url()))
+    assert "Queued." in page and "Refresh this page" in page
+    assert "Publish this report" not in page
+    state = clerk.get(reverse("reports:state", args=[report.pk])).json()
+    assert state == {"state": "queued", "label": "Queued"}
+
+
+def test_the_calendar_shows_deadlines_and_late_reports(quarter, clerk, time_machine):
+    audit = Committee.objects.get(slug="audit")
+    time_machine.move_to(datetime.datetime(2024, 7, 1, 9, tzinfo=LONDON), tick=False)
+    response = clerk.post(
+        reverse("reports:meetings"),
+        {"committee": audit.pk, "date_0": "18", "date_1": "7", "date_2": "2024"},
+        follow=True,
+    )
+    assert (
+        "Added Audit Committee, 18 July 2024. Its reports are due by Wednesday 10 July 2024."
+        in body(response)
+    )
+    meeting = Meeting.objects.get()
+    ask(clerk, quarter, committee=audit.pk, meeting=meeting.pk)
+    assert "Late" not in body(clerk.get(reverse("reports:index")))
+
+    time_machine.move_to(datetime.datetime(2024, 7, 11, 9, tzinfo=LONDON), tick=False)
+    page = body(clerk.get(reverse("reports:index")))
+    assert 'Wednesday 10 July 2024 <strong class="govuk-tag govuk-tag--red">Late</strong>' in page
+
+
+def test_a_report_published_by_the_deadline_is_not_late(quarter, clerk, time_machine):
+    audit = Committee.objects.get(slug="audit")
+    meeting = Meeting.objects.create(committee=audit, date=datetime.date(2024, 7, 18))
+    time_machine.move_to(datetime.datetime(2024, 7, 10, 16, tzinfo=LONDON), tick=False)
+    ask(clerk, quarter, meeting=meeting.pk)
+    report = Report.objects.get()
+    clerk.post(reverse("reports:publish", args=[report.pk]), {"sha256": report.sha256})
+    time_machine.move_to(datetime.datetime(2024, 7, 15, 9, tzinfo=LONDON), tick=False)
+    assert "Late" not in body(clerk.get(reverse("reports:index")))
+
+
+def test_meetings_cannot_be_added_twice_or_removed_with_reports(quarter, clerk, ready):
+    audit = Committee.objects.get(slug="audit")
+    meeting = Meeting.objects.create(committee=audit, date=datetime.date(2099, 7, 18))
+    ready.meeting = meeting
+    ready.save()
+    response = clerk.post(
+        reverse("reports:meetings"),
+        {"committee": audit.pk, "date_0": "18", "date_1": "7", "date_2": "2099"},
+    )
+    assert "The Audit Committee already meets on that day" in body(response)
+    clerk.post(reverse("reports:meeting_delete", args=[meeting.pk]))
+    assert Meeting.objects.count() == 1
+
+
+def test_gets_change_nothing(ready, clerk):
+    for name in ("reports:publish", "reports:rebuild"):
+        assert clerk.get(reverse(name, args=[ready.pk])).status_code == 405
+    assert Report.objects.get().state == "ready"
