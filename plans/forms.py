@@ -56,12 +56,18 @@ class UpdateForm(forms.Form):
         required=False,
         label="Evidence file (optional)",
         help_text=f"A {evidence.ALLOWED} file.",
+        widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload"}),
     )
     evidence_link = forms.URLField(
         required=False,
         label="Or a link to the evidence (optional)",
         help_text="For example, a SharePoint document or a committee report.",
         assume_scheme="https",
+        error_messages={
+            "invalid": "Enter the link as a web address, like https://www.example.gov.uk/report"
+        },
+        # A text input: crispy-forms-gds styles those (and their errors), not URL inputs.
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
     )
     evidence_description = forms.CharField(
         required=False, max_length=300, label="What the evidence shows (optional)"
@@ -148,7 +154,13 @@ class UpdateForm(forms.Form):
         status = data.get("status")
         if status is None:
             return data
-        if status.needs_evidence and not self.has_evidence and not self.evidence_given(data):
+        problem_with_evidence = any(self.has_error(name) for name in self.evidence_fields)
+        if (
+            status.needs_evidence
+            and not self.has_evidence
+            and not self.evidence_given(data)
+            and not problem_with_evidence
+        ):
             self.add_error(self.evidence_fields[0], self.evidence_error(status))
         projected = data.get("projected_completion")
         self.warnings = ratings.warnings(
@@ -231,6 +243,8 @@ class RowForm(UpdateForm):
         self.fields["narrative"].help_text = ""
         self.fields["evidence_link"].label = "Link to evidence (optional)"
         self.fields["evidence_link"].help_text = ""
+        if "no_change" in self.fields:
+            self.fields["no_change"].help_text = ""
 
     @staticmethod
     def status_choices(statuses):
@@ -314,11 +328,8 @@ class DelegateForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["delegate"]
-        labels = {"delegate": "Your delegate"}
-        help_texts = {
-            "delegate": "They can update your actions, and each update shows they wrote it "
-            "for you. Choose “No delegate” when you are back."
-        }
+        labels = {"delegate": "Who may update your actions"}
+        help_texts = {"delegate": "Choose “No delegate” when you are back."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from plans.models import Action, Reminder, Round, Update
+from plans.models import Action, Plan, Reminder, Round, Update
 
 
 def _save(round_, by):
@@ -19,6 +19,8 @@ def _save(round_, by):
     # have none, so name the user explicitly.
     round_._history_user = by
     round_.save()
+    # Pages show which month is open and what is due, so cached views of the plan go stale.
+    Plan(pk=round_.plan_id).bump_version()
     return round_
 
 

@@ -81,7 +81,9 @@ def save_update(
     else:
         compared.append("signature")
     values["signature"] = signature
-    update = Update.objects.select_for_update().filter(action=action, month=month).first()
+    update = (
+        Update.objects.select_for_update().filter(action=action, month=month).order_by("pk").first()
+    )
     if update is None:
         if expected_version not in (None, 0):
             raise Conflict(None)
@@ -189,11 +191,41 @@ def may_approve(user, action):
 
 
 @transaction.atomic
-def submit_update(
+def submit_update(*, action, month, by, **fields):
+    """Save `by`'s update of `action` for `month`, as people do through the forms.
+
+    `fields` are status, narrative, and optionally no_change, projected_completion,
+    expected_version, reason, confirmed_warnings, evidence (a list of dicts with `file` and its
+    `kind` from plans.evidence.check, or `link`, and a `description`), and statuses (the plan's
+    vocabulary) and has_children, which save queries when known.
+
+    Raises PermissionDenied when `by` may not update the action, Locked when the month's round
+    is closed to them, Conflict when someone saved since `expected_version`, and
+    ValidationError (keyed by form field) when a rule is broken. Returns (update, changed).
+    """
+    if not policy.may_update(by, action):
+        raise PermissionDenied
+    return _submit(
+        action=action,
+        month=month,
+        by=by,
+        round_=_round(action.plan_id, month),
+        on_behalf_of=writing_for(by, [action.pk])[action.pk],
+        **fields,
+    )
+
+
+def _round(plan_id, month):
+    return Round.objects.filter(plan=plan_id, month=month).order_by("pk").first()
+
+
+def _submit(
     *,
     action,
     month,
     by,
+    round_,
+    on_behalf_of,
     status,
     narrative,
     no_change=False,
@@ -206,18 +238,7 @@ def submit_update(
     has_children=None,
     when=None,
 ):
-    """Save `by`'s update of `action` for `month`, as people do through the forms.
-
-    Raises PermissionDenied when `by` may not update the action, Locked when the month's round
-    is closed to them, Conflict when someone saved since `expected_version`, and
-    ValidationError (keyed by form field) when a rule is broken. `evidence` is a list of dicts
-    with `file` (and its `kind` from plans.evidence.check), or `link`, and a `description`.
-    `statuses` (the plan's vocabulary) and `has_children` save queries when known.
-    Returns (update, changed).
-    """
-    if not policy.may_update(by, action):
-        raise PermissionDenied
-    round_ = Round.objects.filter(plan=action.plan_id, month=month).first()
+    """The rules and the save behind submit_update, once the caller has asked the policy."""
     if reason_locked := lock_reason(by, month, round_):
         raise Locked(reason_locked)
     if is_correction(by, round_) and not reason.strip():
@@ -256,13 +277,15 @@ def submit_update(
         projected_completion=projected_completion,
         suggested_status=suggested,
         author=by,
-        on_behalf_of=writing_for(by, [action.pk])[action.pk],
+        on_behalf_of=on_behalf_of,
         approval=approval,
         expected_version=expected_version,
         reason=reason.strip(),
         confirmed_warnings=confirmed_warnings,
         when=when,
     )
+    if evidence and not changed:
+        action.plan.bump_version()  # new evidence alone still changes what readers see
     for item in evidence:
         upload = item.get("file")
         Evidence.objects.create(
@@ -288,20 +311,46 @@ def previous_update(action, month):
     )
 
 
+def may_update_all(user, actions):
+    """policy.may_update's answer for every one of `actions` at once, in at most one query."""
+    if not policy.may_update_any(user):
+        return False
+    if policy.may_run(user):
+        return True
+    ids = {action.pk for action in actions}
+    allowed = Action.objects.updatable_by(user).filter(pk__in=ids).order_by()
+    return set(allowed.values_list("pk", flat=True)) == ids
+
+
 @transaction.atomic
 def submit_many(*, by, month, rows, statuses):
     """Save several of `by`'s updates for `month` at once. Each row is a dict of
-    submit_update's arguments for one action. Rows are saved or refused one by one (each in
-    its own savepoint), so one row's problem never loses the others.
+    submit_update's fields and its `action`. The permission, the round and delegation are
+    looked up once for all rows; each row is then saved or refused in its own savepoint, so
+    one row's problem never loses the others.
 
+    Raises PermissionDenied, writing nothing, if any row is outside the writer's reach.
     Returns {action id: (update, None)} for saved rows and {action id: (None, exception)} for
     refused ones (Conflict, Locked or ValidationError).
     """
+    actions = [row["action"] for row in rows]
+    if not may_update_all(by, actions):
+        raise PermissionDenied
+    rounds = {plan_id: _round(plan_id, month) for plan_id in {a.plan_id for a in actions}}
+    writers = writing_for(by, [action.pk for action in actions])
     results = {}
     for row in rows:
         action = row["action"]
         try:
-            update, _ = submit_update(by=by, month=month, statuses=statuses, **row)
+            with transaction.atomic():
+                update, _ = _submit(
+                    by=by,
+                    month=month,
+                    statuses=statuses,
+                    round_=rounds[action.plan_id],
+                    on_behalf_of=writers[action.pk],
+                    **row,
+                )
         except (Conflict, Locked, ValidationError) as problem:
             results[action.pk] = (None, problem)
         else:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods, require_safe
 
 from plans import rounds, updates
@@ -153,10 +154,15 @@ def update_all(request, slug):
     round_.plan = plan
     statuses = list(plan.statuses.all())
     rows = my_rows(request.user, round_)
+    saved = 0
     if request.method == "POST":
-        outcome = save_rows(request, round_, rows, statuses)
-        if outcome is not None:
-            return outcome
+        saved = save_rows(request, round_, rows, statuses)
+        if saved is None:
+            messages.info(request, "Nothing was saved: fill in at least one action first.")
+            return redirect("plans:update_all", plan.slug)
+        if not any(row.get("form") and row["form"].is_bound for row in rows):
+            messages.success(request, f"Saved {saved} update{pluralize(saved)}.")
+            return redirect("plans:update_all", plan.slug)
     else:
         for row in rows:
             if row["editable"]:
@@ -171,6 +177,7 @@ def update_all(request, slug):
             "statuses": statuses,
             "problems": [row for row in rows if row.get("form") and row["form"].is_bound],
             "needed": sum(1 for row in rows if row["editable"]),
+            "saved": saved,
         },
     )
 
@@ -224,8 +231,8 @@ def row_form(row, statuses, data=None):
 
 
 def save_rows(request, round_, rows, statuses):
-    """Validate and save the filled-in rows. Returns a redirect when everything was saved,
-    otherwise None, leaving each row with a problem holding its bound form."""
+    """Validate and save the filled-in rows, leaving each row with a problem holding its bound
+    form. Returns how many were saved, or None when no row was filled in."""
     filled = []
     for row in rows:
         form = row_form(row, statuses, request.POST)
@@ -240,8 +247,7 @@ def save_rows(request, round_, rows, statuses):
         row["form"] = form
         filled.append(row)
     if not filled:
-        messages.info(request, "Nothing was saved: fill in at least one action first.")
-        return redirect("plans:update_all", round_.plan.slug)
+        return None
     valid = [row for row in filled if row["form"].is_valid()]
     results = updates.submit_many(
         by=request.user,
@@ -268,11 +274,7 @@ def save_rows(request, round_, rows, statuses):
             raise PermissionDenied(str(problem))
         else:
             add_errors(row["form"], problem)
-    if saved:
-        messages.success(request, f"Saved {saved} update{'s' if saved != 1 else ''}.")
-    if saved == len(filled):
-        return redirect("plans:update_all", round_.plan.slug)
-    return None
+    return saved
 
 
 @policy.rule("view")
