@@ -141,3 +141,38 @@ def filter_field(field):
         f'<div class="{group}"><label class="govuk-label govuk-label--s" for="{id_}">{label}'
         f"</label>{hint}{errors}{control}</div>"
     )
+
+
+@register.simple_tag
+def moved_items(moved, action_url):
+    """One <li> per action in a dashboard movement list: its ref and title, linked, and its
+    status before and after."""
+    return mark_safe(  # every value in it is escaped
+        "".join(
+            f'<li><a class="govuk-link" href="{action_url}{escape(item.ref)}/">'
+            f"{escape(item.ref)} {escape(shorten(item.title, 100))}</a>: "
+            f"{escape(item.before.label) if item.before else 'no status'} "
+            f'<span aria-hidden="true">→</span><span class="govuk-visually-hidden">to</span> '
+            f"{escape(item.after.label)}</li>"
+            for item in moved
+        )
+    )
+
+
+@register.simple_tag
+def worrying_rows(rows, action_url):
+    """One <tr> per red or amber action on the dashboard (summary.Worrying)."""
+    return mark_safe(  # every value in it is escaped
+        "".join(
+            f'<tr class="govuk-table__row">'
+            f'<td class="govuk-table__cell app-tracker__ref">{escape(row.ref)}</td>'
+            f'<td class="govuk-table__cell"><a class="govuk-link" href="{action_url}'
+            f'{escape(row.ref)}/">{escape(shorten(row.title, 120))}</a></td>'
+            f'<td class="govuk-table__cell">{escape(row.lead_officer or "")}</td>'
+            f'<td class="govuk-table__cell">{status_tag(row.status)}</td>'
+            f'<td class="govuk-table__cell">{row.month:%b %Y}</td>'
+            f'<td class="govuk-table__cell app-tracker__narrative">'
+            f"{escape(shorten(row.narrative, 180))}</td></tr>"
+            for row in rows
+        )
+    )

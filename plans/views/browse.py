@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from plans import charts, export, history, summary
 from plans.filters import SORTS, ActionFilter, MonthForm
-from plans.models import Action, Committee, Plan, Rag, Round, Update, UpdateRevision
+from plans.models import Action, Committee, Plan, Round, Update, UpdateRevision
 from tracker import policy
 
 # The most actions one tracker page shows: a large plan is paged rather than sent whole.
@@ -243,21 +243,9 @@ def _dashboard_context(plan, form, month):
     }
     if month is None:
         return context
-    statuses = {s.pk: s for s in plan.statuses.all()}
-    worrying = [pk for pk, s in statuses.items() if s.rag in (Rag.RED, Rag.AMBER)]
-    attention = list(
-        summary.for_tracker(Action.objects.filter(plan=plan), as_at=month)
-        .filter(latest_status_id__in=worrying)
-        .order_by(*summary.PLAN_ORDER)
-        .values(*summary.ROW_FIELDS)
-    )
-    for row in attention:
-        row["status"] = statuses[row["latest_status_id"]]
-    attention.sort(key=lambda row: row["status"].rag != Rag.RED)  # red first, then amber
     return {
         **context,
         "data": summary.dashboard(plan, month),
-        "attention": attention,
         "action_url": reverse("plans:action", args=[plan.slug, "-"])[:-2],
         "chart_query": f"month={month.isoformat()}&v={plan.data_version}",
         "month_query": f"month={month.isoformat()}",

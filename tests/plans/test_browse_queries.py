@@ -12,7 +12,7 @@ PAGES = {
     "tracker": 17,
     "tracker sorted and filtered": 17,
     "committee": 17,
-    "dashboard": 10,
+    "dashboard": 9,
     "action": 12,
     "csv": 8,
     "json": 11,
