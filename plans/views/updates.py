@@ -75,10 +75,9 @@ def update_action(request, slug, ref, year, month):
         context["rollup"], context["no_update"] = rounds.rollup(action, month)
         context["children"] = action.children.order_by("sort_order", "ref")
         return render(request, "plans/update_rollup.html", context)
-    if locked := updates.lock_reason(request.user, month, round_):
-        context["locked"] = locked
-        status = 403 if request.method == "POST" else 200
-        return render(request, "plans/update_locked.html", context, status=status)
+    locked = updates.lock_reason(request.user, month, round_)
+    if locked and request.method == "GET":
+        return render(request, "plans/update_locked.html", {**context, "locked": locked})
     statuses = list(action.plan.statuses.all())
     options = {
         "action": action,
@@ -91,6 +90,11 @@ def update_action(request, slug, ref, year, month):
     if request.method == "GET":
         return render(request, "plans/update_form.html", {**context, "form": UpdateForm(**options)})
     form = UpdateForm(request.POST, request.FILES, **options)
+    if locked:
+        # The round closed while they wrote: refuse, but show their words so none are lost.
+        form.is_valid()
+        form.add_error(None, f"{locked} Nothing was saved; your text is below to copy.")
+        return render(request, "plans/update_form.html", {**context, "form": form}, status=403)
     if "suggest" in request.POST:
         # Re-shows what was typed, with the status the date suggests; saves nothing.
         form = UpdateForm(initial=form.as_initial(), **options)
@@ -113,9 +117,9 @@ def update_action(request, slug, ref, year, month):
         context["lost_file"] = bool(request.FILES)
         form = UpdateForm(data, **options)
         return render(request, "plans/update_form.html", {**context, "form": form}, status=409)
-    except updates.Locked as locked:
-        context["locked"] = str(locked)
-        return render(request, "plans/update_locked.html", context, status=403)
+    except updates.Locked as refused:
+        form.add_error(None, f"{refused} Nothing was saved; your text is below to copy.")
+        return render(request, "plans/update_form.html", {**context, "form": form}, status=403)
     except ValidationError as error:
         add_errors(form, error)
         return render(request, "plans/update_form.html", {**context, "form": form})
@@ -149,6 +153,10 @@ def update_all(request, slug):
     blank are skipped; a row with a problem is shown again with it, and the rest are saved."""
     plan = get_object_or_404(Plan, slug=slug)
     round_ = open_round_or_none(plan)
+    if round_ is None and request.method == "POST":
+        # The round closed while the page was open: show each row's words with the reason
+        # they were not saved, rather than dropping them.
+        round_ = plan.rounds.order_by("-month").first()
     if round_ is None:
         return render(request, "plans/update_all.html", {"plan": plan, "round": None})
     round_.plan = plan
@@ -271,7 +279,10 @@ def save_rows(request, round_, rows, statuses):
             row.update(conflict=problem.current, editable=True)
             row["form"] = row_form(row, statuses, data)
         elif isinstance(problem, updates.Locked):
-            raise PermissionDenied(str(problem))
+            add_errors(
+                row["form"],
+                ValidationError(f"{problem} Nothing was saved; your text is below to copy."),
+            )
         else:
             add_errors(row["form"], problem)
     return saved

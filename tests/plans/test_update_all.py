@@ -113,6 +113,19 @@ def test_a_conflict_in_one_row_keeps_the_typed_text_and_saves_the_others(
     assert Update.objects.get(action=second).narrative == "Someone else's."
 
 
+def test_rows_typed_before_the_round_closed_are_shown_back_not_lost(plan, round_, client_for):
+    first, second = make_actions(plan, 2)
+    round_.closed_at = datetime.datetime(2024, 2, 20, 9, tzinfo=datetime.UTC)
+    round_.save()
+    page = client_for("lead").post(
+        page_url(plan), {**row(first, "On track", "Typed in time?"), **row(second)}
+    )
+    text = page.content.decode()
+    assert "OC.A1.1: The February 2024 update round closed on 20 February 2024" in text
+    assert "Typed in time?</textarea>" in text
+    assert not Update.objects.exists()
+
+
 def test_nothing_filled_in_saves_nothing(plan, round_, client_for):
     make_actions(plan, 2)
     response = client_for("lead").post(page_url(plan), {})

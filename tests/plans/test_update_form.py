@@ -216,6 +216,19 @@ def test_after_the_round_closes_the_officer_cannot_change_the_update(action, cli
     assert Update.objects.get().narrative == "Saved in time."
 
 
+def test_words_typed_before_the_round_closed_are_shown_back_not_lost(action, client_for, round_):
+    client = client_for("lead")
+    client.get(url(action))
+    round_.closed_at = TODAY
+    round_.save()
+    response = post(client, action, status="On track", narrative="Typed before it closed.")
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "round closed on 20 February 2024" in page
+    assert "Typed before it closed.</textarea>" in page
+    assert not Update.objects.exists()
+
+
 def test_a_performance_officers_correction_is_a_revision_with_a_reason(action, client_for, round_):
     post(client_for("lead"), action, status="On track", narrative="Saved in time.")
     round_.closed_at = TODAY
