@@ -160,3 +160,16 @@ def test_saving_runs_a_fixed_number_of_queries_per_action(plan, round_, client_f
     # holds) and 8 for each action saved: two savepoints opened and released, the locked read,
     # the update, its revision and the plan's data version.
     assert used == 15 + 8 * count
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_showing_the_page_runs_the_same_queries_whatever_the_number_of_actions(
+    plan, round_, client_for, count, django_assert_num_queries
+):
+    for action in make_actions(plan, count):
+        factories.update(action, "2024-01", "On track")
+    client = client_for("lead")
+    # Session, user, roles, plan, open round, statuses, delegators, the actions, last
+    # month's updates, this month's updates.
+    with django_assert_num_queries(10):
+        assert client.get(page_url(plan)).status_code == 200
