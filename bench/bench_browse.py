@@ -64,8 +64,9 @@ def client_for(username, role, **extra):
 def measure(client, url, runs, cold):
     """(median milliseconds, queries in one request) for GET url."""
     client.get(url)  # compile templates, warm the database's pages
-    with CaptureQueriesContext(connection) as queries:
+    if cold:
         cache.clear()
+    with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     count = len(queries)  # now: later requests empty the connection's query log

@@ -22,7 +22,7 @@ SORTS = {
 
 
 class ActionFilter(django_filters.FilterSet):
-    """Filters a plan's actions. `plan` must come from summary.plans_with_months(); `today`
+    """Filters a plan's actions. `plan` must know its months (see summary.current_month); `today`
     decides what is overdue. The filtered queryset carries the for_tracker() annotations, with
     the first `opening` characters of each narrative (None: all of it)."""
 
@@ -175,6 +175,18 @@ class ActionFilter(django_filters.FilterSet):
         )
         queryset = super().filter_queryset(queryset)
         return queryset.order_by(*self.ordering(self.form.cleaned_data.get("sort")))
+
+    def rows(self, ids):
+        """Tracker rows (dicts of summary.ROW_FIELDS) for the actions `ids`, in that order,
+        with the statuses this filter set shows."""
+        found = summary.for_tracker(
+            Action.objects.filter(pk__in=ids),
+            as_at=self.as_at,
+            current=self.current,
+            opening=self.opening,
+        ).values(*summary.ROW_FIELDS)
+        by_id = {row["pk"]: row for row in found}
+        return [by_id[pk] for pk in ids]
 
     def ordering(self, sort):
         if not sort:

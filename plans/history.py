@@ -13,6 +13,9 @@ RELATED = {
     "workstream": Workstream,
     "parent": Action,
 }
+# Many-to-many fields the history tracks: their history holds a list of through rows, and the
+# key in each row that names the related object.
+MANY = {"other_leads": ("post", Post)}
 # Not shown: the plan never changes, and sort order is bookkeeping.
 HIDDEN = {"plan", "sort_order", "created_at"}
 
@@ -69,6 +72,10 @@ def _names(changes):
     for change in changes:
         if model := RELATED.get(change.field):
             wanted.setdefault(model, set()).update({change.old, change.new} - {None})
+        elif change.field in MANY:
+            key, model = MANY[change.field]
+            rows = [*(change.old or []), *(change.new or [])]
+            wanted.setdefault(model, set()).update(row[key] for row in rows)
     return {
         model: {obj.pk: str(obj) for obj in model.objects.filter(pk__in=ids)}
         for model, ids in wanted.items()
@@ -77,6 +84,10 @@ def _names(changes):
 
 
 def _as_text(field, value, names):
+    if field in MANY:
+        key, model = MANY[field]
+        found = names.get(model, {})
+        return ", ".join(found.get(row[key], "(deleted)") for row in value) or "(none)"
     if value in (None, ""):
         return "(empty)"
     if model := RELATED.get(field):

@@ -136,23 +136,34 @@ def status_breakdown(plan, month=None):
 # queries whatever the size of the plan.
 
 
-def plans_with_months():
-    """Plans annotated with the months their pages need: `open_round_month` (the open update
-    round's month, if any) and `first_update_month` / `last_update_month`. Fetching one is one
-    query."""
-    updates = Update.objects.filter(action__plan=OuterRef("pk")).order_by().values("action__plan")
+def plans_with_round():
+    """Plans annotated with `open_round_month`: the open update round's month, or None."""
     return Plan.objects.annotate(
         open_round_month=Subquery(
             Round.objects.open().filter(plan=OuterRef("pk")).order_by("-month").values("month")[:1]
-        ),
-        first_update_month=Subquery(updates.annotate(m=Min("month")).values("m")),
-        last_update_month=Subquery(updates.annotate(m=Max("month")).values("m")),
+        )
+    )
+
+
+def update_months(plan):
+    """(first, last) month with any update in the plan, or (None, None). One query, which
+    reads each action's first and last update from the index rather than every update."""
+    updates = Update.objects.filter(action=OuterRef("pk")).values("month")
+    return tuple(
+        Action.objects.filter(plan=plan)
+        .annotate(
+            first_month=Subquery(updates.order_by("month")[:1]),
+            last_month=Subquery(updates.order_by("-month")[:1]),
+        )
+        .aggregate(first=Min("first_month"), last=Max("last_month"))
+        .values()
     )
 
 
 def current_month(plan):
     """The month "this month's update" means: the open round's month, otherwise the latest month
-    with any update. None for a plan with neither. `plan` comes from plans_with_months()."""
+    with any update. None for a plan with neither. `plan` comes from plans_with_round(), with
+    `first_update_month` and `last_update_month` set from update_months()."""
     return plan.open_round_month or plan.last_update_month
 
 

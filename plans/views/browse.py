@@ -35,7 +35,11 @@ def plan_index(request):
 
 
 def _plan(slug):
-    return get_object_or_404(summary.plans_with_months(), slug=slug)
+    """The plan, with the months its pages need (summary.current_month)."""
+    plan = get_object_or_404(summary.plans_with_round(), slug=slug)
+    months = _cached(("months",), plan, lambda: summary.update_months(plan))
+    plan.first_update_month, plan.last_update_month = months
+    return plan
 
 
 def _prepare(rows, filters):
@@ -79,9 +83,11 @@ def _browse(request, plan, template, context, committee=None):
 
 def _browse_context(request, plan, committee, today):
     filters = ActionFilter(request.GET, plan=plan, today=today, committee=committee)
-    rows = filters.qs.values(*summary.ROW_FIELDS)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _prepare(list(page.object_list), filters)
+    # Choose the page on ids alone, then fetch only its rows' statuses: sorting a big plan's
+    # ids is cheap, but every row's latest-update lookups are not.
+    ids = filters.qs.values_list("pk", flat=True)
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _prepare(filters.rows(list(page.object_list)), filters)
     sort = filters.form.cleaned_data.get("sort") or ""
     query = request.GET.copy()
     query.pop("page", None)

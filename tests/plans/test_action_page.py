@@ -120,10 +120,13 @@ def test_changes_to_the_actions_details_say_who_when_and_from_what(action, clien
     action.due_text = "Jun-24"
     action.lead_officer = Post.objects.create(name="Head of People")
     action.save()
+    action.other_leads.add(Post.objects.create(name="Comms Lead"))
     words = text(page(client_for("councillor")))
     changes = words.split("Changes to this action")[1]
     assert "Due (as written) : Mar-24 → changed to Jun-24" in changes
     assert "Lead officer : Head of HR → changed to Head of People" in changes
+    assert "Other leads : HR Team Manager → changed to HR Team Manager, Comms Lead" in changes
+    assert changes.count("admin") == 2
     assert changes.index("Jun-24") < changes.index("Created")
 
 
