@@ -6,6 +6,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -23,9 +24,18 @@ class Rag(models.TextChoices):
     BLUE = "blue", "Blue (done)"
 
 
+# Addresses under /plans/ that are not plans, so no plan may take them as its slug.
+RESERVED_SLUGS = {"import", "delegate"}
+
+
+def validate_plan_slug(value):
+    if value in RESERVED_SLUGS:
+        raise ValidationError(f"“{value}” is used by the service; choose another short name.")
+
+
 class Plan(models.Model):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(unique=True, validators=[validate_plan_slug])
     organisation = models.CharField("organisation name", max_length=200)
     start = models.DateField(null=True, blank=True)
     end = models.DateField(null=True, blank=True)
@@ -41,6 +51,11 @@ class Plan(models.Model):
         default=False,
         help_text="Updates stay drafts until a performance officer or the action's director "
         "approves them; councillors see only approved updates.",
+    )
+    header_synonyms = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Column headings this plan's workbooks use, by field, remembered from imports.",
     )
     data_version = models.PositiveIntegerField(
         default=0, editable=False, help_text="Raised by every write, so cached pages know."
@@ -700,6 +715,7 @@ class ImportJob(models.Model):
     """One upload of a workbook: previewed, then confirmed and loaded (by a task when large)."""
 
     class State(models.TextChoices):
+        CHECKING = "checking", "Checking"
         PREVIEWED = "previewed", "Previewed"
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
@@ -719,7 +735,14 @@ class ImportJob(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEWED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
     status_mapping = models.JSONField(
-        default=dict, blank=True, help_text="Label as written -> status id, chosen by the admin."
+        default=dict,
+        blank=True,
+        help_text="Status as written -> status label, chosen by the admin.",
+    )
+    header_mapping = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Column heading as written -> field, chosen by the admin.",
     )
     preview = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)

@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from plans import dates
 from plans.models import (
+    RESERVED_SLUGS,
     Action,
     Committee,
     Plan,
@@ -181,7 +182,7 @@ def create_plan(name, organisation=""):
     """A new plan with the default status vocabulary and a slug made from its name."""
     slug = base = slugify(name)[:45] or "plan"
     counter = 1
-    while slug == "import" or Plan.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Plan.objects.filter(slug=slug).exists():
         counter += 1
         slug = f"{base}-{counter}"
     plan = Plan.objects.create(name=name, slug=slug, organisation=organisation or name)
