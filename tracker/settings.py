@@ -221,6 +221,8 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Workbooks bigger than this are checked by the task worker rather than during the upload.
+IMPORT_BACKGROUND_BYTES = envint("IMPORT_BACKGROUND_BYTES", 512 * 1024)
 # Evidence uploads: the largest file accepted, and an optional virus scanner: the dotted path
 # of a callable given each uploaded file before it is saved, which raises
 # django.core.exceptions.ValidationError to refuse it (see docs/operations.md).

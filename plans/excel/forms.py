@@ -44,10 +44,34 @@ class UploadForm(forms.Form):
         return data
 
 
-class MappingForm(forms.Form):
-    """One question per status word the plan does not know: which status does it mean?"""
+FIELD_LABELS = {
+    "ref": "Ref",
+    "title": "The action",
+    "description": "Description",
+    "theme": "Theme",
+    "workstream": "Workstream",
+    "priority": "Priority",
+    "director": "Director",
+    "lead_officer": "Lead officer",
+    "member_lead": "Member lead (cabinet member, portfolio holder)",
+    "other_leads": "Other leads",
+    "update_owner": "Update owner",
+    "committees": "Committees",
+    "start": "Start date",
+    "due": "Due date",
+    "risk": "Risk / focus",
+    "outcome": "Outcome and measures of success",
+    "source": "Source",
+    "status": "A month's status",
+    "narrative": "A month's update",
+}
 
-    def __init__(self, *args, unmapped, plan, **kwargs):
+
+class MappingForm(forms.Form):
+    """The administrator's answers before an import: what each status word the plan does not
+    know means, and what each unrecognised column holds."""
+
+    def __init__(self, *args, unmapped, unknown_headers, undecided, plan, **kwargs):
         super().__init__(*args, **kwargs)
         labels = (
             list(plan.statuses.values_list("label", flat=True))
@@ -55,18 +79,45 @@ class MappingForm(forms.Form):
             else [status["label"] for status in DEFAULT_STATUSES]
         )
         choices = [("", "Choose a status"), *[(label, label) for label in labels]]
-        self.labels = {}
+        self.statuses, self.headers = {}, {}
         for index, (written, places) in enumerate(sorted(unmapped.items())):
             name = f"status_{index}"
-            self.labels[name] = written
+            self.statuses[name] = written
             shown = ", ".join(places[:5]) + (
                 f" and {len(places) - 5} more" if len(places) > 5 else ""
             )
             self.fields[name] = forms.ChoiceField(
-                label=f"“{written}” means",
-                choices=choices,
-                help_text=f"Found in {shown}.",
+                label=f"“{written}” means", choices=choices, help_text=f"Found in {shown}."
+            )
+        must_decide = {header for _, _, header in undecided}
+        seen = set()
+        for sheet, column, header in unknown_headers:
+            if header in seen:
+                continue
+            seen.add(header)
+            name = f"column_{len(self.headers)}"
+            self.headers[name] = header
+            required = header in must_decide
+            first = ("", "Choose what this column holds") if required else ("", "Leave it out")
+            self.fields[name] = forms.ChoiceField(
+                label=f"Column “{header}” holds",
+                choices=[
+                    first,
+                    *FIELD_LABELS.items(),
+                    *([("-", "Leave it out")] if required else []),
+                ],
+                required=required,
+                help_text=f"{sheet}, column {column}."
+                + (
+                    " It names a month, so it may hold that month's status or update."
+                    if required
+                    else ""
+                ),
             )
 
-    def mapping(self):
-        return {self.labels[name]: value for name, value in self.cleaned_data.items()}
+    def status_mapping(self):
+        return {self.statuses[name]: self.cleaned_data[name] for name in self.statuses}
+
+    def header_mapping(self):
+        """{heading: field}; "" for a column to leave out."""
+        return {self.headers[name]: self.cleaned_data[name].strip("-") for name in self.headers}

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from plans.excel.load import ImportBlocked, load_workbook
+from plans.excel.load import ImportBlocked, header_synonyms, load_workbook
 from plans.excel.read import ImportFileError, read_workbook
 from plans.models import ImportJob, Plan
 
@@ -20,13 +20,18 @@ def run(job, *, dry_run, progress=None):
     Raises ImportFileError when the file cannot be read at all.
     """
     with job.file.open("rb") as file:
-        result = read_workbook(file, max_bytes=settings.IMPORT_MAX_BYTES)
+        result = read_workbook(
+            file,
+            max_bytes=settings.IMPORT_MAX_BYTES,
+            synonyms=header_synonyms(job.plan, job.header_mapping),
+        )
     try:
         preview = load_workbook(
             result=result,
             plan=job.plan,
             new_plan=job.new_plan_name,
             mapping=job.status_mapping,
+            decisions=job.header_mapping,
             user=job.uploaded_by,
             dry_run=dry_run,
             source=job.filename,
@@ -37,10 +42,10 @@ def run(job, *, dry_run, progress=None):
     return {**preview.as_dict(), "blocked": False}
 
 
-def preview(job):
+def preview(job, progress=None):
     """Fill in job.preview, or job.message when the file cannot be read at all."""
     try:
-        job.preview = run(job, dry_run=True)
+        job.preview = run(job, dry_run=True, progress=progress)
         job.message = ""
         job.state = ImportJob.State.PREVIEWED
     except ImportFileError as error:
@@ -48,6 +53,25 @@ def preview(job):
         job.message = str(error)
         job.state = ImportJob.State.FAILED
     job.save()
+
+
+@task()
+def preview_job(job_id):
+    """Check a big workbook off the request; the page shows progress meanwhile."""
+    job = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.CHECKING).first()
+    if job is None:
+        return
+
+    def progress(percent):
+        ImportJob.objects.filter(pk=job.pk).update(progress=percent)
+
+    try:
+        preview(job, progress)
+    except Exception as error:  # noqa: BLE001 - whatever went wrong, the person must see it
+        log.exception("checking import %s failed", job.pk)
+        job.state = ImportJob.State.FAILED
+        job.message = f"The workbook could not be checked: {error}"
+        job.save()
 
 
 @task()

@@ -72,6 +72,9 @@ class Preview:
     missing: list = field(default_factory=list)  # refs in the plan but not in the workbook
     unmapped: dict = field(default_factory=dict)  # status as written -> ["Sheet!K12", ...]
     unknown_headers: list = field(default_factory=list)  # [sheet, column, header]
+    # Unknown headings naming a month: probably a month's status or update column that was
+    # not recognised, so the administrator must say what each is before anything is written.
+    undecided_headers: list = field(default_factory=list)  # [sheet, column, header]
     errors: list = field(default_factory=list)  # {"sheet", "row", "column", "value", "message"}
     warnings: list = field(default_factory=list)
     notes: list = field(default_factory=list)
@@ -83,7 +86,7 @@ class Preview:
 
     @property
     def blocked(self):
-        return bool(self.errors or self.unmapped)
+        return bool(self.errors or self.unmapped or self.undecided_headers)
 
     @property
     def totals(self):
@@ -126,12 +129,32 @@ def check_statuses(plan, result, mapping):
     return found, dict(unmapped)
 
 
+def header_synonyms(plan, decisions):
+    """The reader's synonyms: the plan's remembered headings plus this import's `decisions`
+    ({heading as written: field, "status", "narrative" or "" to leave it out})."""
+    synonyms = {name: list(words) for name, words in (plan.header_synonyms if plan else {}).items()}
+    for header, name in decisions.items():
+        if name in ("status", "narrative"):
+            # A month column's heading: remember its words without the month and year.
+            words = [w for w in re.findall(r"[^\W_]+", header.casefold()) if not is_month_word(w)]
+            if words:
+                synonyms.setdefault(name, []).append(" ".join(words))
+        elif name:
+            synonyms.setdefault(name, []).append(header)
+    return synonyms
+
+
+def is_month_word(word):
+    return word in dates.MONTHS or word.isdigit()
+
+
 def load_workbook(
     *,
     result,
     plan=None,
     new_plan="",
     mapping=None,
+    decisions=None,
     user=None,
     dry_run=True,
     source="",
@@ -143,11 +166,20 @@ def load_workbook(
     With dry_run, everything (a new plan included) is rolled back afterwards. Raises
     ImportBlocked, having written nothing, when the workbook has errors or status words that
     neither the plan's vocabulary nor `mapping` ({label as written: status label}) covers.
-    Mapped words are remembered as synonyms of their status for next time.
+    Mapped words are remembered as synonyms of their status for next time, and the
+    administrator's `decisions` about column headings ({heading: field, or "" to leave it
+    out}) as the plan's header synonyms; an unknown heading naming a month blocks the import
+    until decided.
     """
     mapping = mapping or {}
+    decisions = decisions or {}
     preview = Preview(
         unknown_headers=[list(item) for item in result.unknown_headers],
+        undecided_headers=[
+            list(item)
+            for item in result.unknown_headers
+            if dates.month_in_text(item[2]) and item[2] not in decisions
+        ],
         months=[f"{month:%Y-%m}" for month in result.months],
     )
     for problem in result.problems:
@@ -172,6 +204,10 @@ def load_workbook(
             if label in statuses:
                 statuses[label].add_synonym(label)
                 statuses[label].save(update_fields=["synonyms"])
+        if decisions:
+            remembered = header_synonyms(plan, decisions)
+            plan.header_synonyms = {name: sorted(set(words)) for name, words in remembered.items()}
+            plan.save(update_fields=["header_synonyms"])
         plan.bump_version()
         if dry_run:
             transaction.set_rollback(True)

@@ -1,6 +1,7 @@
 """Workbooks in and out: upload, preview (mapping unknown status words), confirm; and
 downloading a whole plan in the tracker layout."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +26,13 @@ def upload(request):
             filename=workbook.name,
             uploaded_by=request.user,
         )
-        jobs.preview(job)
+        if workbook.size > settings.IMPORT_BACKGROUND_BYTES:
+            # Checking a big workbook takes as long as importing it: do it off the request.
+            job.state = ImportJob.State.CHECKING
+            job.save(update_fields=["state"])
+            jobs.preview_job.enqueue(job.pk)
+        else:
+            jobs.preview(job)
         return redirect("plans:import_job", pk=job.pk)
     recent = ImportJob.objects.select_related("plan", "uploaded_by")[:10]
     return render(request, "plans/import_upload.html", {"form": form, "recent": recent})
@@ -35,12 +42,21 @@ def upload(request):
 def job_detail(request, pk):
     """The preview, with a question for each unknown status word; or the import's progress."""
     job = get_object_or_404(ImportJob.objects.select_related("plan"), pk=pk)
-    unmapped = job.preview.get("unmapped", {})
+    preview = job.preview
     form = None
-    if job.state == ImportJob.State.PREVIEWED and unmapped:
-        form = MappingForm(request.POST or None, unmapped=unmapped, plan=job.plan)
+    if job.state == ImportJob.State.PREVIEWED and (
+        preview.get("unmapped") or preview.get("unknown_headers")
+    ):
+        form = MappingForm(
+            request.POST or None,
+            unmapped=preview.get("unmapped", {}),
+            unknown_headers=preview.get("unknown_headers", []),
+            undecided=preview.get("undecided_headers", []),
+            plan=job.plan,
+        )
         if request.method == "POST" and form.is_valid():
-            job.status_mapping = {**job.status_mapping, **form.mapping()}
+            job.status_mapping = {**job.status_mapping, **form.status_mapping()}
+            job.header_mapping = {**job.header_mapping, **form.header_mapping()}
             jobs.preview(job)
             return redirect("plans:import_job", pk=job.pk)
     elif request.method == "POST":

@@ -1,4 +1,5 @@
-// Follows a running import: updates the progress bar, and shows the result when it is done.
+// Follows an import being checked or run: updates the progress bar, and shows the result
+// when it is done.
 const box = document.querySelector("[data-progress-url]");
 if (box) {
   const bar = box.querySelector("progress");
@@ -9,7 +10,7 @@ if (box) {
     const job = await answer.json();
     bar.value = job.progress;
     text.textContent = `${job.label}: ${job.progress}% done.`;
-    if (job.state === "done" || job.state === "failed") {
+    if (!["checking", "queued", "running"].includes(job.state)) {
       window.location.reload();
     } else {
       setTimeout(poll, 1000);

@@ -258,3 +258,38 @@ def test_the_command_reports_a_file_that_is_not_a_workbook(db, tmp_path):
     with pytest.raises(CommandError, match="not an Excel .xlsx workbook"):
         call_command("import_plan", str(fake), "--plan", "x", "--create", "X")
     assert not Plan.objects.exists()
+
+
+def test_the_command_takes_column_answers(db, tmp_path):
+    path = tmp_path / "brag.xlsx"
+    path.write_bytes(
+        workbooks.workbook_bytes(
+            {"Plan": [["Ref", "Action", "Jan-24 BRAG"], ["A1", "Open the library", "On track"]]}
+        ).getvalue()
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import_plan",
+            str(path),
+            "--plan",
+            "lib",
+            "--create",
+            "Library",
+            stderr=err,
+            stdout=io.StringIO(),
+        )
+    assert "add --map-column 'Jan-24 BRAG=status'" in err.getvalue()
+    call_command(
+        "import_plan",
+        str(path),
+        "--plan",
+        "lib",
+        "--create",
+        "Library",
+        "--map-column",
+        "Jan-24 BRAG=status",
+        stdout=io.StringIO(),
+    )
+    assert Update.objects.get(action__ref="A1").status.label == "On track"
+    assert Plan.objects.get(slug="lib").header_synonyms == {"status": ["brag"]}

@@ -149,3 +149,70 @@ def test_only_administrators_may_import(client_for):
         )
         assert response.status_code == 403
     assert not ImportJob.objects.exists()
+
+
+def brag_workbook():
+    """A layout whose month columns use a word the reader does not know ("BRAG"), and an
+    extra column ("Benefits") it cannot place."""
+    return workbooks.workbook_bytes(
+        {
+            "Plan": [
+                ["Ref", "Action", "Benefits", "Jan-24 BRAG", "Jan-24 Commentary"],
+                ["A1", "Open the new library", "More visitors", "On track", "Builders on site."],
+                ["A2", "Close the old depot", "Savings", "Complete", "Done."],
+            ]
+        }
+    ).getvalue()
+
+
+def test_unknown_columns_are_asked_about_and_the_answers_remembered(client_for, plan):
+    admin = client_for("admin")
+    page = upload(admin, brag_workbook(), plan=plan.pk, new_plan_name="").content.decode()
+    assert "Column “Jan-24 BRAG” holds" in page
+    assert "Column “Benefits” holds" in page
+    assert "Confirm and import" not in page  # a column naming a month must be answered
+    job = ImportJob.objects.get()
+    page = admin.post(
+        reverse("plans:import_job", args=[job.pk]),
+        {"column_0": "outcome", "column_1": "status"},
+        follow=True,
+    ).content.decode()
+    assert "Confirm and import" in page
+    admin.post(reverse("plans:import_confirm", args=[job.pk]))
+    library = Action.objects.get(ref="A1")
+    assert library.outcome == "More visitors"
+    assert library.updates.get().status.label == "On track"
+    plan.refresh_from_db()
+    assert plan.header_synonyms == {"outcome": ["Benefits"], "status": ["brag"]}
+
+    # Next time the same layout needs no questions.
+    page = upload(admin, brag_workbook(), plan=plan.pk, new_plan_name="").content.decode()
+    assert "holds" not in page
+    assert "2 unchanged" in page
+
+
+def test_a_column_that_is_not_about_a_month_may_be_left_out(client_for):
+    book = workbooks.workbook_bytes(
+        {"Plan": [["Ref", "Action", "Notes for clerk"], ["A1", "Open the library", "ask Sam"]]}
+    )
+    page = upload(client_for("admin"), book.getvalue()).content.decode()
+    assert "Column “Notes for clerk” holds" in page
+    assert "Confirm and import" in page
+
+
+def test_a_big_workbook_is_checked_by_the_task_worker(client_for, settings):
+    settings.IMPORT_BACKGROUND_BYTES = 100
+    # A backend that only records what is queued, as a busy worker would leave it.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    page = upload(client_for("admin"), sample_bytes()).content.decode()
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.CHECKING
+    assert "Checking the workbook" in page
+    assert not Action.objects.exists()
+    from plans.excel import jobs
+
+    jobs.preview_job.call(job.pk)  # what the worker does when it gets there
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.PREVIEWED
+    assert list(job.preview["unmapped"]) == ["New Action Added"]
+    assert not Action.objects.exists()

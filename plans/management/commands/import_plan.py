@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from plans.excel.load import ImportBlocked, create_plan, load_workbook
+from plans.excel.load import ImportBlocked, create_plan, header_synonyms, load_workbook
 from plans.excel.read import ImportFileError, read_workbook
 from plans.models import Plan
 
@@ -24,19 +24,31 @@ class Command(BaseCommand):
             metavar="LABEL=STATUS",
             help="What a status word in the workbook means, e.g. 'New Action Added=Not due to start'.",
         )
+        parser.add_argument(
+            "--map-column",
+            action="append",
+            default=[],
+            metavar="HEADING=FIELD",
+            help="What an unrecognised column holds: a field such as outcome or due, 'status' or "
+            "'narrative' for a month's columns, or 'ignore'. E.g. 'Jan-24 BRAG=status'.",
+        )
 
-    def handle(self, path, plan, create, dry_run, map_status, **options):
-        mapping = {}
-        for item in map_status:
-            label, sep, target = item.partition("=")
-            if not sep:
-                raise CommandError(f"--map-status takes LABEL=STATUS, not {item!r}")
-            mapping[label.strip()] = target.strip()
-        try:
-            result = read_workbook(path, max_bytes=settings.IMPORT_MAX_BYTES)
-        except (ImportFileError, OSError) as error:
-            raise CommandError(str(error)) from error
+    def handle(self, path, plan, create, dry_run, map_status, map_column, **options):
+        mapping = pairs(map_status, "--map-status", "LABEL=STATUS")
+        decisions = {
+            heading: "" if name == "ignore" else name
+            for heading, name in pairs(map_column, "--map-column", "HEADING=FIELD").items()
+        }
         slug = plan
+        existing = Plan.objects.filter(slug=slug).first()
+        try:
+            result = read_workbook(
+                path,
+                max_bytes=settings.IMPORT_MAX_BYTES,
+                synonyms=header_synonyms(existing, decisions),
+            )
+        except (ImportFileError, OSError, ValueError) as error:
+            raise CommandError(str(error)) from error
         with transaction.atomic():
             plan = Plan.objects.filter(slug=slug).first()
             if plan is None:
@@ -47,7 +59,12 @@ class Command(BaseCommand):
                 plan.save(update_fields=["slug"])
             try:
                 preview = load_workbook(
-                    plan=plan, result=result, mapping=mapping, dry_run=dry_run, source=path
+                    plan=plan,
+                    result=result,
+                    mapping=mapping,
+                    decisions=decisions,
+                    dry_run=dry_run,
+                    source=path,
                 )
             except ImportBlocked as blocked:
                 self.report(blocked.preview)
@@ -81,8 +98,15 @@ class Command(BaseCommand):
             write(f"Note: {note}")
         if preview.missing:
             write(f"In the plan but not the workbook (kept): {', '.join(preview.missing)}")
+        undecided = {header for _, _, header in preview.undecided_headers}
         for sheet, column, header in preview.unknown_headers:
-            write(f"Column not imported: {sheet} {column} {header!r}")
+            if header not in undecided:
+                write(f"Column not imported: {sheet} {column} {header!r}")
+        for sheet, column, header in preview.undecided_headers:
+            self.stderr.write(
+                f"Error: column {header!r} ({sheet} {column}) names a month but was not "
+                f"recognised; add --map-column '{header}=status' (or narrative, or ignore)."
+            )
         for problem in preview.warnings:
             write(f"Warning: {self.place(problem)}{problem['message']}")
         for label, places in preview.unmapped.items():
@@ -102,3 +126,14 @@ class Command(BaseCommand):
             where += f" column {problem['column']}"
         value = f" ({problem['value']!r})" if problem["value"] else ""
         return f"{where}{value}: "
+
+
+def pairs(items, option, form):
+    """{left: right} from ["left=right", ...], or CommandError naming the bad one."""
+    found = {}
+    for item in items:
+        left, sep, right = item.partition("=")
+        if not sep:
+            raise CommandError(f"{option} takes {form}, not {item!r}")
+        found[left.strip()] = right.strip()
+    return found
