@@ -69,8 +69,9 @@ check-deploy: $(VENV)/.installed
 	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=tracker.example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
+# Speed and memory figures, printed; not part of the tests. The load test: bench/load_test.py.
 bench: install
-	$(PY) bench/run_all.py
+	for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules static/css var/staticfiles

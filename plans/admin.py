@@ -116,3 +116,23 @@ class UpdateAdmin(ReadOnlyAdmin):
 @admin.register(models.Evidence)
 class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ["update", "description", "link", "file", "added_by", "added_at"]
+
+
+@admin.register(models.Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    list_display = ["update", "version", "decision", "by", "at"]
+    list_filter = ["decision"]
+
+
+@admin.register(models.Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["round", "user", "kind", "sent_on"]
+    list_filter = ["kind", "round__plan"]
+
+
+@admin.register(models.Round)
+class RoundAdmin(ReadOnlyAdmin):
+    """Rounds are opened, extended, closed and reopened on the clerk's pages, with reasons."""
+
+    list_display = ["plan", "month", "due", "opened_by", "opened_at", "closed_at"]
+    list_filter = ["plan"]

@@ -179,17 +179,6 @@ def writing_for(user, action_ids):
     return result
 
 
-def may_approve(user, action):
-    """Performance officers sign off any update; a director signs off the actions they lead."""
-    if policy.may_run(user):
-        return True
-    return bool(
-        policy.may_view(user)
-        and action.director_id
-        and action.director.holders.filter(pk=user.pk).exists()
-    )
-
-
 @transaction.atomic
 def submit_update(*, action, month, by, **fields):
     """Save `by`'s update of `action` for `month`, as people do through the forms.
@@ -266,7 +255,7 @@ def _submit(
         statuses, ratings.deadline(action.due_date, action.due_text), projected_completion
     )
     approval = Update.Approval.APPROVED
-    if action.plan.updates_need_sign_off and not may_approve(by, action):
+    if action.plan.updates_need_sign_off and not policy.may_approve(by, action):
         approval = Update.Approval.SUBMITTED
     update, changed = save_update(
         action=action,
@@ -366,7 +355,7 @@ def review_update(*, update, by, decision, note="", expected_version):
     read it, and ValidationError when it is not awaiting sign-off or a return has no note.
     """
     update = Update.objects.select_for_update().select_related("action__director").get(pk=update.pk)
-    if not may_approve(by, update.action):
+    if not policy.may_approve(by, update.action):
         raise PermissionDenied
     if update.version != expected_version:
         raise Conflict(update)

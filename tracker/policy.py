@@ -1,12 +1,14 @@
 """The one permission policy. Every view asks it; nothing else decides who may do what.
 
-Four questions, for any object:
+Five questions, for any object:
 - may_view: read it. Every signed-in role reads the whole plan.
 - may_update: write progress on it (an action's monthly update, its evidence). Lead officers
   only for actions whose lead officer, update owner or other-lead post they (or someone who
   named them as delegate) hold; performance officers and administrators for any action.
 - may_run: run the process (update rounds, chasing, committee reports): performance officers
   and administrators.
+- may_approve: sign off an update when the plan asks for sign-off: performance officers, and
+  the director of the action.
 - may_manage: change the plan's structure, vocabulary and users, and import workbooks:
   administrators.
 
@@ -45,6 +47,18 @@ def may_update(user, obj):
 def may_update_any(user):
     """Is the user someone who writes updates at all (for navigation and home pages)?"""
     return may_view(user) and roles.has(user, roles.LEAD_OFFICER, *STAFF_ROLES)
+
+
+def may_approve(user, action):
+    """May the user sign off updates of `action` (when the plan asks for sign-off)?
+    Performance officers sign off any update; a director signs off the actions they lead."""
+    if may_run(user):
+        return True
+    return bool(
+        may_view(user)
+        and action.director_id
+        and action.director.holders.filter(pk=user.pk).exists()
+    )
 
 
 def may_run(user, obj=None):

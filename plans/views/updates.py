@@ -322,7 +322,7 @@ def review(request, slug, ref, year, month):
         action=action,
         month=month_or_404(year, month),
     )
-    if not updates.may_approve(request.user, action):
+    if not policy.may_approve(request.user, action):
         raise PermissionDenied
     form = ReviewForm(
         request.POST if request.method == "POST" else None, initial={"version": update.version}
