@@ -10,7 +10,8 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, 
 from plans import dates, summary
 from plans.models import Action, Committee, Post, Priority, Rag, Theme, Update, Workstream
 
-# Column -> how it sorts. Every sort ends in plan order, so ties keep their familiar place.
+# The sortable columns and their headings. Every sort ends in plan order (see
+# ActionFilter.ordering), so ties keep their familiar place.
 SORTS = {
     "ref": "Ref",
     "title": "Action",
@@ -30,7 +31,7 @@ class ActionFilter(django_filters.FilterSet):
         label="Search",
         method="filter_words",
         help_text="Words in the ref, title, description or any update",
-        widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}),
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     month = django_filters.ChoiceFilter(
         label="Status as at",

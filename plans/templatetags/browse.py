@@ -131,7 +131,7 @@ def filter_field(field):
             f'<select class="govuk-select" id="{id_}" name="{name}"{described}>{options}</select>'
         )
     else:
-        kind = widget.input_type
+        kind = widget.attrs.get("type", widget.input_type)
         shown = "" if value is None else escape(value)
         control = (
             f'<input class="govuk-input" id="{id_}" name="{name}" type="{kind}" '
