@@ -107,7 +107,7 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
         if priority is not None:
             key = (row["theme__priority__sort_order"], priority)
             groups.append(priorities.setdefault(key, _Counts()))
-        at = dict(zip(months, summary.statuses_at(history.get(row["pk"], []), months), strict=True))
+        at = _statuses_at(history.get(row["pk"], []), months)
         status_id, before_id = at[as_at], at[before]
         left_out = row["has_children"] and not plan.count_parent_actions
         for breakdown in [*groups, *trend.values()]:
@@ -226,6 +226,18 @@ MOVEMENTS = [
     ("new", "New actions"),
     ("other", "Changed otherwise"),
 ]
+
+
+def _statuses_at(entries, months):
+    """{month: status id in force then} for `months` (ascending), from an action's (month,
+    status id) entries (ascending): the latest entry on or before each month, or None."""
+    found, current, position = {}, None, 0
+    for month in months:
+        while position < len(entries) and entries[position][0] <= month:
+            current = entries[position][1]
+            position += 1
+        found[month] = current
+    return found
 
 
 class _Counts:

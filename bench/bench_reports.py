@@ -1,0 +1,169 @@
+"""Committee report benchmark: the quarterly report for 500 and 2,000 actions, against WeasyPrint
+alone rendering the same final HTML as the floor.
+
+    .venv/bin/python bench/bench_reports.py            # both sizes
+    .venv/bin/python bench/bench_reports.py 500        # one size
+
+For each size a fresh SQLite database gets a plan from bench.generate (24 months of updates).
+Then, each in a fresh process so that peak memory is that process's own maximum resident size:
+- "build" runs what the task runs (compose the snapshot, render the HTML, WeasyPrint, store
+  file, checksum and snapshot), publishes the report and times re-downloading the stored PDF;
+- "floor" gives the build's final HTML to WeasyPrint alone.
+Overhead is what our own composition adds on top of the floor. CPU seconds are printed
+beside wall seconds: on a shared machine they are the steadier comparison.
+
+Targets: 500 actions in 10 s and 300 MB with overhead at most 15%; 2,000 actions in 40 s and
+500 MB; a re-download of a published report in milliseconds.
+"""
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+PERIOD = "2024-Q3"  # October to December 2024: the generator's last month is December 2024
+
+
+def setup_django():
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    django.setup()
+
+
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def child(kind, actions, folder):
+    folder = Path(folder)
+    html_path = folder / f"report-{actions}.html"
+    setup_django()
+    if kind == "plan":
+        from django.core.management import call_command
+
+        from bench.generate import build_plan
+
+        call_command("migrate", verbosity=0)
+        build_plan(actions=int(actions), months=24)
+        print(json.dumps({}))
+        return
+    if kind == "floor":
+        from reports import pdf
+
+        html = html_path.read_text()
+        start, cpu = time.perf_counter(), cpu_seconds()
+        rendered = pdf.html_to_pdf(html)
+        result = {
+            "seconds": time.perf_counter() - start,
+            "cpu": cpu_seconds() - cpu,
+            "pages": rendered.pages,
+        }
+    else:
+        from django.contrib.auth.models import Group
+        from django.test import Client
+
+        from plans.models import Plan
+        from reports import pdf, workflow
+        from reports.models import Report
+        from tracker import roles
+        from tracker.models import User
+
+        clerk = User.objects.get_or_create(username="bench-clerk")[0]
+        clerk.groups.add(Group.objects.get(name=roles.PERFORMANCE_OFFICER))
+        councillor = User.objects.get_or_create(username="bench-councillor")[0]
+        councillor.groups.add(Group.objects.get(name=roles.COUNCILLOR))
+        report = Report.objects.create(
+            plan=Plan.objects.get(slug="bench-plan"), kind="quarterly", period=PERIOD
+        )
+        start, cpu = time.perf_counter(), cpu_seconds()
+        state = workflow.build(report.pk)
+        seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+        report.refresh_from_db()
+        assert state == "ready", report.failure_reason
+        html_path.write_text(pdf.print_html(report.snapshot))
+        workflow.publish(report, by=clerk, sha256=report.sha256)
+        result = {
+            "seconds": seconds,
+            "cpu": cpu,
+            "pages": report.pages,
+            "mb": report.size / 1e6,
+            "download_ms": _download_ms(Client(), report, councillor),
+        }
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+    print(json.dumps(result))
+
+
+def _download_ms(client, report, user):
+    """Median time to download the published PDF through the app, as a councillor would."""
+    client.force_login(user)
+    url = f"/reports/{report.pk}/report.pdf"
+    client.get(url)  # the first request warms up URL resolving and the session
+    timings = []
+    for _ in range(10):
+        start = time.perf_counter()
+        body = b"".join(client.get(url).streaming_content)
+        timings.append((time.perf_counter() - start) * 1000)
+        assert len(body) == report.size
+    return statistics.median(timings)
+
+
+def measure(kind, actions, folder):
+    env = {
+        **os.environ,
+        "SECRET_KEY": "benchmark",
+        "DEBUG": "false",
+        "SECURE_HTTPS": "false",
+        "ALLOWED_HOSTS": "testserver",
+        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "MEDIA_ROOT": str(Path(folder) / "media"),
+        "DATABASE_URL": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{Path(folder) / f'bench-{actions}.sqlite3'}"
+        ),
+    }
+    run = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(actions), str(folder)],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if run.returncode:
+        sys.exit(f"The {kind} step failed:\n{run.stderr}")
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def main(sizes):
+    print(
+        f"{'actions':>8} {'pages':>6} {'PDF MB':>7} {'build s':>8} {'(CPU)':>6} {'peak MB':>8} "
+        f"{'floor s':>8} {'(CPU)':>6} {'floor MB':>9} {'overhead':>9} {'(CPU)':>6} "
+        f"{'download ms':>12}"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        for actions in sizes:
+            measure("plan", actions, folder)
+            build = measure("build", actions, folder)
+            floor = measure("floor", actions, folder)
+            overhead = build["seconds"] / floor["seconds"] - 1
+            cpu_overhead = build["cpu"] / floor["cpu"] - 1
+            print(
+                f"{actions:>8} {build['pages']:>6} {build['mb']:>7.1f} {build['seconds']:>8.2f} "
+                f"{build['cpu']:>6.2f} {build['peak_mb']:>8.0f} {floor['seconds']:>8.2f} "
+                f"{floor['cpu']:>6.2f} {floor['peak_mb']:>9.0f} {overhead:>9.1%} "
+                f"{cpu_overhead:>6.1%} {build['download_ms']:>12.1f}"
+            )
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child"]:
+        child(*sys.argv[2:5])
+    else:
+        main([int(size) for size in sys.argv[1:]] or [500, 2000])
