@@ -8,7 +8,7 @@ from hashlib import sha256
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -157,7 +157,7 @@ def action_detail(request, slug, ref):
             "director",
             "lead_officer",
             "update_owner",
-        ),
+        ).annotate(has_children=Exists(Action.objects.filter(parent=OuterRef("pk")))),
         plan__slug=slug,
         ref=ref,
     )
@@ -169,7 +169,7 @@ def action_detail(request, slug, ref):
         lambda: render_to_string("plans/_action.html", _action_context(action, drafts), request),
     )
     open_round = None
-    if policy.may_update(request.user, action) and action.rates_itself():
+    if policy.may_update(request.user, action) and action.rates_itself(action.has_children):
         open_round = Round.objects.open().filter(plan=action.plan).first()
     return render(
         request,
@@ -198,14 +198,16 @@ def _action_context(action, drafts):
         )
         .order_by("-month")
     )
-    statuses = {s.pk: s for s in action.plan.statuses.all()}
-    children = list(
-        summary.for_tracker(action.children.all())
-        .select_related("lead_officer")
-        .order_by("sort_order", "ref")
-    )
-    for child in children:
-        child.latest_status = statuses.get(child.latest_status_id)
+    children = []
+    if action.has_children:
+        statuses = {s.pk: s for s in action.plan.statuses.all()}
+        children = list(
+            summary.for_tracker(action.children.all())
+            .select_related("lead_officer")
+            .order_by("sort_order", "ref")
+        )
+        for child in children:
+            child.latest_status = statuses.get(child.latest_status_id)
     return {
         "action": action,
         "updates": updates,

@@ -13,7 +13,8 @@ PAGES = {
     "tracker sorted and filtered": 19,
     "committee": 19,
     "dashboard": 10,
-    "action": 12,
+    "action": 10,
+    "focus action": 10,  # its sub-actions, but no updates of its own to prefetch from
     "csv": 9,
     "json": 11,
 }
@@ -21,6 +22,7 @@ PAGES = {
 
 def url(name, plan):
     action = Action.objects.filter(plan=plan, parent__isnull=False).order_by("sort_order")[0]
+    focus = Action.objects.filter(plan=plan, parent__isnull=True).order_by("sort_order")[0]
     committee = Committee.objects.filter(actions__plan=plan).first()
     return {
         "tracker": reverse("plans:tracker", args=[plan.slug]),
@@ -29,6 +31,7 @@ def url(name, plan):
         "committee": reverse("plans:committee", args=[plan.slug, committee.slug]),
         "dashboard": reverse("plans:dashboard", args=[plan.slug]),
         "action": reverse("plans:action", args=[plan.slug, action.ref]),
+        "focus action": reverse("plans:action", args=[plan.slug, focus.ref]),
         "csv": reverse("plans:export_csv", args=[plan.slug]),
         "json": reverse("plans:export_json", args=[plan.slug]),
     }[name]

@@ -149,3 +149,15 @@ def test_a_chart_on_the_page_is_an_image_with_words(council, client_for):
 def test_a_plan_with_no_updates_says_there_is_nothing_yet(plan, client_for):
     response = client_for("councillor").get(reverse("plans:dashboard", args=["corporate-plan"]))
     assert "There is nothing to show yet" in response.content.decode()
+
+
+def test_a_status_set_before_the_twelve_months_still_stands(plan):
+    action = factories.action(plan, "CM.A1.1", title="Long-running review")
+    factories.update(action, "2022-10", "Significant issues / slippage", "Stalled.")
+    data = dashboard(plan, JAN)
+    assert [(m.isoformat(), b.counted) for m, b in data.trend][:1] == [("2023-02-01", 1)]
+    assert len(data.trend) == 12
+    assert [(w.ref, w.month.isoformat(), w.narrative) for w in data.attention] == [
+        ("CM.A1.1", "2022-10-01", "Stalled.")
+    ]
+    assert [m.ref for m in data.moves["unchanged"]] == ["CM.A1.1"]
