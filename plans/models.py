@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from plans import dates
+from plans import dates, measures
 
 
 class Rag(models.TextChoices):
@@ -381,6 +381,13 @@ class Action(models.Model):
         help_text="Who writes the monthly update, if not the lead officer.",
     )
     committees = models.ManyToManyField(Committee, blank=True, related_name="actions")
+    priorities = models.ManyToManyField(
+        Priority,
+        blank=True,
+        related_name="served_by",
+        verbose_name="other priorities served",
+        help_text="Plan priorities the action also contributes to, besides its theme's.",
+    )
     start_text = models.CharField("start (as written)", max_length=100, blank=True)
     start_date = models.DateField(null=True, blank=True, editable=False)
     due_text = models.CharField("due (as written)", max_length=100, blank=True)
@@ -722,9 +729,14 @@ class ImportJob(models.Model):
         DONE = "done", "Imported"
         FAILED = "failed", "Failed"
 
+    class Kind(models.TextChoices):
+        ACTIONS = "actions", "Action plan"
+        MEASURES = "measures", "Measures"
+
     plan = models.ForeignKey(
         Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="imports"
     )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ACTIONS)
     new_plan_name = models.CharField(max_length=200, blank=True)
     file = models.FileField(upload_to="imports/")
     filename = models.CharField(max_length=255)
@@ -753,3 +765,237 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.get_state_display()})"
+
+
+# Measures (KPIs) tracked against targets, and the sources (recommendations) actions answer.
+
+
+class MeasureQuerySet(models.QuerySet):
+    def updatable_by(self, user):
+        """Measures whose owner post the user holds, directly or as someone's delegate."""
+        people = [user.pk, *user.delegators.values_list("pk", flat=True)]
+        return self.filter(owner__holders__in=people).distinct()
+
+
+class Measure(models.Model):
+    """A figure tracked against a target each period: "Staff sickness absence (days lost per
+    FTE)", quarterly, lower is better."""
+
+    class Unit(models.TextChoices):
+        NUMBER = "number", "Number"
+        PERCENTAGE = "percentage", "Percentage"
+        CURRENCY = "currency", "Currency (£)"
+        DAYS = "days", "Days"
+
+    class Direction(models.TextChoices):
+        HIGHER = measures.HIGHER, "Higher is better"
+        LOWER = measures.LOWER, "Lower is better"
+
+    class Frequency(models.TextChoices):
+        MONTHLY = measures.MONTHLY, "Monthly"
+        QUARTERLY = measures.QUARTERLY, "Quarterly"
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="measures")
+    priority = models.ForeignKey(
+        Priority, null=True, blank=True, on_delete=models.PROTECT, related_name="measures"
+    )
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.PROTECT, related_name="measures"
+    )
+    name = models.CharField(max_length=300)
+    description = models.TextField(
+        blank=True, help_text="What it counts, and where the figure comes from."
+    )
+    owner = models.ForeignKey(
+        Post,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The post whose holders enter its values.",
+    )
+    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.NUMBER)
+    direction = models.CharField(max_length=6, choices=Direction.choices)
+    frequency = models.CharField(
+        max_length=9, choices=Frequency.choices, default=Frequency.QUARTERLY
+    )
+    baseline = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    baseline_when = models.CharField(
+        "baseline period", max_length=50, blank=True, help_text="For example, 2022/23."
+    )
+    tolerance = models.DecimalField(
+        "amber tolerance (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="How far short of the target, as a percentage of it, still counts as amber. "
+        "Empty: anything short of the target is red.",
+    )
+    sort_order = models.PositiveIntegerField(default=0)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="measure_name_unique_in_plan"),
+            models.CheckConstraint(
+                condition=Q(priority__isnull=False) | Q(theme__isnull=False),
+                name="measure_has_priority_or_theme",
+            ),
+            models.CheckConstraint(
+                condition=Q(tolerance__gte=0), name="measure_tolerance_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.priority_id is None and self.theme_id is None:
+            raise ValidationError("Choose the priority or the theme the measure belongs to")
+        for name in ("priority", "theme"):
+            chosen = getattr(self, name)
+            if chosen is not None and chosen.plan_id != self.plan_id:
+                raise ValidationError({name: f"Choose a {name} of the measure's plan"})
+
+    def rate(self, value, target):
+        """measures.rate with this measure's direction and tolerance."""
+        tolerance = None if self.tolerance is None else self.tolerance / 100
+        return measures.rate(value, target, direction=self.direction, tolerance=tolerance)
+
+    def format(self, value):
+        return measures.format_value(value, self.unit)
+
+    def period_label(self, start, long=False):
+        return measures.period_label(start, self.frequency, long=long)
+
+
+class MeasureTarget(models.Model):
+    """The target for one period of a measure."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="targets")
+    period = models.DateField(help_text="The first month of the period.")
+    target = models.DecimalField(max_digits=16, decimal_places=4)
+
+    class Meta:
+        ordering = ["measure", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "period"], name="one_target_per_period"),
+            models.CheckConstraint(
+                condition=Q(period__day=1), name="target_period_is_first_of_month"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure}: {self.target} for {self.period:%B %Y}"
+
+
+class MeasureValue(models.Model):
+    """A measure's figure for one period, with the owner's commentary: the current wording.
+    Every saved wording, this one included, is also kept as a MeasureValueRevision."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="values")
+    period = models.DateField(help_text="The first month of the period.")
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+    commentary = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    imported = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1, help_text="Raised by each revision.")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["measure", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "period"], name="one_value_per_period"),
+            models.CheckConstraint(
+                condition=Q(period__day=1), name="value_period_is_first_of_month"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure}: {self.value} for {self.period:%B %Y}"
+
+
+class MeasureValueRevision(models.Model):
+    """One saved wording of a measure's value, in the order written. Rows are only ever added."""
+
+    entry = models.ForeignKey(MeasureValue, on_delete=models.PROTECT, related_name="revisions")
+    version = models.PositiveIntegerField()
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+    commentary = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    imported = models.BooleanField(default=False)
+    reason = models.CharField(
+        max_length=300, blank=True, help_text="Why a performance officer corrected a closed round."
+    )
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["entry", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "version"], name="one_measure_revision_per_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.entry} (version {self.version})"
+
+
+class Source(models.Model):
+    """Where actions come from: "LGA corporate peer challenge 2023", with its numbered
+    recommendations."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sources")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    link = models.URLField(max_length=500, blank=True, help_text="Where to read the source.")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="source_unique_in_plan")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Recommendation(models.Model):
+    """One numbered recommendation of a source, under the area the source groups it in, and
+    the actions that answer it."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="recommendations")
+    number = models.PositiveSmallIntegerField()
+    area = models.CharField(
+        max_length=200, blank=True, help_text="The heading it is grouped under, e.g. Financial."
+    )
+    text = models.TextField()
+    sort_order = models.PositiveSmallIntegerField(
+        default=0, help_text="Its place in the source, which groups by area rather than number."
+    )
+    actions = models.ManyToManyField(Action, blank=True, related_name="recommendations")
+
+    class Meta:
+        ordering = ["source", "sort_order", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "number"], name="recommendation_number_unique_in_source"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.text[:80]}"
