@@ -8,7 +8,7 @@ from hashlib import sha256
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -191,8 +191,10 @@ def _action_context(action, drafts):
         updates.select_related("status", "author", "on_behalf_of")
         .prefetch_related(
             Prefetch(
-                "revisions",
-                queryset=UpdateRevision.objects.select_related("status", "author", "on_behalf_of"),
+                "revisions",  # only the earlier wordings: the update itself is the latest
+                queryset=UpdateRevision.objects.filter(
+                    version__lt=F("update__version")
+                ).select_related("status", "author", "on_behalf_of"),
             ),
             "evidence",
         )
