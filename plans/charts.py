@@ -8,10 +8,12 @@ own URL as an image, so the page's Content-Security-Policy stays strict.
 """
 
 import re
+from decimal import Decimal
 
 import pygal
 from pygal.style import Style
 
+from plans import measures
 from plans.models import Rag
 
 # RAG colour -> fill. Each has at least 3:1 contrast against the white background (amber is
@@ -91,6 +93,80 @@ def trend_chart(trend, title):
             Rag(rag).label,
             [next((pct for r, _, _, pct in b.rag_rows() if r == rag), 0) for _, b in trend],
         )
+    return _render(chart)
+
+
+def measures_chart(rows, title):
+    """Horizontal bars: how many measures meet their target, are amber, red, or not rated.
+    `rows` are (rag or None, label, count), as Scorecard.rows() gives them."""
+    rows = rows[::-1]  # pygal draws the first bar at the bottom
+    chart = pygal.HorizontalBar(
+        **_config(width=600, height=90 + 40 * len(rows), show_legend=False),
+        print_values_position="top",
+        style=_style(),
+        title=title,
+    )
+    chart.x_labels = [label for _, label, _ in rows]
+    chart.add(
+        "Measures",
+        [{"value": count, "color": FILLS.get(rag, FILLS[Rag.GREY])} for rag, _, count in rows],
+    )
+    return _render(chart)
+
+
+TARGET_COLOUR = "#0b0c0c"
+FIGURE_COLOUR = "#505a5f"
+
+
+def measure_chart(points, *, unit, frequency, title="", small=False):
+    """A measure's figures as a line, each dot coloured by its rating, with its targets as a
+    dashed line. `points` are measure_summary.Point, oldest first. `small` draws a trend for a
+    list: no title, labels or legend."""
+
+    def show(value):
+        return measures.format_value(Decimal(str(round(value, 4))), unit)
+
+    def number(value):
+        return None if value is None else float(value)
+
+    if small:
+        options = {
+            "width": 240,
+            "height": 70,
+            "show_legend": False,
+            "show_x_labels": False,
+            "show_y_labels": False,
+            "show_y_guides": False,
+            "print_values": False,
+            "margin": 6,
+        }
+    else:
+        options = {"height": 420, "print_values": False, "x_label_rotation": 0}
+    chart = pygal.Line(
+        **_config(**options),
+        style=_style([TARGET_COLOUR, FIGURE_COLOUR]),
+        title=title or None,
+        value_formatter=show,
+        allow_interruptions=True,
+        dots_size=5 if small else 6,
+    )
+    chart.x_labels = [measures.period_short(point.period, frequency) for point in points]
+    chart.add(
+        "Target",
+        [number(point.target) for point in points],
+        stroke_style={"width": 2, "dasharray": "8, 6"},
+        show_dots=False,
+    )
+    chart.add(
+        "Figure",
+        [
+            None
+            if point.value is None
+            else {"value": number(point.value), "color": FILLS.get(point.rag, FIGURE_COLOUR)}
+            for point in points
+        ],
+        stroke_style={"width": 3},
+    )
     return _render(chart)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import browse, rounds, updates, workbooks
+from plans.views import browse, measures, rounds, updates, workbooks
 
 app_name = "plans"
 urlpatterns = [
@@ -20,6 +20,19 @@ urlpatterns = [
     path("<slug:slug>/actions.xlsx", browse.export_actions, {"fmt": "xlsx"}, name="export_xlsx"),
     path("<slug:slug>/actions.csv", browse.export_actions, {"fmt": "csv"}, name="export_csv"),
     path("<slug:slug>/plan.json", browse.export_json, name="export_json"),
+    # Measures (plans/views/measures.py).
+    path("<slug:slug>/measures/", measures.measure_list, name="measures"),
+    path("<slug:slug>/measures/<int:pk>/", measures.measure_detail, name="measure"),
+    path(
+        "<slug:slug>/measures/<int:pk>/<str:chart>.svg",
+        measures.measure_chart,
+        name="measure_chart",
+    ),
+    path(
+        "<slug:slug>/measures/<int:pk>/values/<int:year>/<int:month>/",
+        measures.measure_value,
+        name="measure_value",
+    ),
     # The monthly round: updates, evidence and sign-off (plans/views/updates.py).
     path(
         "<slug:slug>/actions/<str:ref>/update/<int:year>/<int:month>/",

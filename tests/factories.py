@@ -1,10 +1,12 @@
 """Small builders with fixed, readable values so a failure reproduces."""
 
 import datetime
+from decimal import Decimal
 
 from django.contrib.auth.models import Group
 
-from plans.models import Action, Plan, Post, Theme, Workstream
+from plans.measure_values import save_value
+from plans.models import Action, Measure, MeasureTarget, Plan, Post, Theme, Workstream
 from plans.updates import save_update
 from plans.vocabulary import status_matcher
 from tracker import roles
@@ -56,6 +58,35 @@ def update(action, month, status_label, narrative="Progress as planned.", author
         author=author,
         **extra,
     )[0]
+
+
+def measure(plan, name, *, owner=None, theme_name="Community", targets=None, values=None, **fields):
+    """A measure under a theme, with `targets` and `values` ({"2024-01": "85", ...}, quarters
+    by their first month); values are saved as imported, with the commentary "On course."."""
+    fields.setdefault("direction", "higher")
+    fields.setdefault("unit", "percentage")
+    made = Measure.objects.create(
+        plan=plan,
+        name=name,
+        theme=None if "priority" in fields else theme(plan, theme_name),
+        owner=Post.objects.get_or_create(name=owner)[0] if owner else None,
+        **fields,
+    )
+    for month, target in (targets or {}).items():
+        MeasureTarget.objects.create(measure=made, period=_month(month), target=Decimal(target))
+    for month, value in (values or {}).items():
+        save_value(
+            measure=made,
+            period=_month(month),
+            value=Decimal(value),
+            commentary="On course.",
+            imported=True,
+        )
+    return made
+
+
+def _month(text):
+    return datetime.date.fromisoformat(text + "-01")
 
 
 ROLE_USERS = {

@@ -2,9 +2,10 @@
 
 Five questions, for any object:
 - may_view: read it. Every signed-in role reads the whole plan.
-- may_update: write progress on it (an action's monthly update, its evidence). Lead officers
-  only for actions whose lead officer, update owner or other-lead post they (or someone who
-  named them as delegate) hold; performance officers and administrators for any action.
+- may_update: write progress on it (an action's monthly update, its evidence; a measure's
+  value for a period). Lead officers only for actions whose lead officer, update owner or
+  other-lead post, and measures whose owner post, they (or someone who named them as delegate)
+  hold; performance officers and administrators for any action or measure.
 - may_run: run the process (update rounds, chasing, committee reports): performance officers
   and administrators.
 - may_approve: sign off an update when the plan asks for sign-off: performance officers, and
@@ -31,16 +32,20 @@ def may_view(user, obj=None):
 
 
 def may_update(user, obj):
-    """May the user write progress on `obj` (an Action, or anything with an `.action`)?"""
+    """May the user write progress on `obj`: an Action (or anything with an `.action`), or a
+    Measure (or anything with a `.measure`)?"""
     if not may_view(user, obj):
         return False
     if roles.has(user, *STAFF_ROLES):
         return True
     if not roles.has(user, roles.LEAD_OFFICER):
         return False
-    action = getattr(obj, "action", obj)
-    from plans.models import Action
+    from plans.models import Action, Measure
 
+    measure = getattr(obj, "measure", obj)
+    if isinstance(measure, Measure):
+        return Measure.objects.updatable_by(user).filter(pk=measure.pk).exists()
+    action = getattr(obj, "action", obj)
     return Action.objects.updatable_by(user).filter(pk=action.pk).exists()
 
 

@@ -89,6 +89,14 @@ TABLE = {
     "plans:round_reopen": (ROUND, {**RUN, "clerk": (405, 200), "admin": (405, 200)}),
     "plans:chase": (ROUND, RUN_PAGE),
     "plans:remind": (ROUND, {**RUN, "clerk": (405, 302), "admin": (405, 302)}),
+    # Measures: everyone signed in reads them; the world's lead holds measure 1's owner post.
+    "plans:measures": ({"slug": "corporate-plan"}, READ),
+    "plans:measure": ({"slug": "corporate-plan", "pk": 1}, READ),
+    "plans:measure_chart": ({"slug": "corporate-plan", "pk": 1, "chart": "trend"}, READ),
+    "plans:measure_value": (
+        {"slug": "corporate-plan", "pk": 1, "year": 2023, "month": 10},
+        {**WRITERS, "lead": (200, 200), "other_lead": (403, 403), **STAFF_FORM},
+    ),
     # Committee reports: everyone signed in reads published ones; clerks build and publish.
     "reports:index": ({}, READ),
     "reports:new": ({}, RUN_FORM),
@@ -135,6 +143,7 @@ def world(people):
         pk=1, update=january, file=ContentFile(b"%PDF-1.4 minutes", name="minutes.pdf")
     )
     Round.objects.create(plan=plan, month=datetime.date(2024, 2, 1), due=datetime.date(2024, 3, 8))
+    factories.measure(plan, "Appraisals on time", owner="Head of HR", frequency="quarterly", pk=1)
     Committee.objects.create(name="Audit Committee", slug="audit").actions.add(action)
     ImportJob.objects.create(
         pk=1, plan=plan, file="imports/none.xlsx", filename="none.xlsx", preview={"blocked": True}
