@@ -158,6 +158,14 @@ def parse_number(text):
     return -number if negative else number
 
 
+def plain(value):
+    """The number alone, as typed back into a form: "85.5" for Decimal("85.5000")."""
+    number = Decimal(value)
+    if number == number.to_integral_value():
+        return str(number.quantize(Decimal(1)))
+    return f"{number.normalize():f}"
+
+
 UNIT_SUFFIX = {"percentage": "%", "days": " days"}
 
 
