@@ -141,7 +141,7 @@ def _iso(value):
 def plan_json(plan):
     """The whole plan as plain data: its statuses, themes with their workstreams, and every
     action with all its fields and every published update (updates awaiting sign-off are
-    left out, as they are for councillors). Eight queries whatever the plan's size."""
+    left out, as they are for councillors). Nine queries whatever the plan's size."""
     statuses = Status.objects.filter(plan=plan)
     themes = Theme.objects.filter(plan=plan).select_related("priority")
     workstreams = Workstream.objects.filter(theme__plan=plan).order_by("sort_order", "name")
@@ -151,6 +151,7 @@ def plan_json(plan):
         .prefetch_related(
             "other_leads",
             "committees",
+            "priorities",
             Prefetch(
                 "updates",
                 queryset=Update.objects.published()
@@ -213,6 +214,7 @@ def _action_json(action):
         "update_owner": post(action.update_owner),
         "member_lead": action.member_lead,
         "committees": [c.name for c in action.committees.all()],
+        "other_priorities": [p.name for p in action.priorities.all()],
         "start_text": action.start_text,
         "start_date": _iso(action.start_date),
         "due_text": action.due_text,

@@ -51,7 +51,11 @@ class ActionFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
     )
     priority = django_filters.ModelChoiceFilter(
-        label="Priority", field_name="theme__priority", queryset=None, empty_label="Any"
+        label="Priority",
+        queryset=None,
+        method="filter_priority",
+        empty_label="Any",
+        help_text="Its theme's, or one it also serves",
     )
     theme = django_filters.ModelChoiceFilter(label="Theme", queryset=None, empty_label="Any")
     workstream = django_filters.ModelChoiceFilter(
@@ -239,6 +243,10 @@ class ActionFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(latest_status_id__in=[s.pk for s in self.statuses if s.rag in value])
+
+    def filter_priority(self, queryset, name, value):
+        serving = Action.priorities.through.objects.filter(priority=value).values("action")
+        return queryset.filter(Q(theme__priority=value) | Q(pk__in=serving))
 
     def filter_children(self, queryset, name, value):
         return queryset.filter(has_children=value == "yes")

@@ -216,6 +216,7 @@ def _action_context(action, drafts):
         "evidence": [(u, item) for u in updates for item in u.evidence.all()],
         "children": children,
         "other_leads": action.other_leads.all(),
+        "priorities": action.priorities.all(),
         "committees": action.committees.all(),
         "changes": history.action_changes(action),
     }

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from plans.models import Committee, Evidence, Post, Round, Update
+from plans.models import Committee, Evidence, Post, Priority, Round, Update
 from tests import factories
 
 
@@ -31,6 +31,7 @@ def action(plan, people):
         statutory=True,
     )
     action.other_leads.add(Post.objects.create(name="HR Team Manager"))
+    action.priorities.add(Priority.objects.create(plan=plan, name="A well-run council"))
     Committee.objects.create(name="Audit Committee", slug="audit").actions.add(action)
     factories.action(plan, "OC.A2.2", parent=parent, title="People plan published")
     factories.update(action, "2023-12", "On track", "Entered onto the forward plan.")
@@ -59,6 +60,7 @@ def test_every_field_is_shown(action, client_for):
         "Director Chief Executive",
         "Lead officer Head of HR",
         "Other leads HR Team Manager",
+        "Other priorities served A well-run council",
         "Member lead Deputy Leader",
         "Committees Audit Committee",
         "Start Dec-22 (1 December 2022)",

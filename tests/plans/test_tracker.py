@@ -64,13 +64,14 @@ def council(plan, people, time_machine):
         title="Plant 1,000 trees",
         due_text="TBC",
     )
-    factories.action(
+    emissions = factories.action(
         plan,
         "EN.A1.2",
         theme_name="Environment",
         workstream="Climate",
         title="Cut council emissions",
     )
+    emissions.priorities.add(people_first)  # it also serves People
     audit.actions.add(parent, survey, homes)
     factories.update(survey, "2023-12", "On track", "Questions agreed.")
     factories.update(survey, "2024-01", "Medium progress", "Survey delayed by procurement.")
@@ -152,7 +153,7 @@ def test_without_an_open_round_this_month_is_the_latest_month_with_an_update(cou
         ("?rag=red&rag=amber", ["CM.A1.1", "CM.B1.1"]),
         ("?rag=green&month=2023-12-01", ["CM.A1.1"]),
         ("?theme={environment}", ["EN.A1.1", "EN.A1.2"]),
-        ("?priority={people}", ["CM.A1.0", "CM.A1.1", "CM.A1.2", "CM.B1.1"]),
+        ("?priority={people}", ["CM.A1.0", "CM.A1.1", "CM.A1.2", "CM.B1.1", "EN.A1.2"]),
         ("?workstream={housing}", ["CM.B1.1"]),
         ("?lead={head_of_hr}", ["CM.A1.1", "CM.A1.2"]),
         ("?director={director}", ["CM.A1.0"]),
