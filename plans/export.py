@@ -14,7 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from plans.models import Action, Status, Theme, Update, Workstream
+from plans.models import Action, Recommendation, Status, Theme, Update, Workstream
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -141,7 +141,7 @@ def _iso(value):
 def plan_json(plan):
     """The whole plan as plain data: its statuses, themes with their workstreams, and every
     action with all its fields and every published update (updates awaiting sign-off are
-    left out, as they are for councillors). Nine queries whatever the plan's size."""
+    left out, as they are for councillors). Ten queries whatever the plan's size."""
     statuses = Status.objects.filter(plan=plan)
     themes = Theme.objects.filter(plan=plan).select_related("priority")
     workstreams = Workstream.objects.filter(theme__plan=plan).order_by("sort_order", "name")
@@ -152,6 +152,7 @@ def plan_json(plan):
             "other_leads",
             "committees",
             "priorities",
+            Prefetch("recommendations", queryset=Recommendation.objects.select_related("source")),
             Prefetch(
                 "updates",
                 queryset=Update.objects.published()
@@ -215,6 +216,10 @@ def _action_json(action):
         "member_lead": action.member_lead,
         "committees": [c.name for c in action.committees.all()],
         "other_priorities": [p.name for p in action.priorities.all()],
+        "recommendations": [
+            {"source": r.source.name, "number": r.number, "text": r.text}
+            for r in action.recommendations.all()
+        ],
         "start_text": action.start_text,
         "start_date": _iso(action.start_date),
         "due_text": action.due_text,

@@ -217,6 +217,7 @@ def _action_context(action, drafts):
         "children": children,
         "other_leads": action.other_leads.all(),
         "priorities": action.priorities.all(),
+        "recommendations": action.recommendations.select_related("source"),
         "committees": action.committees.all(),
         "changes": history.action_changes(action),
     }

@@ -7,7 +7,16 @@ import re
 import pytest
 from django.urls import reverse
 
-from plans.models import Committee, Evidence, Post, Priority, Round, Update
+from plans.models import (
+    Committee,
+    Evidence,
+    Post,
+    Priority,
+    Recommendation,
+    Round,
+    Source,
+    Update,
+)
 from tests import factories
 
 
@@ -32,6 +41,10 @@ def action(plan, people):
     )
     action.other_leads.add(Post.objects.create(name="HR Team Manager"))
     action.priorities.add(Priority.objects.create(plan=plan, name="A well-run council"))
+    peer = Source.objects.create(plan=plan, name="LGA corporate peer challenge 2023")
+    Recommendation.objects.create(
+        source=peer, number=3, text="Agree a workforce strategy."
+    ).actions.add(action)
     Committee.objects.create(name="Audit Committee", slug="audit").actions.add(action)
     factories.action(plan, "OC.A2.2", parent=parent, title="People plan published")
     factories.update(action, "2023-12", "On track", "Entered onto the forward plan.")
@@ -68,6 +81,8 @@ def test_every_field_is_shown(action, client_for):
         "Risk / focus Focus 1",
         "Outcome and measures of success Strategy adopted by Cabinet.",
         "Source Peer challenge recommendation 3a",
+        "Recommendations it answers LGA corporate peer challenge 2023, recommendation 3: "
+        "Agree a workforce strategy.",
         "Also Statutory function.",
     ]:
         assert expected in words

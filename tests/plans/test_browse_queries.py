@@ -13,10 +13,10 @@ PAGES = {
     "tracker sorted and filtered": 19,
     "committee": 19,
     "dashboard": 10,
-    "action": 11,
-    "focus action": 11,  # its sub-actions, but no updates of its own to prefetch from
+    "action": 12,
+    "focus action": 12,  # its sub-actions, but no updates of its own to prefetch from
     "csv": 9,
-    "json": 12,
+    "json": 13,
 }
 
 
