@@ -400,6 +400,8 @@ def present(snapshot):
         (key, label, [by_ref[ref] for ref in snapshot["movement"].get(key, [])])
         for key, label in MOVEMENTS
     ]
+    priorities = [Group(g["name"], _breakdown(statuses, g)) for g in snapshot["priorities"]]
+    themes = [Group(g["name"], _breakdown(statuses, g)) for g in snapshot["themes"]]
     return {
         **snapshot,
         "as_at": as_at,
@@ -411,8 +413,8 @@ def present(snapshot):
         "overall": overall,
         "sentence": sentence(overall),
         "left_out": left_out_sentence(overall),
-        "priorities": [Group(g["name"], _breakdown(statuses, g)) for g in snapshot["priorities"]],
-        "themes": [Group(g["name"], _breakdown(statuses, g)) for g in snapshot["themes"]],
+        "priorities": priorities,
+        "themes": themes,
         "trend": trend,
         "rags": [rag for rag in RAG_ORDER if any(s.rag == rag and s.counted for s in statuses)],
         "movement": movement,
@@ -428,8 +430,24 @@ def present(snapshot):
             "trend": _data_uri(
                 charts.trend_chart(trend, f"Actions by RAG colour, to {as_at:%B %Y}")
             ),
+            "priorities": priorities and _group_chart(priorities, "priority", as_at),
+            "themes": _group_chart(themes, "theme", as_at),
         },
     }
+
+
+class _Name(str):
+    """A group's name standing where charts.trend_chart expects a month: it writes its bar
+    labels with a date format, which a name ignores."""
+
+    def __format__(self, spec):
+        return str(self)
+
+
+def _group_chart(groups, noun, as_at):
+    """The dashboard's stacked RAG bars, one bar per priority or theme instead of per month."""
+    bars = [(_Name(group.name), group.breakdown) for group in groups]
+    return _data_uri(charts.trend_chart(bars, f"Actions by RAG colour and {noun}, {as_at:%B %Y}"))
 
 
 def _by_theme(actions):

@@ -262,3 +262,23 @@ def test_gets_change_nothing(ready, clerk):
     for name in ("reports:publish", "reports:rebuild"):
         assert clerk.get(reverse(name, args=[ready.pk])).status_code == 405
     assert Report.objects.get().state == "ready"
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_the_reports_page_runs_the_same_queries_however_many_reports(
+    quarter, clerk, people, count, django_assert_num_queries
+):
+    audit = Committee.objects.get(slug="audit")
+    for n in range(count):
+        meeting = Meeting.objects.create(committee=audit, date=datetime.date(2099, 1, 1 + n))
+        Report.objects.create(
+            plan=quarter,
+            kind="annual",
+            period=str(2020 + n),
+            committee=audit,
+            meeting=meeting,
+            created_by=people["clerk"],
+        )
+    # Session, user, roles; the reports; the meetings with their reports (two).
+    with django_assert_num_queries(6):
+        assert clerk.get(reverse("reports:index")).status_code == 200
