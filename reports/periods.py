@@ -71,12 +71,11 @@ class Period:
 
     @property
     def name(self):
-        """Its name in a title: "Quarter 3 2023/24", "First half of 2023/24" or "2023/24"."""
+        """Its name in a title: "Quarter 3 2023/24", "Half year 1 2023/24" or "2023/24"."""
         if self.kind == QUARTERLY:
             return f"Quarter {self.number} {self.financial_year_label}"
         if self.kind == SIX_MONTHLY:
-            half = "First" if self.number == 1 else "Second"
-            return f"{half} half of {self.financial_year_label}"
+            return f"Half year {self.number} {self.financial_year_label}"
         return self.financial_year_label
 
     @property
