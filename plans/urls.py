@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import browse, measures, rounds, updates, workbooks
+from plans.views import browse, measures, rounds, sources, updates, workbooks
 
 app_name = "plans"
 urlpatterns = [
@@ -32,6 +32,21 @@ urlpatterns = [
         "<slug:slug>/measures/<int:pk>/values/<int:year>/<int:month>/",
         measures.measure_value,
         name="measure_value",
+    ),
+    # Sources and their recommendations (plans/views/sources.py).
+    path("<slug:slug>/sources/", sources.source_list, name="sources"),
+    path("<slug:slug>/sources/<int:pk>/", sources.source_detail, name="source"),
+    path(
+        "<slug:slug>/sources/<int:pk>/recommendations.xlsx",
+        sources.source_export,
+        {"fmt": "xlsx"},
+        name="source_xlsx",
+    ),
+    path(
+        "<slug:slug>/sources/<int:pk>/recommendations.csv",
+        sources.source_export,
+        {"fmt": "csv"},
+        name="source_csv",
     ),
     # The monthly round: updates, evidence and sign-off (plans/views/updates.py).
     path(

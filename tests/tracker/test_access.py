@@ -9,7 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from plans.models import Committee, Evidence, ImportJob, Round
+from plans.models import Committee, Evidence, ImportJob, Round, Source
 from reports.models import Meeting, Report
 from tests import factories
 
@@ -89,7 +89,8 @@ TABLE = {
     "plans:round_reopen": (ROUND, {**RUN, "clerk": (405, 200), "admin": (405, 200)}),
     "plans:chase": (ROUND, RUN_PAGE),
     "plans:remind": (ROUND, {**RUN, "clerk": (405, 302), "admin": (405, 302)}),
-    # Measures: everyone signed in reads them; the world's lead holds measure 1's owner post.
+    # Measures and sources: everyone signed in reads them; the world's lead holds measure 1's
+    # owner post.
     "plans:measures": ({"slug": "corporate-plan"}, READ),
     "plans:measure": ({"slug": "corporate-plan", "pk": 1}, READ),
     "plans:measure_chart": ({"slug": "corporate-plan", "pk": 1, "chart": "trend"}, READ),
@@ -97,6 +98,10 @@ TABLE = {
         {"slug": "corporate-plan", "pk": 1, "year": 2023, "month": 10},
         {**WRITERS, "lead": (200, 200), "other_lead": (403, 403), **STAFF_FORM},
     ),
+    "plans:sources": ({"slug": "corporate-plan"}, READ),
+    "plans:source": ({"slug": "corporate-plan", "pk": 1}, READ),
+    "plans:source_xlsx": ({"slug": "corporate-plan", "pk": 1}, READ),
+    "plans:source_csv": ({"slug": "corporate-plan", "pk": 1}, READ),
     # Committee reports: everyone signed in reads published ones; clerks build and publish.
     "reports:index": ({}, READ),
     "reports:new": ({}, RUN_FORM),
@@ -144,6 +149,9 @@ def world(people):
     )
     Round.objects.create(plan=plan, month=datetime.date(2024, 2, 1), due=datetime.date(2024, 3, 8))
     factories.measure(plan, "Appraisals on time", owner="Head of HR", frequency="quarterly", pk=1)
+    Source.objects.create(pk=1, plan=plan, name="Peer challenge").recommendations.create(
+        number=1, text="Agree shared priorities."
+    ).actions.add(action)
     Committee.objects.create(name="Audit Committee", slug="audit").actions.add(action)
     ImportJob.objects.create(
         pk=1, plan=plan, file="imports/none.xlsx", filename="none.xlsx", preview={"blocked": True}
