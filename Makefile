@@ -71,7 +71,7 @@ check-deploy: $(VENV)/.installed
 
 # Speed and memory figures, printed; not part of the tests. The load test: bench/load_test.py.
 bench: install
-	for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	$(PY) bench/run_all.py
 
 clean:
 	rm -rf $(VENV) node_modules static/css var/staticfiles

@@ -1,8 +1,34 @@
 from django.contrib import admin
+from django.db.models import F
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans import models
 from tracker.admin_site import ModelAdmin
+
+
+class PlanDataAdmin(ModelAdmin):
+    """Edits here change what the plan's pages show, so they mark its cached pages stale."""
+
+    @staticmethod
+    def stale(obj):
+        """Mark the object's plan stale; posts and committees belong to every plan."""
+        plans = models.Plan.objects.all()
+        if isinstance(obj, models.Plan):
+            plans = plans.filter(pk=obj.pk)
+        elif isinstance(obj, models.Workstream):
+            plans = plans.filter(pk=obj.theme.plan_id)
+        elif hasattr(obj, "plan_id"):
+            plans = plans.filter(pk=obj.plan_id)
+        plans.update(data_version=F("data_version") + 1)
+
+    def save_related(self, request, form, formsets, change):
+        # After the many-to-many fields too, so nothing cached predates any of the edit.
+        super().save_related(request, form, formsets, change)
+        self.stale(form.instance)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.stale(obj)
 
 
 class StatusInline(admin.TabularInline):
@@ -21,7 +47,7 @@ class StatusInline(admin.TabularInline):
 
 
 @admin.register(models.Plan)
-class PlanAdmin(ModelAdmin):
+class PlanAdmin(PlanDataAdmin):
     list_display = ["name", "organisation", "start", "end"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StatusInline]
@@ -33,51 +59,51 @@ class PlanAdmin(ModelAdmin):
 
 
 @admin.register(models.Status)
-class StatusAdmin(ModelAdmin):
+class StatusAdmin(PlanDataAdmin):
     list_display = ["label", "plan", "code", "rag", "counted", "counts_as_done", "sort_order"]
     list_filter = ["plan", "rag"]
 
 
 @admin.register(models.Priority)
-class PriorityAdmin(ModelAdmin):
+class PriorityAdmin(PlanDataAdmin):
     list_display = ["name", "plan", "sort_order"]
     list_filter = ["plan"]
 
 
 @admin.register(models.Theme)
-class ThemeAdmin(ModelAdmin):
+class ThemeAdmin(PlanDataAdmin):
     list_display = ["name", "plan", "priority", "sort_order"]
     list_filter = ["plan"]
 
 
 @admin.register(models.Workstream)
-class WorkstreamAdmin(ModelAdmin):
+class WorkstreamAdmin(PlanDataAdmin):
     list_display = ["name", "theme", "sort_order"]
     list_filter = ["theme__plan"]
 
 
 @admin.register(models.Post)
-class PostAdmin(ModelAdmin):
+class PostAdmin(PlanDataAdmin):
     list_display = ["name", "email"]
     search_fields = ["name"]
     filter_horizontal = ["holders"]
 
 
 @admin.register(models.Committee)
-class CommitteeAdmin(ModelAdmin):
+class CommitteeAdmin(PlanDataAdmin):
     list_display = ["name", "chair", "vice_chair"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]
 
 
 @admin.register(models.Action)
-class ActionAdmin(SimpleHistoryAdmin, ModelAdmin):
+class ActionAdmin(SimpleHistoryAdmin, PlanDataAdmin):
     list_display = ["ref", "title", "theme", "workstream", "lead_officer", "due_text"]
     list_filter = ["plan", "theme"]
     search_fields = ["ref", "title", "description"]
     list_select_related = ["theme", "workstream", "lead_officer"]
     autocomplete_fields = ["director", "lead_officer", "update_owner", "other_leads", "parent"]
-    filter_horizontal = ["committees"]
+    filter_horizontal = ["committees", "priorities"]
     readonly_fields = ["start_date", "due_date"]
 
 
@@ -136,3 +162,57 @@ class RoundAdmin(ReadOnlyAdmin):
 
     list_display = ["plan", "month", "due", "opened_by", "opened_at", "closed_at"]
     list_filter = ["plan"]
+
+
+class TargetInline(admin.TabularInline):
+    model = models.MeasureTarget
+    extra = 4
+    fields = ["period", "target"]
+
+
+@admin.register(models.Measure)
+class MeasureAdmin(ModelAdmin):
+    """Measures and their targets. Figures are entered in the update round (or imported),
+    never here, so every wording is kept."""
+
+    list_display = ["name", "plan", "priority", "theme", "owner", "frequency", "direction"]
+    list_filter = ["plan", "frequency"]
+    search_fields = ["name"]
+    list_select_related = ["plan", "priority", "theme", "owner"]
+    autocomplete_fields = ["owner"]
+    inlines = [TargetInline]
+
+
+class MeasureRevisionInline(admin.TabularInline):
+    model = models.MeasureValueRevision
+    extra = 0
+    fields = ["version", "value", "commentary", "author", "saved_at", "reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.MeasureValue)
+class MeasureValueAdmin(ReadOnlyAdmin):
+    list_display = ["measure", "period", "value", "author", "updated_at"]
+    list_filter = ["measure__plan"]
+    search_fields = ["measure__name", "commentary"]
+    inlines = [MeasureRevisionInline]
+
+
+class RecommendationInline(admin.StackedInline):
+    model = models.Recommendation
+    extra = 1
+    fields = ["number", "area", "text", "sort_order", "actions"]
+    autocomplete_fields = ["actions"]
+
+
+@admin.register(models.Source)
+class SourceAdmin(ModelAdmin):
+    """A source and its recommendations, with the actions answering each."""
+
+    list_display = ["name", "plan"]
+    list_filter = ["plan"]
+    inlines = [RecommendationInline]
