@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.db import models as db_models
 from django.db.models import F
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans import models
+from tracker import policy
 from tracker.admin_site import ModelAdmin
 
 
@@ -164,14 +166,31 @@ class RoundAdmin(ReadOnlyAdmin):
     list_filter = ["plan"]
 
 
-class TargetInline(admin.TabularInline):
+class ManagedInline:
+    """Inlines ask the one policy too, as tracker.admin_site.ModelAdmin does, rather than
+    Django's model permissions (which nobody is given)."""
+
+    def has_view_permission(self, request, obj=None):
+        return policy.may_manage(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return policy.may_manage(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return policy.may_manage(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return policy.may_manage(request.user)
+
+
+class TargetInline(ManagedInline, admin.TabularInline):
     model = models.MeasureTarget
     extra = 4
     fields = ["period", "target"]
 
 
 @admin.register(models.Measure)
-class MeasureAdmin(ModelAdmin):
+class MeasureAdmin(PlanDataAdmin):
     """Measures and their targets. Figures are entered in the update round (or imported),
     never here, so every wording is kept."""
 
@@ -202,7 +221,7 @@ class MeasureValueAdmin(ReadOnlyAdmin):
     inlines = [MeasureRevisionInline]
 
 
-class RecommendationInline(admin.StackedInline):
+class RecommendationInline(ManagedInline, admin.StackedInline):
     model = models.Recommendation
     extra = 1
     fields = ["number", "area", "text", "sort_order", "actions"]
@@ -210,9 +229,10 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(models.Source)
-class SourceAdmin(ModelAdmin):
+class SourceAdmin(PlanDataAdmin):
     """A source and its recommendations, with the actions answering each."""
 
     list_display = ["name", "plan"]
     list_filter = ["plan"]
     inlines = [RecommendationInline]
+    formfield_overrides = {db_models.URLField: {"assume_scheme": "https"}}
