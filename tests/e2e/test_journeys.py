@@ -1,4 +1,6 @@
+import io
 import re
+from pathlib import Path
 
 from tests.e2e.conftest import screenshot
 
@@ -106,3 +108,42 @@ def test_an_administrator_imports_the_sample_workbook(visit):
     admin.check()
     assert "OC.A2.1" in page.locator("main").inner_text()
     screenshot(page, "import-done-tracker")
+
+
+def test_a_councillor_filters_by_theme_and_status_exports_and_can_change_nothing(visit):
+    from openpyxl import load_workbook
+
+    councillor = visit("councillor")
+    page = councillor.page
+    councillor.goto("/plans/improvement-plan/")
+    page.get_by_text("More filters").click()
+    page.get_by_label("Theme", exact=True).select_option(label="Theme 1 - Organisational Culture")
+    page.get_by_label("Medium progress").check()
+    # With scripts on, the results follow the filters without a reload.
+    page.wait_for_function("document.querySelector('#result-count').textContent.startsWith('3 ')")
+    councillor.check()
+    count = page.locator("#result-count").inner_text()
+    assert count == "3 actions match the filters", count
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Excel (.xlsx)").click()
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert len(rows) == 1 + 3
+    assert all("Medium progress" in row for row in rows[1:])
+
+    page.get_by_role("link", name=re.compile("Workforce Strategy approved")).first.click()
+    page.wait_for_load_state()
+    councillor.check()
+    # Nothing on the pages a councillor reads offers to change anything.
+    for path in (page.url, "/plans/improvement-plan/", "/"):
+        councillor.goto(path)
+        main = page.locator("main")
+        assert main.locator("form[method=post], form[method=POST]").count() == 0, path
+        assert not main.get_by_role(
+            "button", name=re.compile("update|save|edit|import|delete", re.I)
+        ).count()
+        assert not main.get_by_role(
+            "link", name=re.compile("write|edit|update them|import", re.I)
+        ).count()
+    assert page.goto("/plans/improvement-plan/my-updates/").status == 403
