@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import browse, measures, rounds, sources, updates, workbooks
+from plans.views import browse, measure_imports, measures, rounds, sources, updates, workbooks
 
 app_name = "plans"
 urlpatterns = [
@@ -47,6 +47,18 @@ urlpatterns = [
         sources.source_export,
         {"fmt": "csv"},
         name="source_csv",
+    ),
+    # Importing measures (plans/views/measure_imports.py).
+    path("<slug:slug>/measures/import/", measure_imports.upload, name="measure_import"),
+    path(
+        "<slug:slug>/measures/import/<int:pk>/",
+        measure_imports.job_detail,
+        name="measure_import_job",
+    ),
+    path(
+        "<slug:slug>/measures/import/<int:pk>/confirm/",
+        measure_imports.confirm,
+        name="measure_import_confirm",
     ),
     # The monthly round: updates, evidence and sign-off (plans/views/updates.py).
     path(

@@ -61,6 +61,7 @@ def measure_list(request, slug):
             "scorecard": measure_summary.Scorecard(plan.open_round_month, found),
             "open_month": plan.open_round_month,
             "owed": [line for line in found if line.mine and line.asked and not line.received],
+            "may_manage": policy.may_manage(request.user),
         },
     )
 

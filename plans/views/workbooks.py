@@ -34,14 +34,19 @@ def upload(request):
         else:
             jobs.preview(job)
         return redirect("plans:import_job", pk=job.pk)
-    recent = ImportJob.objects.select_related("plan", "uploaded_by")[:10]
+    # Imports of measures are listed on their own page (plans/views/measure_imports.py).
+    recent = ImportJob.objects.filter(kind=ImportJob.Kind.ACTIONS).select_related(
+        "plan", "uploaded_by"
+    )[:10]
     return render(request, "plans/import_upload.html", {"form": form, "recent": recent})
 
 
 @policy.rule("manage")
 def job_detail(request, pk):
     """The preview, with a question for each unknown status word; or the import's progress."""
-    job = get_object_or_404(ImportJob.objects.select_related("plan"), pk=pk)
+    job = get_object_or_404(
+        ImportJob.objects.select_related("plan"), kind=ImportJob.Kind.ACTIONS, pk=pk
+    )
     preview = job.preview
     form = None
     if job.state == ImportJob.State.PREVIEWED and (
@@ -69,7 +74,7 @@ def job_detail(request, pk):
 @policy.rule("manage")
 @require_POST
 def confirm(request, pk):
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = get_object_or_404(ImportJob, kind=ImportJob.Kind.ACTIONS, pk=pk)
     if job.state != ImportJob.State.PREVIEWED or job.preview.get("blocked", True):
         messages.error(request, "This import cannot be confirmed: check the preview.")
         return redirect("plans:import_job", pk=job.pk)
@@ -82,7 +87,7 @@ def confirm(request, pk):
 @policy.rule("manage")
 @require_safe
 def progress(request, pk):
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = get_object_or_404(ImportJob, kind=ImportJob.Kind.ACTIONS, pk=pk)
     return JsonResponse(
         {"state": job.state, "label": job.get_state_display(), "progress": job.progress}
     )

@@ -102,6 +102,12 @@ TABLE = {
     "plans:source": ({"slug": "corporate-plan", "pk": 1}, READ),
     "plans:source_xlsx": ({"slug": "corporate-plan", "pk": 1}, READ),
     "plans:source_csv": ({"slug": "corporate-plan", "pk": 1}, READ),
+    "plans:measure_import": ({"slug": "corporate-plan"}, {**MANAGE_FORM, "admin": (200, 200)}),
+    "plans:measure_import_job": ({"slug": "corporate-plan", "pk": 2}, MANAGE_FORM),
+    "plans:measure_import_confirm": (
+        {"slug": "corporate-plan", "pk": 2},
+        {**MANAGE_FORM, "admin": (405, 302)},
+    ),
     # Committee reports: everyone signed in reads published ones; clerks build and publish.
     "reports:index": ({}, READ),
     "reports:new": ({}, RUN_FORM),
@@ -152,6 +158,9 @@ def world(people):
     Source.objects.create(pk=1, plan=plan, name="Peer challenge").recommendations.create(
         number=1, text="Agree shared priorities."
     ).actions.add(action)
+    ImportJob.objects.create(
+        pk=2, kind="measures", plan=plan, file="imports/kpis.xlsx", filename="kpis.xlsx"
+    )
     Committee.objects.create(name="Audit Committee", slug="audit").actions.add(action)
     ImportJob.objects.create(
         pk=1, plan=plan, file="imports/none.xlsx", filename="none.xlsx", preview={"blocked": True}

@@ -1,0 +1,773 @@
+"""Importing measures from a simple workbook: one row per measure, one column per period.
+
+    Measure | Priority | Theme | Owner | Unit | Direction | Frequency | Baseline | Tolerance |
+    Target Q1 2024/25 | Q1 2024/25 | Commentary Q1 2024/25 | Target Q2 2024/25 | ...
+
+The header row is found within the first rows of any visible sheet by its Measure column; the
+other columns are optional and may come in any order (README.md lists the headings each field
+answers to). A heading naming a period (a financial quarter, "Q1 2024/25", or a month,
+"Apr-24") holds that period's target when it says "target", its commentary when it says
+"commentary", and otherwise its figure. A heading naming a period in other words must be
+explained by the administrator before anything is imported, as with the action importer.
+
+`read_measures` reads cells into MeasureRows, collecting every problem with its sheet, row and
+column. `load_measures` writes them in one transaction and rolls it back for a preview, so the
+preview is exactly what confirming will do; any error means nothing is written. An import never
+deletes: measures missing from the workbook are listed, and a changed figure becomes a new
+revision, as a correction typed on the measure's page would.
+"""
+
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from openpyxl.utils import get_column_letter
+
+from plans import dates, measures
+from plans.excel import headers
+from plans.excel.read import (
+    DAMAGED,
+    HEADER_ROWS,
+    MAX_BLANK_ROWS,
+    ImportFileError,
+    Problem,
+    _excerpt,
+    _is_formula,
+    _open_workbook,
+    cell_text,
+)
+from plans.measure_values import save_value
+from plans.models import (
+    ImportJob,
+    Measure,
+    MeasureTarget,
+    MeasureValue,
+    Post,
+    Priority,
+    Theme,
+)
+
+# Field -> the headings that mean it, compared through headers.header_key.
+FIELDS = {
+    "name": ["measure", "measures", "measure name", "kpi", "indicator", "performance indicator"],
+    "priority": ["priority", "corporate priority", "council priority"],
+    "theme": ["theme", "theme name"],
+    "owner": ["owner", "measure owner", "responsible officer", "lead officer", "lead"],
+    "unit": ["unit", "units", "unit of measure", "measured in"],
+    "direction": ["direction", "polarity", "good is", "better is", "higher or lower is better"],
+    "frequency": ["frequency", "reported", "reporting frequency"],
+    "baseline": ["baseline", "baseline value", "baseline figure"],
+    "baseline_when": ["baseline year", "baseline period", "baseline date"],
+    "tolerance": ["tolerance", "amber tolerance", "amber threshold"],
+    "description": ["description", "definition", "what it measures"],
+}
+LABELS = {
+    "name": "Measure",
+    "priority": "Priority",
+    "theme": "Theme",
+    "owner": "Owner",
+    "unit": "Unit",
+    "direction": "Direction",
+    "frequency": "Frequency",
+    "baseline": "Baseline",
+    "baseline_when": "Baseline period",
+    "tolerance": "Amber tolerance (%)",
+    "description": "Description",
+    "target": "A period's target",
+    "value": "A period's figure",
+    "commentary": "A period's commentary",
+}
+PERIOD_KINDS = ("target", "value", "commentary")
+# Words beside a period in a heading that say what the column holds.
+TARGET_WORDS = {"target", "targets"}
+COMMENTARY_WORDS = {"commentary", "comment", "comments", "notes", "note", "narrative"}
+VALUE_WORDS = {"actual", "actuals", "value", "values", "figure", "figures", "result", "outturn"}
+# Words that are part of naming the period itself.
+PERIOD_WORDS = {"q", "qtr", "quarter", "fy", "of", "q1", "q2", "q3", "q4", *dates.MONTHS}
+# Choice -> the words a cell may use for it.
+CHOICES = {
+    "unit": {
+        "number": ["number", "count", "no", "num", "n"],
+        "percentage": ["percentage", "percent", "%", "per cent", "pc"],
+        "currency": ["currency", "£", "pounds", "gbp", "money", "cost"],
+        "days": ["days", "day"],
+    },
+    "direction": {
+        "higher": ["higher is better", "higher", "high", "up", "increase", "bigger is better"],
+        "lower": ["lower is better", "lower", "low", "down", "decrease", "smaller is better"],
+    },
+    "frequency": {
+        "monthly": ["monthly", "month", "every month"],
+        "quarterly": ["quarterly", "quarter", "every quarter"],
+    },
+}
+MAX_ROWS = 5000  # far more measures than any plan tracks: more is stray content
+
+
+class MeasuresBlocked(Exception):
+    """The import cannot go ahead: errors in the workbook, or headings still to explain."""
+
+    def __init__(self, preview):
+        super().__init__("The import has errors or unexplained columns; nothing was written.")
+        self.preview = preview
+
+
+@dataclass
+class PeriodCell:
+    frequency: str  # of the column's period: "monthly" or "quarterly"
+    period: object  # datetime.date, the period's first month
+    kind: str  # "target", "value" or "commentary"
+    value: object  # Decimal, or str for a commentary
+    column: str  # letter
+
+
+@dataclass
+class MeasureRow:
+    """One measure as the sheet gives it: `fields` holds each non-blank cell of the fields'
+    columns, already checked ("unit", "direction" and "frequency" as choices, numbers as
+    Decimal); `cells` the period columns' non-blank cells."""
+
+    sheet: str
+    row: int
+    fields: dict
+    cells: list = field(default_factory=list)
+    letters: dict = field(default_factory=dict)  # field -> column letter
+
+    @property
+    def name(self):
+        return self.fields["name"]
+
+
+@dataclass
+class MeasuresRead:
+    rows: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    unknown_headers: list = field(default_factory=list)  # (sheet, letter, heading)
+    undecided_headers: list = field(default_factory=list)  # the ones naming a period
+    periods: set = field(default_factory=set)  # (frequency, first month)
+
+
+def _words(text):
+    return re.findall(r"[^\W_]+|%|£", str(text).casefold())
+
+
+def _choice(name, text):
+    """The choice `text` names for field `name`, or None."""
+    spoken = " ".join(_words(text))
+    for choice, words in CHOICES[name].items():
+        if spoken in words or text.strip().casefold() in words:
+            return choice
+    return None
+
+
+def classify(heading, vocabulary, decisions):
+    """What a heading holds: ("field", name), ("period", (frequency, start, kind)),
+    ("undecided", (frequency, start)) for a period in unexplained words, ("skip", None) for a
+    heading the administrator left out, or ("unknown", None)."""
+    decided = decisions.get(heading)
+    frequency, start = measures.period_in_text(heading)
+    if decided == "":
+        return "skip", None
+    if decided in FIELDS:
+        return "field", decided
+    if decided in PERIOD_KINDS and start is not None:
+        return "period", (frequency, start, decided)
+    if (name := vocabulary.get(headers.header_key(heading))) is not None:
+        return "field", name
+    if start is None:
+        return "unknown", None
+    rest = [w for w in _words(heading) if w not in PERIOD_WORDS and not w.isdigit()]
+    if TARGET_WORDS & set(rest):
+        return "period", (frequency, start, "target")
+    if COMMENTARY_WORDS & set(rest):
+        return "period", (frequency, start, "commentary")
+    if set(rest) <= VALUE_WORDS:
+        return "period", (frequency, start, "value")
+    return "undecided", (frequency, start)
+
+
+def read_measures(source, *, decisions=None, max_bytes=20 * 1024 * 1024):
+    """Read the measures workbook in `source` (a path or a binary file) into MeasuresRead.
+    `decisions` are the administrator's answers about headings ({heading: field, period kind,
+    or "" to leave it out}). Raises ImportFileError when the file cannot be read at all."""
+    owned = isinstance(source, str | os.PathLike)
+    file = open(source, "rb") if owned else source  # noqa: SIM115 - closed in finally
+    reader = _Reader(decisions or {})
+    try:
+        workbook = _open_workbook(file, max_bytes)
+        try:
+            for sheet in workbook.worksheets:
+                reader.read_sheet(sheet)
+        except DAMAGED as error:
+            raise ImportFileError(
+                f"The workbook is damaged and cannot be read ({error}). Open it in Excel, "
+                "save a fresh copy as .xlsx and try again."
+            ) from error
+        finally:
+            workbook.close()
+    finally:
+        if owned:
+            file.close()
+    if not reader.found_header:
+        reader.problem(
+            "",
+            None,
+            None,
+            "",
+            f"No column headed Measure (or KPI, or Indicator) in the first {HEADER_ROWS} rows "
+            "of any sheet.",
+        )
+    return reader.result
+
+
+class _Reader:
+    def __init__(self, decisions):
+        self.decisions = decisions
+        self.vocabulary = {
+            headers.header_key(word): name for name, words in FIELDS.items() for word in words
+        }
+        self.result = MeasuresRead()
+        self.found_header = False
+        self.seen = {}  # name, case-folded -> MeasureRow
+        self.rows_read = 0
+
+    def problem(self, sheet, row, column, value, message, severity="error"):
+        self.result.problems.append(Problem(sheet, row, column, value, message, severity))
+
+    def read_sheet(self, sheet):
+        if sheet.sheet_state != "visible":
+            return
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows()
+        header, number = None, 0
+        try:
+            for number, cells in enumerate(rows, start=1):
+                texts = [cell_text(cell.value) for cell in cells]
+                if number <= HEADER_ROWS and header is None:
+                    header = self.header(sheet.title, number, texts)
+                    continue
+                if header is None:
+                    return
+                self.read_row(sheet.title, number, cells, header)
+                if header["blank_run"] >= MAX_BLANK_ROWS:
+                    break
+        finally:
+            rows.close()
+
+    def header(self, sheet, number, texts):
+        """The header's columns when row `number` is the header (a Measure column and one
+        more recognised), else None."""
+        kinds = [
+            classify(text, self.vocabulary, self.decisions) if text else None for text in texts
+        ]
+        fields = [k for k in kinds if k and k[0] == "field"]
+        if ("field", "name") not in fields or len(fields) + sum(
+            1 for k in kinds if k and k[0] in ("period", "undecided")
+        ) < 2:
+            return None
+        self.found_header = True
+        columns, periods, taken = {}, {}, {}
+        for index, (text, kind) in enumerate(zip(texts, kinds, strict=True)):
+            if kind is None:
+                continue
+            letter = get_column_letter(index + 1)
+            what, detail = kind
+            key = (what, detail)
+            if what in ("unknown", "undecided"):
+                self.result.unknown_headers.append((sheet, letter, text))
+                if what == "undecided":
+                    self.result.undecided_headers.append((sheet, letter, text))
+                continue
+            if what == "skip":
+                continue
+            if key in taken:
+                self.problem(
+                    sheet,
+                    number,
+                    letter,
+                    _excerpt(text),
+                    f"Column {letter} means the same as column {taken[key]}, so it was ignored.",
+                    "warning",
+                )
+                continue
+            taken[key] = letter
+            if what == "field":
+                columns[detail] = index
+            else:
+                periods[index] = detail
+                self.result.periods.add(detail[:2])
+        return {"row": number, "fields": columns, "periods": periods, "blank_run": 0}
+
+    def read_row(self, sheet, number, cells, header):
+        def at(index):
+            return cells[index] if index < len(cells) else None
+
+        name_cell = at(header["fields"]["name"])
+        if all(cell is None or cell.value is None or cell_text(cell.value) == "" for cell in cells):
+            header["blank_run"] += 1
+            return
+        header["blank_run"] = 0
+        self.rows_read += 1
+        if self.rows_read > MAX_ROWS:
+            raise ImportFileError(
+                f"The workbook has more than {MAX_ROWS:,} rows of measures; check for stray "
+                "content far below them."
+            )
+        name = " ".join(cell_text(name_cell.value).split()) if name_cell else ""
+        if not name:
+            self.problem(
+                sheet, number, None, "", "Row has figures but no measure; skipped.", "warning"
+            )
+            return
+        row = MeasureRow(sheet, number, {"name": name})
+        for key, index in header["fields"].items():
+            cell = at(index)
+            row.letters[key] = get_column_letter(index + 1)
+            if key == "name" or cell is None or cell_text(cell.value) == "":
+                continue
+            checked = self.check(sheet, number, key, cell)
+            if checked is not None:
+                row.fields[key] = checked
+        for index, (frequency, start, kind) in header["periods"].items():
+            cell = at(index)
+            if cell is None or cell_text(cell.value) == "":
+                continue
+            value = (
+                cell_text(cell.value) if kind == "commentary" else self.number(sheet, number, cell)
+            )
+            if value is not None:
+                row.cells.append(
+                    PeriodCell(frequency, start, kind, value, get_column_letter(index + 1))
+                )
+        folded = name.casefold()
+        if folded in self.seen:
+            first = self.seen[folded]
+            self.problem(
+                sheet,
+                number,
+                row.letters["name"],
+                name,
+                f"The measure “{name}” appears twice: at '{first.sheet}' row {first.row} and "
+                "here. Give each row its own measure.",
+            )
+            return
+        self.seen[folded] = row
+        self.result.rows.append(row)
+
+    def number(self, sheet, number, cell):
+        """The cell's number as Decimal, percentages as Excel shows them (a cell formatted as
+        a percentage holds 0.85 and shows 85%); None with an error when it is not one."""
+        letter = cell.column_letter
+        if _is_formula(cell.value):
+            self.problem(
+                sheet,
+                number,
+                letter,
+                _excerpt(cell_text(cell.value)),
+                "This cell holds a formula, which is not calculated: paste the figure as a value.",
+            )
+            return None
+        try:
+            found = measures.parse_number(cell_text(cell.value))
+        except ValueError as error:
+            self.problem(sheet, number, letter, _excerpt(cell_text(cell.value)), f"{error}.")
+            return None
+        if isinstance(cell.value, int | float) and "%" in (cell.number_format or ""):
+            found *= 100
+        if abs(found) >= 10**12:
+            self.problem(sheet, number, letter, cell_text(cell.value), "This figure is too large.")
+            return None
+        return found.quantize(Decimal("0.0001"))
+
+    def check(self, sheet, number, key, cell):
+        """A field's cell as the model stores it, or None with an error."""
+        text = cell_text(cell.value)
+        if key in CHOICES:
+            choice = _choice(key, text)
+            if choice is None:
+                allowed = ", ".join(words[0] for words in CHOICES[key].values())
+                self.problem(
+                    sheet,
+                    number,
+                    cell.column_letter,
+                    _excerpt(text),
+                    f"“{text}” is not a {LABELS[key].lower()} this import knows: use {allowed}.",
+                )
+            return choice
+        if key in ("baseline", "tolerance"):
+            found = self.number(sheet, number, cell)
+            if key == "tolerance" and found is not None and not 0 <= found < 1000:
+                self.problem(
+                    sheet,
+                    number,
+                    cell.column_letter,
+                    text,
+                    "The amber tolerance is a percentage of the target, from 0 upwards.",
+                )
+                return None
+            return found
+        if key == "description":
+            return text[:5000]
+        return " ".join(text.split())[: 50 if key == "baseline_when" else 200]
+
+
+# Loading.
+
+
+@dataclass
+class MeasuresPreview:
+    """What an import of measures does (or would do). JSON-ready through `as_dict`."""
+
+    plan: str = ""
+    created: list = field(default_factory=list)  # measure names
+    changed: list = field(default_factory=list)  # {"name", "changes": [[label, old, new]]}
+    unchanged: int = 0
+    targets_created: int = 0
+    targets_changed: list = field(default_factory=list)  # {"name", "period", "old", "new"}
+    values_created: int = 0
+    values_changed: list = field(default_factory=list)
+    unchanged_cells: int = 0  # targets and figures the workbook gives as they already are
+    added: list = field(default_factory=list)  # new priorities, themes and posts, in words
+    missing: list = field(default_factory=list)  # the plan's measures not in the workbook
+    periods: list = field(default_factory=list)  # "Q1 2024/25", "April 2024"
+    unknown_headers: list = field(default_factory=list)
+    undecided_headers: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+    @property
+    def blocked(self):
+        return bool(self.errors or self.undecided_headers)
+
+    def problem(self, problem):
+        target = self.errors if problem.severity == "error" else self.warnings
+        target.append(
+            {
+                "sheet": problem.sheet,
+                "row": problem.row,
+                "column": problem.column,
+                "value": problem.value,
+                "message": problem.message,
+            }
+        )
+
+    def as_dict(self):
+        return {**asdict(self), "blocked": self.blocked}
+
+
+def load_measures(*, result, plan, user=None, dry_run=True, source=""):
+    """Import MeasuresRead `result` into `plan` in one transaction, rolled back when `dry_run`,
+    and return the MeasuresPreview. Raises MeasuresBlocked, having written nothing, when the
+    workbook has errors or headings naming a period in words not yet explained."""
+    preview = MeasuresPreview(
+        plan=plan.slug,
+        unknown_headers=[list(item) for item in result.unknown_headers],
+        undecided_headers=[list(item) for item in result.undecided_headers],
+        periods=[
+            measures.period_label(start, frequency)
+            for frequency, start in sorted(result.periods, key=lambda item: (item[1], item[0]))
+        ],
+    )
+    for problem in result.problems:
+        preview.problem(problem)
+    if preview.blocked:
+        raise MeasuresBlocked(preview)
+    with transaction.atomic():
+        _Loader(plan, preview, user, source).run(result.rows)
+        if preview.errors:
+            raise MeasuresBlocked(preview)  # rolls back whatever was written
+        plan.bump_version()
+        if dry_run:
+            transaction.set_rollback(True)
+    return preview
+
+
+class _Loader:
+    def __init__(self, plan, preview, user, source):
+        self.plan = plan
+        self.preview = preview
+        self.user = user
+        self.reason = f"Imported from {source}" if source else "Imported from a workbook"
+        self.now = timezone.now()
+        self.priorities = {p.name.casefold(): p for p in Priority.objects.filter(plan=plan)}
+        self.themes = {t.name.casefold(): t for t in Theme.objects.filter(plan=plan)}
+        self.posts = {p.name.casefold(): p for p in Post.objects.all()}
+
+    def error(self, row, letter, value, message):
+        self.preview.problem(Problem(row.sheet, row.row, letter, str(value), message, "error"))
+
+    def run(self, rows):
+        existing = {
+            m.name.casefold(): m
+            for m in Measure.objects.filter(plan=self.plan).select_related(
+                "priority", "theme", "owner"
+            )
+        }
+        with_values = set(
+            MeasureValue.objects.filter(measure__plan=self.plan).values_list("measure", flat=True)
+        )
+        targets = {
+            (t.measure_id, t.period): t
+            for t in MeasureTarget.objects.filter(measure__plan=self.plan)
+        }
+        values = {
+            (v.measure_id, v.period): v
+            for v in MeasureValue.objects.filter(measure__plan=self.plan)
+        }
+        position = Measure.objects.filter(plan=self.plan).count()
+        for row in rows:
+            measure = existing.get(row.name.casefold())
+            if measure is None:
+                position += 1
+                measure = self.create(row, position)
+                if measure is None:
+                    continue
+            else:
+                self.change(row, measure, measure.pk in with_values)
+            self.periods(row, measure, targets, values)
+        seen = {row.name.casefold() for row in rows}
+        self.preview.missing = sorted(m.name for key, m in existing.items() if key not in seen)
+
+    def place(self, kind, name):
+        found = self.priorities if kind == "priority" else self.themes
+        key = name.casefold()
+        if key not in found:
+            model = Priority if kind == "priority" else Theme
+            found[key] = model.objects.create(plan=self.plan, name=name, sort_order=len(found) + 1)
+            self.preview.added.append(f"{kind} “{name}”")
+        return found[key]
+
+    def post(self, name):
+        key = name.casefold()
+        if key not in self.posts:
+            self.posts[key] = Post.objects.create(name=name)
+            self.preview.added.append(f"post “{name}”")
+        return self.posts[key]
+
+    def attributes(self, row):
+        """The row's fields as Measure attributes."""
+        given = dict(row.fields)
+        given.pop("name")
+        for kind in ("priority", "theme"):
+            if kind in given:
+                given[kind] = self.place(kind, given[kind])
+        if "owner" in given:
+            given["owner"] = self.post(given["owner"])
+        return given
+
+    def frequency_of(self, row):
+        """A new measure's frequency: as given; otherwise monthly when the row fills only
+        month columns, else quarterly."""
+        if "frequency" in row.fields:
+            return row.fields["frequency"]
+        kinds = {cell.frequency for cell in row.cells}
+        return measures.MONTHLY if kinds == {measures.MONTHLY} else measures.QUARTERLY
+
+    def create(self, row, position):
+        if "direction" not in row.fields:
+            self.error(
+                row,
+                row.letters.get("direction"),
+                "",
+                f"Say whether higher or lower is better for the new measure “{row.name}” "
+                "(a Direction column).",
+            )
+            return None
+        if "priority" not in row.fields and "theme" not in row.fields:
+            self.error(
+                row,
+                None,
+                "",
+                f"Give the priority or the theme the new measure “{row.name}” belongs to.",
+            )
+            return None
+        attributes = self.attributes(row)
+        attributes.setdefault("unit", Measure.Unit.NUMBER)
+        attributes["frequency"] = self.frequency_of(row)
+        measure = Measure.objects.create(
+            plan=self.plan, name=row.name, sort_order=position, **attributes
+        )
+        self.preview.created.append(row.name)
+        return measure
+
+    def change(self, row, measure, has_values):
+        changes = []
+        for name, new in self.attributes(row).items():
+            old = getattr(measure, name)
+            if old == new:
+                continue
+            if name == "frequency" and has_values:
+                self.error(
+                    row,
+                    row.letters.get("frequency"),
+                    new,
+                    f"“{measure.name}” already has {old} figures, so its frequency cannot change.",
+                )
+                continue
+            changes.append([LABELS[name], _shown(old), _shown(new)])
+            setattr(measure, name, new)
+        if changes:
+            measure.save()
+            self.preview.changed.append({"name": measure.name, "changes": changes})
+        else:
+            self.preview.unchanged += 1
+
+    def periods(self, row, measure, targets, values):
+        commentary = {c.period: c.value for c in row.cells if c.kind == "commentary"}
+        figures = {c.period for c in row.cells if c.kind == "value"}
+        for cell in row.cells:
+            if cell.frequency != measure.frequency:
+                self.error(
+                    row,
+                    cell.column,
+                    cell.value,
+                    f"“{measure.name}” is {measure.frequency}, so its targets and figures go in "
+                    f"{'quarter' if measure.frequency == measures.QUARTERLY else 'month'} "
+                    "columns.",
+                )
+            elif cell.kind == "target":
+                self.target(measure, cell, targets)
+            elif cell.kind == "value":
+                self.value(measure, cell, values, commentary.get(cell.period))
+        for period in sorted(set(commentary) - figures):
+            entry = values.get((measure.pk, period))
+            if entry is None:
+                self.preview.problem(
+                    Problem(
+                        row.sheet,
+                        row.row,
+                        next(c.column for c in row.cells if c.period == period),
+                        _excerpt(commentary[period]),
+                        "A commentary for a period with no figure was not imported.",
+                    )
+                )
+            elif commentary[period] != entry.commentary:
+                self.value(measure, None, values, commentary[period], period=period)
+
+    def target(self, measure, cell, targets):
+        label = measures.period_label(cell.period, measure.frequency)
+        known = targets.get((measure.pk, cell.period))
+        if known is None:
+            MeasureTarget.objects.create(measure=measure, period=cell.period, target=cell.value)
+            self.preview.targets_created += 1
+        elif known.target != cell.value:
+            self.preview.targets_changed.append(
+                {
+                    "name": measure.name,
+                    "period": label,
+                    "old": measure.format(known.target),
+                    "new": measure.format(cell.value),
+                }
+            )
+            known.target = cell.value
+            known.save(update_fields=["target"])
+        else:
+            self.preview.unchanged_cells += 1
+
+    def value(self, measure, cell, values, commentary, period=None):
+        """Save a figure (`cell`), or a new commentary for the figure already saved for
+        `period` when `cell` is None."""
+        period = cell.period if cell else period
+        entry = values.get((measure.pk, period))
+        figure = cell.value if cell else entry.value
+        words = commentary if commentary is not None else (entry.commentary if entry else "")
+        if entry is not None and (entry.value, entry.commentary) == (figure, words):
+            self.preview.unchanged_cells += 1
+            return
+        saved, _ = save_value(
+            measure=measure,
+            period=period,
+            value=figure,
+            commentary=words,
+            author=None,
+            imported=True,
+            reason=self.reason,
+            when=self.now,
+        )
+        values[(measure.pk, period)] = saved
+        if entry is None:
+            self.preview.values_created += 1
+        else:
+            self.preview.values_changed.append(
+                {
+                    "name": measure.name,
+                    "period": measures.period_label(period, measure.frequency),
+                    "old": f"{measure.format(entry.value)} {entry.commentary}".strip(),
+                    "new": f"{measure.format(figure)} {words}".strip(),
+                }
+            )
+
+
+def _shown(value):
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return measures.plain(value)
+    return str(value)
+
+
+# Running an import job (plans.models.ImportJob of kind "measures"). Workbooks of measures are
+# small, so the preview and the import both run within the request.
+
+
+def run_job(job, *, dry_run):
+    """Read the job's workbook and load it, or preview loading it; return the preview dict.
+    Raises ImportFileError when the file cannot be read at all."""
+    with job.file.open("rb") as file:
+        result = read_measures(
+            file, decisions=job.header_mapping, max_bytes=settings.IMPORT_MAX_BYTES
+        )
+    try:
+        preview = load_measures(
+            result=result,
+            plan=job.plan,
+            user=job.uploaded_by,
+            dry_run=dry_run,
+            source=job.filename,
+        )
+    except MeasuresBlocked as blocked:
+        preview = blocked.preview
+    return preview.as_dict()
+
+
+def check_job(job):
+    """Fill in job.preview, or job.message when the file cannot be read at all."""
+    try:
+        job.preview = run_job(job, dry_run=True)
+        job.message = ""
+        job.state = ImportJob.State.PREVIEWED
+    except ImportFileError as error:
+        job.preview = {}
+        job.message = str(error)
+        job.state = ImportJob.State.FAILED
+    job.save()
+
+
+def confirm_job(job):
+    """Import the previewed workbook for real. Returns False, doing nothing, unless the job
+    was previewed and not blocked; a second click finds it already claimed."""
+    if job.preview.get("blocked", True):
+        return False
+    claimed = ImportJob.objects.filter(
+        pk=job.pk, kind=ImportJob.Kind.MEASURES, state=ImportJob.State.PREVIEWED
+    ).update(state=ImportJob.State.RUNNING)
+    if not claimed:
+        return False
+    try:
+        job.preview = run_job(job, dry_run=False)
+        job.state = ImportJob.State.DONE
+        job.message = ""
+        if job.preview["blocked"]:
+            job.state = ImportJob.State.FAILED
+            job.message = "Nothing was written: the workbook needs another look (see below)."
+    except ImportFileError as error:
+        job.state = ImportJob.State.FAILED
+        job.message = f"Nothing was written: {error}"
+    job.progress = 100
+    job.finished_at = timezone.now()
+    job.save()
+    return True
