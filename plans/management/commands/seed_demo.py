@@ -1,7 +1,9 @@
-"""Build the demo plan and one user per role. Running it again changes nothing."""
+"""Build the demo plan (with its measures and a peer challenge) and one user per role. Running
+it again changes nothing."""
 
 import datetime
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -10,13 +12,30 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from plans.models import Action, Committee, Plan, Post, Round, Theme, Update, Workstream
+from plans import measures
+from plans.measure_values import save_value
+from plans.models import (
+    Action,
+    Committee,
+    Measure,
+    MeasureTarget,
+    MeasureValue,
+    Plan,
+    Post,
+    Priority,
+    Round,
+    Source,
+    Theme,
+    Update,
+    Workstream,
+)
 from plans.updates import save_update
 from plans.vocabulary import parent_ref, status_matcher
 from tracker import roles
 from tracker.models import User
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo-plan.json"
+MEASURES = Path(settings.BASE_DIR) / "fixtures" / "demo-measures.json"
 DEMO_PASSWORD = "demo-tracker-2024"
 
 USERS = [
@@ -29,7 +48,10 @@ USERS = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo plan (from fixtures/demo-plan.json) and the demo users."
+    help = (
+        "Create the demo plan (from fixtures/demo-plan.json and demo-measures.json) and the "
+        "demo users."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -54,6 +76,7 @@ class Command(BaseCommand):
             month=datetime.date(2024, 2, 1),
             defaults={"due": datetime.date(2024, 3, 8), "opened_by": users["clerk"]},
         )
+        self.measures_and_sources(plan, users, json.loads(MEASURES.read_text()))
         self.stdout.write(
             f"Demo plan '{plan.name}' at /plans/{plan.slug}/ with {plan.actions.count()} actions. "
             f"Users: {', '.join(users)} (password {DEMO_PASSWORD})."
@@ -137,6 +160,70 @@ class Command(BaseCommand):
                     )
         return plan
 
+    def measures_and_sources(self, plan, users, data):
+        """The priorities actions serve, measures with their targets and figures, and the
+        peer challenge whose recommendations the actions answer. Only what is missing is
+        added, so a second run changes nothing."""
+        actions = {action.ref: action for action in plan.actions.all()}
+        priorities = {}
+        for position, item in enumerate(data["priorities"], start=1):
+            priority = Priority.objects.get_or_create(
+                plan=plan, name=item["name"], defaults={"sort_order": position}
+            )[0]
+            priorities[item["name"]] = priority
+            Theme.objects.filter(
+                plan=plan, name__in=item.get("themes", []), priority__isnull=True
+            ).update(priority=priority)
+            priority.served_by.add(*(actions[ref] for ref in item.get("serves", [])))
+        for position, item in enumerate(data["measures"], start=1):
+            fields = {
+                key: item[key]
+                for key in ("description", "unit", "direction", "frequency", "baseline_when")
+                if key in item
+            }
+            for key in ("baseline", "tolerance"):
+                if key in item:
+                    fields[key] = Decimal(item[key])
+            measure, _ = Measure.objects.get_or_create(
+                plan=plan,
+                name=item["name"],
+                defaults={
+                    **fields,
+                    "priority": priorities[item["priority"]],
+                    "owner": Post.objects.get_or_create(name=item["owner"])[0],
+                    "sort_order": position,
+                },
+            )
+            for month, target in item["targets"].items():
+                MeasureTarget.objects.get_or_create(
+                    measure=measure, period=_month(month), defaults={"target": Decimal(target)}
+                )
+            for entry in item["values"]:
+                period = _month(entry["period"])
+                if MeasureValue.objects.filter(measure=measure, period=period).exists():
+                    continue
+                end = measures.period_end(period, measure.frequency)
+                save_value(
+                    measure=measure,
+                    period=period,
+                    value=Decimal(entry["value"]),
+                    commentary=entry["commentary"],
+                    author=users.get(entry.get("by")),
+                    imported="by" not in entry,
+                    when=timezone.make_aware(datetime.datetime(end.year, end.month, 28)),
+                )
+        for position, item in enumerate(data["sources"], start=1):
+            source, _ = Source.objects.get_or_create(
+                plan=plan,
+                name=item["name"],
+                defaults={"description": item["description"], "sort_order": position},
+            )
+            for order, (number, area, text, refs) in enumerate(item["recommendations"]):
+                recommendation, _ = source.recommendations.get_or_create(
+                    number=number, defaults={"area": area, "text": text, "sort_order": order}
+                )
+                recommendation.actions.add(*(actions[ref] for ref in refs))
+
     def committees(self, plan, users):
         committee, _ = Committee.objects.get_or_create(
             slug="corporate-policy-and-resources",
@@ -148,3 +235,7 @@ class Command(BaseCommand):
         committee.members.add(users["councillor"])
         committee.actions.add(*plan.actions.filter(ref__startswith="OC.G"))
         committee.actions.add(*plan.actions.filter(ref__startswith="OC.C"))
+
+
+def _month(text):
+    return datetime.date.fromisoformat(text + "-01")
