@@ -42,7 +42,7 @@ STATUS_FIELDS = [
 
 
 def compose(*, plan, period, committee=None, meeting=None, now=None):
-    """The snapshot of `plan` (or `committee`'s actions in it) for `period`. Six queries
+    """The snapshot of `plan` (or `committee`'s actions in it) for `period`. Five queries
     whatever the number of actions."""
     as_at = period.last_month
     before = period.previous.last_month
@@ -110,10 +110,10 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
         at = _statuses_at(history.get(row["pk"], []), months)
         status_id, before_id = at[as_at], at[before]
         left_out = row["has_children"] and not plan.count_parent_actions
-        for breakdown in [*groups, *trend.values()]:
-            if left_out:
+        if left_out:
+            for breakdown in [*groups, *trend.values()]:
                 breakdown.parents_left_out += 1
-        if not left_out:
+        else:
             for breakdown in groups:
                 breakdown.add(status_id)
             for month, breakdown in trend.items():
