@@ -115,7 +115,7 @@ def measures_chart(rows, title):
 
 
 TARGET_COLOUR = "#0b0c0c"
-FIGURE_COLOUR = "#505a5f"
+FIGURE_COLOUR = "#1d70b8"
 
 
 def measure_chart(points, *, unit, frequency, title="", small=False):
@@ -141,10 +141,20 @@ def measure_chart(points, *, unit, frequency, title="", small=False):
             "margin": 6,
         }
     else:
-        options = {"height": 420, "print_values": False, "x_label_rotation": 0}
+        options = {
+            "height": 420,
+            "print_values": False,
+            "max_scale": 6,  # a few round figures on the axis, not one every 0.02
+            "x_label_rotation": 30 if len(points) > 8 else 0,
+        }
+    style = _style([TARGET_COLOUR, FIGURE_COLOUR])
+    # Solid pale guides, so the dashed line is only ever the target.
+    style.guide_stroke_dasharray = style.major_guide_stroke_dasharray = "1,0"
+    style.guide_stroke_color = style.major_guide_stroke_color = "#b1b4b6"
+    style.stroke_width = style.stroke_width_hover = 2 if small else 3
     chart = pygal.Line(
         **_config(**options),
-        style=_style([TARGET_COLOUR, FIGURE_COLOUR]),
+        style=style,
         title=title or None,
         value_formatter=show,
         allow_interruptions=True,
@@ -154,7 +164,7 @@ def measure_chart(points, *, unit, frequency, title="", small=False):
     chart.add(
         "Target",
         [number(point.target) for point in points],
-        stroke_style={"width": 2, "dasharray": "8, 6"},
+        stroke_style={"dasharray": "12, 8"},
         show_dots=False,
     )
     chart.add(
@@ -165,7 +175,6 @@ def measure_chart(points, *, unit, frequency, title="", small=False):
             else {"value": number(point.value), "color": FILLS.get(point.rag, FIGURE_COLOUR)}
             for point in points
         ],
-        stroke_style={"width": 3},
     )
     return _render(chart)
 

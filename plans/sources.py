@@ -7,7 +7,7 @@ when given); focus (parent) actions carry no status of their own and are left ou
 unless the plan counts them.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Subquery
@@ -21,6 +21,7 @@ EXPORT_HEADER = [
     "Recommendation",
     "Recommendation text",
     "Ref",
+    "Part of",
     "Action",
     "Lead officer",
     "Status",
@@ -33,42 +34,27 @@ EXPORT_HEADER = [
 @dataclass
 class Answer:
     """A recommendation and the actions that answer it, each with `status` (a Status or
-    None), `month` and `narrative` of its latest update, and `has_children`."""
+    None), `month` and `narrative` of its latest update, `has_children`, and `part_of` (the
+    ref of the focus action it answers through, or None)."""
 
     recommendation: Recommendation
-    actions: list = field(default_factory=list)
+    actions: list = field(default_factory=list)  # linked, with each focus action's sub-actions
     counted: bool = True  # whether focus actions count in the roll-up
 
     def rolled_up(self):
         return [a for a in self.actions if self.counted or not a.has_children]
 
-    def rollup(self, statuses):
-        """[(status, count)] in the plan's order, and how many have no update yet."""
-        counts = Counter(a.status.pk for a in self.rolled_up() if a.status is not None)
-        return (
-            [(s, counts[s.pk]) for s in statuses if counts[s.pk]],
-            sum(1 for a in self.rolled_up() if a.status is None),
-        )
-
-    def rag_counts(self):
-        """{rag: count} of the rolled-up actions' statuses; "none" for no update yet."""
-        return Counter(a.status.rag if a.status else "none" for a in self.rolled_up())
-
     def words(self, statuses):
         """ "3 actions: 1 Complete, 2 On track." or "No actions answer it yet." """
         if not self.actions:
             return "No actions answer it yet."
-        found, missing = self.rollup(statuses)
-        parts = [f"{count} {status.label}" for status, count in found]
-        if missing:
+        found = self.rolled_up()
+        counts = Counter(a.status.pk for a in found if a.status is not None)
+        parts = [f"{counts[s.pk]} {s.label}" for s in statuses if counts[s.pk]]
+        if missing := sum(1 for a in found if a.status is None):
             parts.append(f"{missing} with no update yet")
-        left_out = len(self.actions) - len(self.rolled_up())
-        text = plural(len(self.actions), "action")
-        if parts:
-            text += ": " + ", ".join(parts)
-        if left_out:
-            text += f" ({plural(left_out, 'focus action')} shown by its sub-actions)"
-        return text + "."
+        text = plural(len(found), "action")
+        return text + (": " + ", ".join(parts) if parts else "") + "."
 
     @property
     def done(self):
@@ -79,8 +65,9 @@ class Answer:
 
 def answers(source, *, as_at=None):
     """([(area, [Answer])], statuses): `source`'s recommendations in the source's order, each
-    with its actions in plan order and their latest published status as at `as_at`; and the
-    plan's statuses in order. Three queries; `source` must come with its plan."""
+    with its actions in plan order (a focus action followed by its sub-actions) and their latest
+    published status as at `as_at`; and the plan's statuses in order. Four queries at most;
+    `source` must come with its plan."""
     statuses = {s.pk: s for s in Status.objects.filter(plan=source.plan_id)}
     latest = Update.objects.published().filter(action=OuterRef("pk"))
     if as_at is not None:
@@ -99,15 +86,26 @@ def answers(source, *, as_at=None):
     recommendations = source.recommendations.prefetch_related(
         Prefetch("actions", queryset=actions)
     ).order_by("sort_order", "number")
-    counted = source.plan.count_parent_actions
+    recommendations = list(recommendations)
+    # A focus action answers a recommendation through its sub-actions.
+    parents = {a.pk for r in recommendations for a in r.actions.all() if a.has_children}
+    children = defaultdict(list)
+    for child in actions.filter(parent__in=parents):
+        children[child.parent_id].append(child)
     grouped = []
     for recommendation in recommendations:
-        found = list(recommendation.actions.all())
+        linked = list(recommendation.actions.all())
+        ids = {a.pk for a in linked}
+        found = []
+        for action in linked:
+            if action.parent_id not in ids:  # else it comes under its focus action
+                found += [action, *children.get(action.pk, [])]
         for action in found:
             action.status = statuses.get(action.status_id)
+            action.part_of = next((a.ref for a in linked if a.pk == action.parent_id), None)
         if not grouped or grouped[-1][0] != recommendation.area:
             grouped.append((recommendation.area, []))
-        grouped[-1][1].append(Answer(recommendation, found, counted))
+        grouped[-1][1].append(Answer(recommendation, found, source.plan.count_parent_actions))
     return grouped, list(statuses.values())
 
 
@@ -119,13 +117,14 @@ def export_rows(source, grouped):
         for answer in found:
             start = [source.name, area, answer.recommendation.number, answer.recommendation.text]
             if not answer.actions:
-                rows.append([*start, "", "No actions answer it yet", "", "", "", "", ""])
+                rows.append([*start, "", "", "No actions answer it yet", "", "", "", "", ""])
             for action in answer.actions:
                 status = action.status
                 rows.append(
                     [
                         *start,
                         action.ref,
+                        action.part_of or "",
                         action.title,
                         action.lead_officer.name if action.lead_officer_id else "",
                         status.label if status else "No update",

@@ -110,6 +110,7 @@ def measure_detail(request, slug, pk):
             "points": line.points[::-1],
             "history": history,
             "enter": enter,
+            "entered": any(p.period == enter and p.value is not None for p in line.points),
             "may_correct": policy.may_run(request.user),
         },
     )

@@ -210,7 +210,7 @@ class Command(BaseCommand):
                     commentary=entry["commentary"],
                     author=users.get(entry.get("by")),
                     imported="by" not in entry,
-                    when=timezone.make_aware(datetime.datetime(end.year, end.month, 28)),
+                    when=timezone.make_aware(datetime.datetime(end.year, end.month, 28, 10)),
                 )
         for position, item in enumerate(data["sources"], start=1):
             source, _ = Source.objects.get_or_create(
