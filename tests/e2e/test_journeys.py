@@ -147,3 +147,44 @@ def test_a_councillor_filters_by_theme_and_status_exports_and_can_change_nothing
             "link", name=re.compile("write|edit|update them|import", re.I)
         ).count()
     assert page.goto("/plans/improvement-plan/my-updates/").status == 403
+
+
+def test_a_clerk_opens_a_round_builds_the_quarterly_report_and_downloads_the_pdf(visit):
+    from pypdf import PdfReader
+
+    clerk = visit("clerk")
+    page = clerk.page
+    # The February round is open; close it, then open March's.
+    clerk.goto("/plans/improvement-plan/rounds/2024/2/")
+    page.get_by_role("button", name="Close the round").click()
+    page.wait_for_load_state()
+    clerk.check()
+    clerk.goto("/plans/improvement-plan/rounds/open/")
+    month, due = (
+        page.get_by_role("group", name="Month being reported on"),
+        page.get_by_role("group", name="Updates due by"),
+    )
+    for group, (day, number, year) in ((month, ("1", "3", "2024")), (due, ("8", "4", "2024"))):
+        group.get_by_label("Day").fill(day)
+        group.get_by_label("Month").fill(number)
+        group.get_by_label("Year").fill(year)
+    page.get_by_role("button", name="Open the round").click()
+    page.wait_for_load_state()
+    clerk.check()
+    assert "The March 2024 round is open" in page.locator("main").inner_text()
+
+    clerk.goto("/reports/new/")
+    page.get_by_label("Period").select_option("quarterly:2023-Q4")
+    page.get_by_role("button", name="Build the report").click()
+    page.wait_for_load_state()
+    page.wait_for_selector("text=Publish this report", timeout=60_000)
+    clerk.check()
+    screenshot(page, "report-ready")
+    href = page.get_by_role("link", name="download the draft PDF").get_attribute("href")
+    answer = page.context.request.get(href)  # as the browser fetches it, signed in
+    assert answer.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(answer.body()))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert reader.metadata.title and "Improvement Plan 2023-24" in text
+    assert "OC.E2.4" in text  # the one red action, among the exceptions
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged for screen readers
