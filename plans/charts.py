@@ -101,7 +101,14 @@ def measures_chart(rows, title):
     `rows` are (rag or None, label, count), as Scorecard.rows() gives them."""
     rows = rows[::-1]  # pygal draws the first bar at the bottom
     chart = pygal.HorizontalBar(
-        **_config(width=600, height=90 + 40 * len(rows), show_legend=False),
+        # Each bar has its count printed at its end; an axis of counts would show fractions.
+        **_config(
+            width=600,
+            height=90 + 40 * len(rows),
+            show_legend=False,
+            show_x_labels=False,  # in a horizontal chart, the axis of counts
+            show_y_guides=False,
+        ),
         print_values_position="top",
         style=_style(),
         title=title,

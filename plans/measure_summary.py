@@ -7,10 +7,9 @@ report shows exactly the figures, targets and ratings it stored.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-
-from django.db.models import Prefetch
 
 from plans import measures
 from plans.models import Measure, MeasureTarget, MeasureValue, Rag
@@ -106,18 +105,18 @@ def series(measure, targets, values, as_at=None):
 def lines(queryset, as_at=None):
     """[Line] for the measures in `queryset`, grouped and ordered as pages show them. Three
     queries whatever the number of measures and periods."""
-    found = list(
-        queryset.select_related("priority", "theme", "owner").prefetch_related(
-            Prefetch("targets", queryset=MeasureTarget.objects.order_by()),
-            Prefetch("values", queryset=MeasureValue.objects.select_related("author").order_by()),
-        )
-    )
+    found = list(queryset.select_related("priority", "theme", "owner"))
+    # Explicit queries rather than prefetches, which skip theirs when there are no measures:
+    # the count stays the same whatever the plan holds.
+    targets, values = defaultdict(dict), defaultdict(dict)
+    for target in MeasureTarget.objects.filter(measure__in=queryset).order_by():
+        targets[target.measure_id][target.period] = target.target
+    for value in MeasureValue.objects.filter(measure__in=queryset).select_related("author"):
+        values[value.measure_id][value.period] = value
     made = []
     for measure in sorted(found, key=_order):
-        targets = {t.period: t.target for t in measure.targets.all()}
-        values = {v.period: v for v in measure.values.all()}
         owner = measure.owner.name if measure.owner_id else ""
-        points = series(measure, targets, values, as_at)
+        points = series(measure, targets[measure.pk], values[measure.pk], as_at)
         made.append(Line(measure, group_of(measure), owner, points))
     return made
 
@@ -216,9 +215,9 @@ class Scorecard:
     def rows(self):
         """(rag or None, label, count) for the chart and its table."""
         return [
-            (Rag.GREEN.value, "Meeting target", self.count(Rag.GREEN)),
-            (Rag.AMBER.value, "Amber: within tolerance", self.count(Rag.AMBER)),
-            (Rag.RED.value, "Red: missing target", self.count(Rag.RED)),
+            (Rag.GREEN.value, "On target", self.count(Rag.GREEN)),
+            (Rag.AMBER.value, "Near target (amber)", self.count(Rag.AMBER)),
+            (Rag.RED.value, "Off target (red)", self.count(Rag.RED)),
             (None, "No figure or no target", self.tracked - self.rated),
         ]
 

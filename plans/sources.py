@@ -7,10 +7,11 @@ when given); focus (parent) actions carry no status of their own and are left ou
 unless the plan counts them.
 """
 
+import copy
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from plans.models import Action, Rag, Recommendation, Status, Update
 from plans.summary import plural
@@ -63,12 +64,11 @@ class Answer:
         return bool(found) and all(a.status and a.status.counts_as_done for a in found)
 
 
-def answers(source, *, as_at=None):
-    """([(area, [Answer])], statuses): `source`'s recommendations in the source's order, each
-    with its actions in plan order (a focus action followed by its sub-actions) and their latest
-    published status as at `as_at`; and the plan's statuses in order. Four queries at most;
-    `source` must come with its plan."""
-    statuses = {s.pk: s for s in Status.objects.filter(plan=source.plan_id)}
+def _answers(plan, recommendations, as_at):
+    """([Answer], statuses) for `recommendations` (a queryset, in the order given): each with
+    its actions in plan order (a focus action followed by its sub-actions) and their latest
+    published status as at `as_at`; and the plan's statuses in order. Four queries."""
+    statuses = {s.pk: s for s in Status.objects.filter(plan=plan)}
     latest = Update.objects.published().filter(action=OuterRef("pk"))
     if as_at is not None:
         latest = latest.filter(month__lte=as_at)
@@ -83,30 +83,88 @@ def answers(source, *, as_at=None):
         )
         .order_by("theme__sort_order", "theme_id", "sort_order", "ref")
     )
-    recommendations = source.recommendations.prefetch_related(
-        Prefetch("actions", queryset=actions)
-    ).order_by("sort_order", "number")
-    recommendations = list(recommendations)
-    # A focus action answers a recommendation through its sub-actions.
-    parents = {a.pk for r in recommendations for a in r.actions.all() if a.has_children}
+    links = Recommendation.actions.through.objects.filter(recommendation__in=recommendations)
+    linked = defaultdict(set)  # recommendation id -> action ids
+    for recommendation_id, action_id in links.values_list("recommendation_id", "action_id"):
+        linked[recommendation_id].add(action_id)
+    # A focus action answers a recommendation through its sub-actions, so they come too.
+    ids = links.values("action_id")
+    found = list(actions.filter(Q(pk__in=ids) | Q(parent__in=ids)))
     children = defaultdict(list)
-    for child in actions.filter(parent__in=parents):
-        children[child.parent_id].append(child)
-    grouped = []
+    for action in found:
+        action.status = statuses.get(action.status_id)
+        children[action.parent_id].append(action)
+    made = []
     for recommendation in recommendations:
-        linked = list(recommendation.actions.all())
-        ids = {a.pk for a in linked}
-        found = []
-        for action in linked:
-            if action.parent_id not in ids:  # else it comes under its focus action
-                found += [action, *children.get(action.pk, [])]
+        answering = linked[recommendation.pk]
+        rows = []
         for action in found:
-            action.status = statuses.get(action.status_id)
-            action.part_of = next((a.ref for a in linked if a.pk == action.parent_id), None)
-        if not grouped or grouped[-1][0] != recommendation.area:
-            grouped.append((recommendation.area, []))
-        grouped[-1][1].append(Answer(recommendation, found, source.plan.count_parent_actions))
-    return grouped, list(statuses.values())
+            if action.pk in answering and action.parent_id not in answering:
+                rows.append(_row(action, None))
+                rows += [_row(child, action.ref) for child in children[action.pk]]
+        made.append(Answer(recommendation, rows, plan.count_parent_actions))
+    return made, list(statuses.values())
+
+
+def _row(action, part_of):
+    """A copy of `action` for one recommendation's list: an action may answer one
+    recommendation itself and another through its focus action."""
+    row = copy.copy(action)
+    row.part_of = part_of
+    return row
+
+
+def _by_area(found):
+    grouped = []
+    for answer in found:
+        if not grouped or grouped[-1][0] != answer.recommendation.area:
+            grouped.append((answer.recommendation.area, []))
+        grouped[-1][1].append(answer)
+    return grouped
+
+
+def answers(source, *, as_at=None):
+    """([(area, [Answer])], statuses) for `source`'s recommendations in its own order (see
+    _answers). Four queries; `source` must come with its plan."""
+    found, statuses = _answers(
+        source.plan, source.recommendations.order_by("sort_order", "number"), as_at
+    )
+    return _by_area(found), statuses
+
+
+def snapshot(plan, as_at):
+    """Every source of the plan as at `as_at` (a month), JSON-ready for a committee report:
+    each recommendation with its roll-up in words and the actions answering it. Four
+    queries."""
+    recommendations = (
+        Recommendation.objects.filter(source__plan=plan)
+        .select_related("source")
+        .order_by("source__sort_order", "source__name", "source_id", "sort_order", "number")
+    )
+    found, statuses = _answers(plan, recommendations, as_at)
+    made = []
+    for answer in found:
+        source = answer.recommendation.source
+        if not made or made[-1]["name"] != source.name:
+            made.append({"id": source.pk, "name": source.name, "recommendations": []})
+        made[-1]["recommendations"].append(
+            {
+                "number": answer.recommendation.number,
+                "area": answer.recommendation.area,
+                "text": answer.recommendation.text,
+                "progress": answer.words(statuses),
+                "done": answer.done,
+                "actions": [
+                    {
+                        "ref": action.ref,
+                        "status": action.status.label if action.status else "",
+                        "part_of": action.part_of,
+                    }
+                    for action in answer.actions
+                ],
+            }
+        )
+    return made
 
 
 def export_rows(source, grouped):

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<slug:slug>/plan.json", browse.export_json, name="export_json"),
     # Measures (plans/views/measures.py).
     path("<slug:slug>/measures/", measures.measure_list, name="measures"),
+    path("<slug:slug>/measures/ratings.svg", measures.scorecard_chart, name="measures_chart"),
     path("<slug:slug>/measures/<int:pk>/", measures.measure_detail, name="measure"),
     path(
         "<slug:slug>/measures/<int:pk>/<str:chart>.svg",

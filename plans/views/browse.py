@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from plans import charts, export, history, summary
+from plans import charts, export, history, measure_summary, sources, summary
 from plans.filters import SORTS, ActionFilter, MonthForm
 from plans.models import Action, Committee, Plan, Round, Update, UpdateRevision
 from tracker import policy
@@ -258,6 +258,8 @@ def _dashboard_context(plan, form, month):
     return {
         **context,
         "data": summary.dashboard(plan, month),
+        "measures": measure_summary.present(measure_summary.snapshot(plan, month)),
+        "recommendations": sources.snapshot(plan, month),
         "action_url": reverse("plans:action", args=[plan.slug, "-"])[:-2],
         "chart_query": f"month={month.isoformat()}&v={plan.data_version}",
         "month_query": f"month={month.isoformat()}",

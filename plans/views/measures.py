@@ -2,15 +2,25 @@
 whole series and commentary history, their charts, and entering a value in the update round.
 Reading is for everyone signed in; the rules about saving live in plans/measure_values.py."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from plans import charts, measure_summary, measure_values, measures, summary
 from plans.forms import MeasureValueForm
-from plans.models import Measure, MeasureTarget, MeasureValue, MeasureValueRevision, Round
+from plans.models import (
+    Measure,
+    MeasureTarget,
+    MeasureValue,
+    MeasureValueRevision,
+    Plan,
+    Round,
+)
 from plans.views.updates import add_errors, month_or_404
 from tracker import policy
 
@@ -136,6 +146,24 @@ def measure_chart(request, slug, pk, chart):
         title="" if chart == "trend" else f"{measure.name}: figures and targets",
         small=chart == "trend",
     )
+    return _svg(svg)
+
+
+@policy.rule("view")
+@require_safe
+def scorecard_chart(request, slug):
+    """How many measures are on, near and off target as at `?month=YYYY-MM-01` (this month
+    when not given), as an SVG image for the dashboard."""
+    plan = get_object_or_404(Plan, slug=slug)
+    try:
+        month = datetime.date.fromisoformat(request.GET.get("month", "")).replace(day=1)
+    except ValueError:
+        month = timezone.localdate().replace(day=1)
+    card = measure_summary.present(measure_summary.snapshot(plan, month))
+    return _svg(charts.measures_chart(card.rows(), f"Measures against target, {month:%B %Y}"))
+
+
+def _svg(svg):
     response = HttpResponse(svg, "image/svg+xml")
     # pygal styles its SVG with an embedded <style>; as an image it can run no script.
     response["Content-Security-Policy"] = (

@@ -93,6 +93,7 @@ TABLE = {
     # owner post.
     "plans:measures": ({"slug": "corporate-plan"}, READ),
     "plans:measure": ({"slug": "corporate-plan", "pk": 1}, READ),
+    "plans:measures_chart": ({"slug": "corporate-plan"}, READ),
     "plans:measure_chart": ({"slug": "corporate-plan", "pk": 1, "chart": "trend"}, READ),
     "plans:measure_value": (
         {"slug": "corporate-plan", "pk": 1, "year": 2023, "month": 10},
