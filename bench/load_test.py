@@ -196,6 +196,10 @@ def main():
             f"{row['Name']:<22}{row['Request Count']:>9}{row['Failure Count']:>8}"
             f"{float(row['Requests/s']):>8.1f}{row['50%']:>8}{row['95%']:>8}{row['99%']:>8}"
         )
+    failures = folder / "load_failures.csv"
+    if failures.exists():
+        for row in percentile_rows(failures):
+            print(f"error: {row['Method']} {row['Name']}: {row['Error']} ({row['Occurrences']}×)")
     tokens = saved_log.read_text().split("\n") if saved_log.exists() else []
     tokens = [token for token in tokens if token]
     check = f"""

@@ -9,6 +9,9 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
+# Longer than a browser's (or a proxy's) pause between requests, so the server does not close
+# a kept-alive connection just as the next request arrives on it (seen as connection resets).
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "10"))
 max_requests = 2000  # recycle workers now and then, so a slow leak cannot grow for ever
 max_requests_jitter = 200
 accesslog = "-"
