@@ -331,10 +331,22 @@ class Dashboard:
         return [(label, self.moves[key]) for key, label in MOVEMENTS]
 
 
+def served_priorities(plan):
+    """{action id: {(sort order, name)}} of the priorities each of the plan's actions serves
+    besides its theme's (Action.priorities): an action counts under every priority it serves.
+    One query."""
+    served = defaultdict(set)
+    for action_id, order, name in Action.priorities.through.objects.filter(
+        action__plan=plan
+    ).values_list("action_id", "priority__sort_order", "priority__name"):
+        served[action_id].add((order, name))
+    return served
+
+
 def dashboard(plan, month, window=12):
     """The plan's position as at `month`: breakdowns overall, per priority and per theme, the
     movement since the month before, the red and amber actions, and the breakdown for each of
-    the `window` months up to `month` (dropping leading months with no status at all). Four
+    the `window` months up to `month` (dropping leading months with no status at all). Five
     queries: the window's updates are read once, with each action's last update before it,
     and the rest is counted here, so older history costs nothing."""
     statuses = list(Status.objects.filter(plan=plan))
@@ -380,11 +392,11 @@ def dashboard(plan, month, window=12):
             "prior_update",
         )
     )
+    served = served_priorities(plan)
     for pk, ref, title, lead, theme, priority_order, priority, has_children, *prior in actions:
         groups = [themes.setdefault(theme, Breakdown(statuses))]
-        if priority is not None:
-            key = (priority_order, priority)
-            groups.append(priorities.setdefault(key, Breakdown(statuses)))
+        serves = served[pk] | ({(priority_order, priority)} if priority is not None else set())
+        groups += [priorities.setdefault(key, Breakdown(statuses)) for key in sorted(serves)]
         if has_children and not plan.count_parent_actions:
             for breakdown in [*trend, *groups]:
                 breakdown.parents_left_out += 1

@@ -21,11 +21,11 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from plans import charts, summary
+from plans import charts, measure_summary, sources, summary
 from plans.models import Action, Evidence, Rag, Status, Update
 from reports import periods
 
-SCHEMA = 1
+SCHEMA = 2  # 2 added the measures and recommendations
 TREND_MONTHS = 12  # as the dashboard's trend
 RAG_ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.GREY]
 STATUS_FIELDS = [
@@ -42,8 +42,9 @@ STATUS_FIELDS = [
 
 
 def compose(*, plan, period, committee=None, meeting=None, now=None):
-    """The snapshot of `plan` (or `committee`'s actions in it) for `period`. Five queries
-    whatever the number of actions."""
+    """The snapshot of `plan` (or `committee`'s actions in it) for `period`, with the plan's
+    measures and recommendations. Thirteen queries whatever the number of actions, measures
+    and recommendations."""
     as_at = period.last_month
     before = period.previous.last_month
     trend_months = [periods.add_months(as_at, n) for n in range(1 - TREND_MONTHS, 1)]
@@ -101,12 +102,14 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
     year = defaultdict(lambda: {month: _Counts() for month in quarter_ends})
     moves = defaultdict(list)
     listed, done_ids = [], []
+    served = summary.served_priorities(plan)
     for row in rows:
         groups = [overall, themes.setdefault(row["theme__name"], _Counts())]
         priority = row["theme__priority__name"]
+        keys = set(served[row["pk"]])
         if priority is not None:
-            key = (row["theme__priority__sort_order"], priority)
-            groups.append(priorities.setdefault(key, _Counts()))
+            keys.add((row["theme__priority__sort_order"], priority))
+        groups += [priorities.setdefault(key, _Counts()) for key in sorted(keys)]
         at = _statuses_at(history.get(row["pk"], []), months)
         status_id, before_id = at[as_at], at[before]
         left_out = row["has_children"] and not plan.count_parent_actions
@@ -209,6 +212,9 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
         if quarter_ends
         else [],
         "actions": listed,
+        # The measures and recommendations are the whole plan's, whatever the committee.
+        "measures": measure_summary.snapshot(plan, as_at),
+        "recommendations": sources.snapshot(plan, as_at),
     }
     # What is stored is exactly what was rendered: JSON in, JSON out.
     return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
@@ -402,6 +408,9 @@ def present(snapshot):
     ]
     priorities = [Group(g["name"], _breakdown(statuses, g)) for g in snapshot["priorities"]]
     themes = [Group(g["name"], _breakdown(statuses, g)) for g in snapshot["themes"]]
+    # Snapshots of schema 1, from before measures were tracked, have no measures section: a
+    # published report's page must say what its PDF said.
+    card = measure_summary.present(snapshot["measures"]) if "measures" in snapshot else None
     return {
         **snapshot,
         "as_at": as_at,
@@ -432,8 +441,30 @@ def present(snapshot):
             ),
             "priorities": priorities and _group_chart(priorities, "priority", as_at),
             "themes": _group_chart(themes, "theme", as_at),
+            "measures": card
+            and card.tracked
+            and _data_uri(
+                charts.measures_chart(card.rows(), f"Measures against target, {as_at:%B %Y}")
+            ),
         },
+        "measures": card,
+        "measure_charts": [
+            (line, _data_uri(_measure_chart(line, as_at))) for line in card.attention()
+        ]
+        if card
+        else [],
+        "recommendations": snapshot.get("recommendations", []),
     }
+
+
+def _measure_chart(line, as_at):
+    measure = line.measure
+    return charts.measure_chart(
+        line.points,
+        unit=measure.unit,
+        frequency=measure.frequency,
+        title=f"{measure.name}, to {as_at:%B %Y}",
+    )
 
 
 class _Name(str):

@@ -127,7 +127,7 @@ def test_the_dashboard_runs_the_same_queries_whatever_the_plan_holds(
 ):
     more(plan_with_measures, count)
     client = client_for("councillor")
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         response = dashboard(client, plan_with_measures)
     assert response.status_code == 200
     assert datetime.date(2024, 1, 1) == response.context["month"]

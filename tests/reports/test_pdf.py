@@ -99,6 +99,7 @@ def test_page_count_title_language_and_bookmarks(built):
         "Red and amber actions",
         "Completed in the period",
         "On hold and not due to start",
+        "Measures",
         "Status definitions",
         "Appendix: all actions",
     ]
