@@ -13,11 +13,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from plans import measures
-from plans.models import MeasureTarget, MeasureValue, MeasureValueRevision, Plan, Round
+from plans.models import (
+    Measure,
+    MeasureTarget,
+    MeasureValue,
+    MeasureValueRevision,
+    Plan,
+    Round,
+)
 from plans.updates import Conflict, Locked
 from tracker import policy
 
-__all__ = ["Conflict", "Locked", "asked_period", "lock_reason", "save_value", "submit_value"]
+__all__ = [
+    "Conflict",
+    "Locked",
+    "asked_period",
+    "lock_reason",
+    "owed_by",
+    "save_value",
+    "submit_value",
+]
 
 
 @transaction.atomic
@@ -169,3 +184,23 @@ def submit_value(
         reason=reason.strip(),
         when=when,
     )
+
+
+def owed_by(user):
+    """[(measure, period)]: the figures open rounds ask for that `user` may enter (their own
+    measures and those of anyone who named them delegate) and nobody has entered yet. Three
+    queries per open round."""
+    owed = []
+    for round_ in Round.objects.open().select_related("plan").order_by("plan__name"):
+        found = list(
+            Measure.objects.updatable_by(user).filter(plan=round_.plan).order_by("sort_order")
+        )
+        asked = {m.pk: measures.latest_complete(round_.month, m.frequency) for m in found}
+        entered = set(
+            MeasureValue.objects.filter(measure__in=found).values_list("measure_id", "period")
+        )
+        for measure in found:
+            if (measure.pk, asked[measure.pk]) not in entered:
+                measure.plan = round_.plan
+                owed.append((measure, asked[measure.pk]))
+    return owed

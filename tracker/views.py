@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from plans.measure_values import owed_by
 from plans.models import Plan
 from plans.rounds import due_for
 from plans.summary import status_breakdown
@@ -26,14 +27,21 @@ class SignInView(auth_views.LoginView):
 @policy.rule("view")
 @require_safe
 def home(request):
-    """Lead officers see their actions needing an update; everyone sees each plan's overview."""
+    """Lead officers see their actions needing an update and the measures' figures they owe;
+    everyone sees each plan's overview."""
     user = request.user
-    due = due_for(user) if roles.has(user, roles.LEAD_OFFICER) else []
+    lead = roles.has(user, roles.LEAD_OFFICER)
+    due = due_for(user) if lead else []
     overviews = [(plan, *status_breakdown(plan)) for plan in Plan.objects.all()]
     return render(
         request,
         "home.html",
-        {"due": due, "overviews": overviews, "may_run": policy.may_run(user)},
+        {
+            "due": due,
+            "measures_due": owed_by(user) if lead else [],
+            "overviews": overviews,
+            "may_run": policy.may_run(user),
+        },
     )
 
 

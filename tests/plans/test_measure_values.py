@@ -174,3 +174,15 @@ def test_viewing_the_form_changes_nothing_and_saving_marks_the_plan_changed(meas
     assert (MeasureValue.objects.count(), Plan.objects.get().data_version) == (1, before)
     client.post(url(measure), {"version": 0, "value": "95"})
     assert Plan.objects.get().data_version > before
+
+
+def test_the_home_page_lists_the_figures_a_lead_officer_owes(measure, client_for):
+    client = client_for("lead")
+    page = text(client.get(reverse("home")))
+    assert (
+        "Your measures The open update round asks you for 1 figure: "
+        "Appraisals completed on time: Q3 2023/24" in page
+    )
+    client.post(url(measure), {"version": 0, "value": "95"})
+    assert "Your measures" not in text(client.get(reverse("home")))
+    assert "Your measures" not in text(client_for("other_lead").get(reverse("home")))
