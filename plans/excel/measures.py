@@ -683,7 +683,7 @@ class _Loader:
             period=period,
             value=figure,
             commentary=words,
-            author=None,
+            author=self.user,  # who imported it; `imported` says it was not typed here
             imported=True,
             reason=self.reason,
             when=self.now,

@@ -295,6 +295,12 @@ def test_an_administrator_uploads_previews_and_confirms(plan, admin):
     page = text(admin.get(admin.post(confirm)["Location"]))
     assert "Imported 2 measures added, 0 changed, 3 figures added" in page
     assert Measure.objects.count() == 2
+    revision = MeasureValueRevision.objects.first()
+    assert (revision.imported, revision.author.username, revision.reason) == (
+        True,
+        "admin",
+        "Imported from kpis.xlsx",
+    )
     admin.post(confirm)  # a second click imports nothing more
     assert MeasureValueRevision.objects.count() == 3
     # Measure imports are not action plan imports.
