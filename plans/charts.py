@@ -7,6 +7,7 @@ script files, and _render removes the config script pygal writes anyway. It is s
 own URL as an image, so the page's Content-Security-Policy stays strict.
 """
 
+import hashlib
 import re
 from decimal import Decimal
 
@@ -187,4 +188,11 @@ def measure_chart(points, *, unit, frequency, title="", small=False):
 
 
 def _render(chart):
-    return re.sub(rb"<script.*?</script>", b"", chart.render(), flags=re.DOTALL)
+    """The chart's SVG without pygal's script, and the same bytes for the same chart: pygal
+    stamps each render with a random id and today's date, which would make a published
+    report's PDF differ from a rebuild of the same snapshot."""
+    svg = re.sub(rb"<script.*?</script>", b"", chart.render(), flags=re.DOTALL)
+    svg = re.sub(rb"<!--Generated with pygal.*?-->", b"", svg, flags=re.DOTALL)
+    random_id = chart.uuid.encode()
+    stable_id = hashlib.sha256(svg.replace(random_id, b"")).hexdigest()[:16].encode()
+    return svg.replace(random_id, stable_id)
