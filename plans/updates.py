@@ -354,7 +354,11 @@ def review_update(*, update, by, decision, note="", expected_version):
     Raises PermissionDenied unless `by` may approve it, Conflict when it changed since they
     read it, and ValidationError when it is not awaiting sign-off or a return has no note.
     """
-    update = Update.objects.select_for_update().select_related("action__director").get(pk=update.pk)
+    update = (
+        Update.objects.select_for_update(of=("self",))
+        .select_related("action__director")
+        .get(pk=update.pk)
+    )
     if not policy.may_approve(by, update.action):
         raise PermissionDenied
     if update.version != expected_version:
