@@ -125,12 +125,11 @@ def _actions(plan, count, streams, posts, rng):
             lead_officer=posts[5 + n % 15],
             member_lead=f"Cabinet Member for {theme.name}",
             start_text=start_text,
-            start_date=dates.parse_fuzzy_date(start_text),
             due_text=due_text,
-            due_date=dates.parse_fuzzy_date(due_text),
             risk="Focus 1" if position == 0 else "",
             sort_order=n,
         )
+        action.derive_dates()  # bulk_create does not call save()
         (parents if position == 0 else children).append(action)
     return parents, children
 

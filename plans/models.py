@@ -420,13 +420,17 @@ class Action(models.Model):
         return f"{self.ref} {self.title[:60]}"
 
     def save(self, *args, **kwargs):
-        # The derived dates are a pure function of the text, so they can never disagree.
-        self.start_date = dates.parse_fuzzy_date(self.start_text)
-        self.due_date = dates.parse_fuzzy_date(self.due_text)
+        self.derive_dates()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("plans:action", args=[self.plan.slug, self.ref])
+
+    def derive_dates(self):
+        """Set the dates from the text people wrote; a pure function of it, so the two can
+        never disagree. save() calls it; so must anything that bulk-creates actions."""
+        self.start_date = dates.parse_fuzzy_date(self.start_text)
+        self.due_date = dates.parse_fuzzy_date(self.due_text)
 
     def update_url(self, month):
         return reverse("plans:update", args=[self.plan.slug, self.ref, month.year, month.month])

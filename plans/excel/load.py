@@ -366,9 +366,7 @@ class _Loader:
         for row, values, position in new:
             scalar = {k: v for k, v in values.items() if k not in ("other_leads", "committees")}
             action = Action(plan=self.plan, ref=row.ref, sort_order=position, **scalar)
-            # What save() would derive; bulk_create does not call save().
-            action.start_date = dates.parse_fuzzy_date(action.start_text)
-            action.due_date = dates.parse_fuzzy_date(action.due_text)
+            action.derive_dates()  # bulk_create does not call save()
             actions.append(action)
         created = bulk_create_with_history(
             actions,
