@@ -90,6 +90,10 @@ print(json.dumps({{"refs": refs, "sessions": sessions, "month": f"{{round_.month
         capture_output=True,
         text=True,
     ).stdout
+    # Fresh statistics, as autovacuum would gather within a minute of a real import: without
+    # them PostgreSQL plans the first minute's queries for empty tables.
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
     import json
 
     return json.loads(out.strip().splitlines()[-1])
@@ -104,6 +108,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=60)
     args = parser.parse_args()
+    if not (ROOT / "static" / "css" / "app.css").exists():
+        sys.exit("The stylesheet is not built: run `make install` first.")
     folder = Path(tempfile.mkdtemp(prefix="load-"))
     port = free_port()
     env = {

@@ -21,7 +21,7 @@ class PlanDataAdmin(ModelAdmin):
             plans = plans.filter(pk=obj.theme.plan_id)
         elif hasattr(obj, "plan_id"):
             plans = plans.filter(pk=obj.plan_id)
-        plans.update(data_version=F("data_version") + 1)
+        plans.update(data_version=F("data_version") + 1, layout_version=F("layout_version") + 1)
 
     def save_related(self, request, form, formsets, change):
         # After the many-to-many fields too, so nothing cached predates any of the edit.

@@ -148,7 +148,8 @@ class ActionFilter(django_filters.FilterSet):
             | Q(pk__in=used.values("other_leads"))
         )
         fields["director"].queryset = Post.objects.filter(pk__in=used.values("director"))
-        fields["member_lead"].choices = [
+        # A callable, so the query runs only when the menu is shown or the filter is used.
+        fields["member_lead"].choices = lambda: [
             (name, name)
             for name in used.exclude(member_lead="")
             .order_by("member_lead")
@@ -162,6 +163,7 @@ class ActionFilter(django_filters.FilterSet):
 
     def more_in_use(self):
         """Is a filter other than the search box in use (so "More filters" starts open)?"""
+        self.form.is_valid()  # cleans the form, if nothing has yet
         return any(
             value for key, value in self.form.cleaned_data.items() if key not in ("q", "sort")
         ) or bool(self.form.errors)

@@ -101,7 +101,7 @@ def save_value(
         reason=reason,
         saved_at=when,
     )
-    Plan(pk=measure.plan_id).bump_version()
+    Plan(pk=measure.plan_id).bump_version(layout=False)
     return entry, True
 
 

@@ -60,6 +60,12 @@ class Plan(models.Model):
     data_version = models.PositiveIntegerField(
         default=0, editable=False, help_text="Raised by every write, so cached pages know."
     )
+    layout_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised by every write but monthly updates and figures: cached filter menus "
+        "and other parts that show only the plan's layout know.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -77,9 +83,14 @@ class Plan(models.Model):
             for position, values in enumerate(DEFAULT_STATUSES, start=1)
         )
 
-    def bump_version(self):
-        """Mark every cached view of this plan stale. Call inside the writing transaction."""
-        Plan.objects.filter(pk=self.pk).update(data_version=F("data_version") + 1)
+    def bump_version(self, layout=True):
+        """Mark cached views of this plan stale: all of them, or with layout=False (a monthly
+        update or figure was written, nothing else) all but those showing only the plan's
+        layout: its themes, posts, statuses and months. Call inside the writing transaction."""
+        versions = {"data_version": F("data_version") + 1}
+        if layout:
+            versions["layout_version"] = F("layout_version") + 1
+        Plan.objects.filter(pk=self.pk).update(**versions)
 
 
 # The vocabulary of the real tracker in ../shared/domain: a new plan starts with these.

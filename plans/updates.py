@@ -126,7 +126,7 @@ def save_update(
         saved_at=when,
         **values,
     )
-    action.plan.bump_version()
+    action.plan.bump_version(layout=False)
     return update, True
 
 
@@ -274,7 +274,7 @@ def _submit(
         when=when,
     )
     if evidence and not changed:
-        action.plan.bump_version()  # new evidence alone still changes what readers see
+        action.plan.bump_version(layout=False)  # new evidence alone still changes what readers see
     for item in evidence:
         upload = item.get("file")
         Evidence.objects.create(
@@ -374,5 +374,5 @@ def review_update(*, update, by, decision, note="", expected_version):
     )
     update.approval = decision
     update.save(update_fields=["approval"])
-    update.action.plan.bump_version()
+    update.action.plan.bump_version(layout=False)
     return update

@@ -4,6 +4,7 @@ Everyone signed in reads everything here, and nothing here writes.
 """
 
 import json
+from functools import cache as cache_result
 from hashlib import sha256
 
 from django.core.cache import cache
@@ -52,10 +53,12 @@ def _prepare(rows, filters):
     return rows
 
 
-def _cached(parts, plan, build):
+def _cached(parts, plan, build, layout=False):
     """What build() returns, kept until the plan's data version changes (or CACHE_SECONDS
-    pass), under a key made of `parts` and the plan."""
-    key = "browse:" + sha256(repr((plan.pk, plan.data_version, *parts)).encode()).hexdigest()
+    pass), under a key made of `parts` and the plan. With layout=True, kept until its layout
+    version changes instead: for parts that monthly updates do not change."""
+    version = ("layout", plan.layout_version) if layout else plan.data_version
+    key = "browse:" + sha256(repr((plan.pk, version, *parts)).encode()).hexdigest()
     value = cache.get(key)
     if value is None:
         value = build()
@@ -66,23 +69,50 @@ def _cached(parts, plan, build):
 def _browse(request, plan, template, context, committee=None):
     """The tracker page and the committee page: filters, sortable table, count, pages. All
     but the page's frame (which names the signed-in user) is the same for everyone, so it is
-    rendered once per plan version, filter and day (what is overdue changes at midnight)."""
+    rendered once per plan version, filter and day (what is overdue changes at midnight). The
+    filter menus change only with the plan's layout, so they are kept while updates come in."""
     query = sorted((key, value) for key, values in request.GET.lists() for value in values)
     today = timezone.localdate()
     here = committee.slug if committee else "tracker"
-    body = _cached(
-        ("browse", here, summary.current_month(plan), today, query),
+    current = summary.current_month(plan)
+    # Made only when a part has to be drawn: a page served from the cache needs no filters.
+    filters = cache_result(
+        lambda: ActionFilter(request.GET, plan=plan, today=today, committee=committee)
+    )
+    months = (plan.first_update_month, plan.last_update_month, current)
+    panel = _cached(
+        ("filters", here, months, query),
         plan,
         lambda: render_to_string(
-            "plans/_browse.html", _browse_context(request, plan, committee, today), request
+            "plans/_browse.html", _panel_context(plan, committee, filters()), request
+        ),
+        layout=True,
+    )
+    results = _cached(
+        ("results", here, current, today, query),
+        plan,
+        lambda: render_to_string(
+            "plans/_results.html", _results_context(request, plan, committee, filters()), request
         ),
     )
     filtered = any(value for key, value in query if key not in ("sort", "page"))
-    return render(request, template, {**context, "plan": plan, "body": body, "filtered": filtered})
+    return render(
+        request, template, {**context, "plan": plan, "body": panel + results, "filtered": filtered}
+    )
 
 
-def _browse_context(request, plan, committee, today):
-    filters = ActionFilter(request.GET, plan=plan, today=today, committee=committee)
+def _panel_context(plan, committee, filters):
+    return {
+        "plan": plan,
+        "here": committee.slug if committee else "tracker",
+        "filters": filters,
+        "more_open": filters.more_in_use(),
+        "committees": Committee.objects.filter(actions__plan=plan).distinct(),
+        "current": filters.current,
+    }
+
+
+def _results_context(request, plan, committee, filters):
     # Choose the page on ids alone, then fetch only its rows' statuses: sorting a big plan's
     # ids is cheap, but every row's latest-update lookups are not.
     ids = filters.qs.values_list("pk", flat=True)
@@ -95,11 +125,8 @@ def _browse_context(request, plan, committee, today):
         query["committee"] = committee.pk
     return {
         "plan": plan,
-        "here": committee.slug if committee else "tracker",
         "filters": filters,
         "filtered": filters.is_filtered(),
-        "more_open": filters.more_in_use(),
-        "committees": Committee.objects.filter(actions__plan=plan).distinct(),
         "current": filters.current,
         "page": page,
         "rows": rows,

@@ -43,3 +43,35 @@ def test_an_action_page_is_cached_separately_for_readers_of_drafts(real_cache, p
     address = reverse("plans:action", args=["corporate-plan", "CM.A1.1"])
     assert "Questions agreed." in client_for("clerk").get(address).content.decode()
     assert "Questions agreed." not in client_for("councillor").get(address).content.decode()
+
+
+def test_a_saved_update_redraws_the_results_but_keeps_the_filter_menus(
+    real_cache, plan, client_for, django_assert_max_num_queries
+):
+    action = factories.action(
+        plan, "CM.A1.1", title="Run the residents survey", lead="Head of Policy"
+    )
+    factories.update(action, "2024-01", "On track", "Questions agreed.")
+    client = client_for("councillor")
+    address = reverse("plans:tracker", args=["corporate-plan"])
+    with django_assert_max_num_queries(19) as cold:
+        client.get(address)
+    factories.update(action, "2024-01", "Significant issues / slippage", "Supplier failed.")
+    # The menus (statuses, themes, posts, committees...) come from the cache: only the
+    # results' queries run again.
+    with django_assert_max_num_queries(len(cold) - 8):
+        page = client.get(address).content.decode()
+    assert "Supplier failed." in page
+    assert f'<option value="{action.lead_officer_id}">Head of Policy</option>' in page
+
+
+def test_a_change_to_the_plans_layout_shows_in_the_filter_menus_at_once(
+    real_cache, plan, client_for
+):
+    factories.action(plan, "CM.A1.1")
+    client = client_for("councillor")
+    address = reverse("plans:tracker", args=["corporate-plan"])
+    assert "Housing" not in client.get(address).content.decode()
+    factories.action(plan, "HO.1.1", theme_name="Housing")
+    plan.bump_version()  # as an import or an admin edit does
+    assert ">Housing</option>" in client.get(address).content.decode()
