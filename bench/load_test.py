@@ -99,6 +99,33 @@ print(json.dumps({{"refs": refs, "sessions": sessions, "month": f"{{round_.month
     return json.loads(out.strip().splitlines()[-1])
 
 
+def warm_up(port, prepared):
+    """Visit every kind of page a few times, several at once so each worker sees them, before
+    measuring: a fresh worker's first page (Python modules, templates, database connection)
+    takes a second, which a server that has been running a while never shows. Not counted."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    plan, ref = "/plans/bench-plan", prepared["refs"]["1"][0]
+    pages = [
+        ("councillor1", f"{plan}/"),
+        ("councillor1", f"{plan}/?rag=red"),
+        ("councillor1", f"{plan}/dashboard/"),
+        ("councillor1", f"{plan}/actions/{ref}/"),
+        ("lead1", f"{plan}/actions/{ref}/update/{prepared['month']}/"),
+    ]
+
+    def visit(page):
+        user, path = page
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}",
+            headers={"Cookie": f"sessionid={prepared['sessions'][user]}"},
+        )
+        urllib.request.urlopen(request, timeout=30).read()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(visit, pages * 4))
+
+
 def percentile_rows(stats_csv):
     with open(stats_csv) as file:
         return list(csv.DictReader(file))
@@ -155,6 +182,7 @@ def main():
                 break
             except OSError:
                 time.sleep(0.5)
+        warm_up(port, prepared)
         saved_log = folder / "saved.txt"
         load_env = {
             **env,
