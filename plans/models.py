@@ -414,9 +414,15 @@ class Action(models.Model):
     support_function = models.BooleanField(default=False)
     sort_order = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    updates_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised when an update of this action or a sub-action is written, so its "
+        "cached page knows (with the plan's layout version, for everything else).",
+    )
     # Who changed the title, dates or owners, when, and from what: shown on the action page.
     history = HistoricalRecords(
-        excluded_fields=["sort_order", "created_at"], m2m_fields=[other_leads]
+        excluded_fields=["sort_order", "created_at", "updates_version"], m2m_fields=[other_leads]
     )
 
     objects = ActionQuerySet.as_manager()

@@ -9,7 +9,7 @@ records whose delegate wrote it, and files the update for sign-off when the plan
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from plans import ratings
@@ -126,8 +126,17 @@ def save_update(
         saved_at=when,
         **values,
     )
-    action.plan.bump_version(layout=False)
+    _changed(action)
     return update, True
+
+
+def _changed(action):
+    """Mark cached views stale after `action`'s update changed: the plan's pages but for its
+    layout, and the pages of the action and of its focus action, which shows its status."""
+    action.plan.bump_version(layout=False)
+    Action.objects.filter(pk__in=[action.pk, action.parent_id]).update(
+        updates_version=F("updates_version") + 1
+    )
 
 
 def lock_reason(user, month, round_):
@@ -274,7 +283,7 @@ def _submit(
         when=when,
     )
     if evidence and not changed:
-        action.plan.bump_version(layout=False)  # new evidence alone still changes what readers see
+        _changed(action)  # new evidence alone still changes what readers see
     for item in evidence:
         upload = item.get("file")
         Evidence.objects.create(
@@ -374,5 +383,5 @@ def review_update(*, update, by, decision, note="", expected_version):
     )
     update.approval = decision
     update.save(update_fields=["approval"])
-    update.action.plan.bump_version(layout=False)
+    _changed(update.action)
     return update

@@ -190,10 +190,13 @@ def action_detail(request, slug, ref):
     )
     # Councillors read only signed-off updates; officers also see those awaiting sign-off.
     drafts = policy.may_update_any(request.user)
+    # Kept while other actions' updates come in: its own (and its sub-actions') raise
+    # updates_version, everything else the plan's layout version.
     body = _cached(
-        ("action", action.pk, drafts),
+        ("action", action.pk, action.updates_version, drafts),
         action.plan,
         lambda: render_to_string("plans/_action.html", _action_context(action, drafts), request),
+        layout=True,
     )
     open_round = None
     if policy.may_update(request.user, action) and action.rates_itself(action.has_children):
@@ -284,13 +287,18 @@ def _dashboard_context(plan, form, month):
         return context
     return {
         **context,
-        "data": summary.dashboard(plan, month),
+        "data": _dashboard_data(plan, month),
         "measures": measure_summary.present(measure_summary.snapshot(plan, month)),
         "recommendations": sources.snapshot(plan, month),
         "action_url": reverse("plans:action", args=[plan.slug, "-"])[:-2],
         "chart_query": f"month={month.isoformat()}&v={plan.data_version}",
         "month_query": f"month={month.isoformat()}",
     }
+
+
+def _dashboard_data(plan, month):
+    """summary.dashboard(), worked out once for the page and both of its charts."""
+    return _cached(("dashboard data", month), plan, lambda: summary.dashboard(plan, month))
 
 
 @policy.rule("view")
@@ -303,7 +311,7 @@ def dashboard_chart(request, slug, chart):
         raise Http404
 
     def draw():
-        data = summary.dashboard(plan, month)
+        data = _dashboard_data(plan, month)
         if chart == "status":
             return charts.status_chart(data.overall, f"Actions by status, {month:%B %Y}")
         return charts.trend_chart(data.trend, f"Actions by RAG colour, to {month:%B %Y}")

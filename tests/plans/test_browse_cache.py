@@ -75,3 +75,32 @@ def test_a_change_to_the_plans_layout_shows_in_the_filter_menus_at_once(
     factories.action(plan, "HO.1.1", theme_name="Housing")
     plan.bump_version()  # as an import or an admin edit does
     assert ">Housing</option>" in client.get(address).content.decode()
+
+
+def test_an_action_page_is_kept_while_other_actions_are_updated(
+    real_cache, plan, client_for, django_assert_max_num_queries
+):
+    survey = factories.action(plan, "CM.A1.1", title="Run the residents survey")
+    other = factories.action(plan, "CM.A1.2", title="Publish the results")
+    factories.update(survey, "2024-01", "On track", "Questions agreed.")
+    client = client_for("councillor")
+    address = reverse("plans:action", args=["corporate-plan", "CM.A1.1"])
+    client.get(address)
+    factories.update(other, "2024-01", "Significant issues / slippage", "Printer failed.")
+    with django_assert_max_num_queries(5):  # session, user, roles, the action, the round
+        client.get(address)
+    factories.update(survey, "2024-01", "Medium progress", "Fieldwork late.")
+    assert "Fieldwork late." in client.get(address).content.decode()
+
+
+def test_a_focus_actions_page_shows_its_sub_actions_new_status_at_once(
+    real_cache, plan, client_for
+):
+    focus = factories.action(plan, "CM.A1", title="Listen to residents")
+    child = factories.action(plan, "CM.A1.1", title="Run the survey", parent=focus)
+    factories.update(child, "2024-01", "On track")
+    client = client_for("councillor")
+    address = reverse("plans:action", args=["corporate-plan", "CM.A1"])
+    assert "On track" in client.get(address).content.decode()
+    factories.update(child, "2024-02", "Significant issues / slippage")
+    assert "Significant issues / slippage" in client.get(address).content.decode()
