@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 APT_TEST := $(APT_RUN) chromium poppler-utils
 
-.PHONY: run test install system-deps lint format css check-deploy bench clean
+.PHONY: run test install system-deps system-deps-test lint format css check-deploy bench clean
 
 run: export DEBUG = true
 run: export ORGANISATION_NAME ?= Demo Borough Council
@@ -21,15 +21,14 @@ run: install
 	$(PY) manage.py db_worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 		$(PY) manage.py runserver $(HOST)
 
-test: APT_PACKAGES = $(APT_TEST)
-test: install
+test: system-deps-test install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 install: system-deps $(VENV)/.installed node_modules/.installed static/css/app.css
 
-system-deps: APT_PACKAGES ?= $(APT_RUN)
-system-deps:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+# Installs the missing ones of the Debian packages $(1) when run as root, else says how.
+define apt_install
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "Installing system packages: $$missing"; \
@@ -39,6 +38,13 @@ system-deps:
 		echo "  sudo apt-get install -y $$missing"; \
 		exit 1; \
 	fi
+endef
+
+system-deps:
+	$(call apt_install,$(APT_RUN))
+
+system-deps-test:
+	$(call apt_install,$(APT_TEST))
 
 $(VENV)/.installed: pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
