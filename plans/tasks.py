@@ -9,7 +9,7 @@ task can be retried.
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -42,7 +42,7 @@ def send_reminder(round_id, user_id, kind, sent_by_id=None):
     reminder was sent already or nothing is missing. Returns whether an email went."""
     with transaction.atomic():
         round_ = Round.objects.select_related("plan").get(pk=round_id)
-        person = User.objects.get(pk=user_id)
+        person = User.objects.select_related("delegate").get(pk=user_id)
         if not round_.is_open or not person.is_active or not person.email:
             return False
         actions = list(rounds.missing_for(person, round_))
@@ -61,8 +61,13 @@ def send_reminder(round_id, user_id, kind, sent_by_id=None):
         except IntegrityError:
             log.info("reminder=%s round=%s user=%s already sent", kind, round_id, user_id)
             return False
+        # Whoever covers for the officer gets a copy: they may update the same actions.
+        delegate = person.delegate
+        if delegate is not None and not (delegate.is_active and delegate.email):
+            delegate = None
         context = {
             "person": person,
+            "delegate": delegate,
             "round": round_,
             "kind": kind,
             "actions": actions,
@@ -70,6 +75,8 @@ def send_reminder(round_id, user_id, kind, sent_by_id=None):
         }
         subject = render_to_string("emails/reminder_subject.txt", context).strip()
         body = render_to_string("emails/reminder.txt", context)
-        send_mail(subject, body, None, [person.email])
+        EmailMessage(
+            subject, body, to=[person.email], cc=[delegate.email] if delegate else []
+        ).send()
     log.info("reminder=%s round=%s user=%s sent actions=%d", kind, round_id, user_id, len(actions))
     return True

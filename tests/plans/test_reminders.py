@@ -38,7 +38,7 @@ def test_a_reminder_goes_once_even_when_the_task_runs_again(round_, people):
 def test_a_failed_send_releases_the_claim_so_a_retry_sends_it(round_, people):
     lead = people["lead"]
     with (
-        mock.patch("plans.tasks.send_mail", side_effect=ConnectionRefusedError),
+        mock.patch("plans.tasks.EmailMessage.send", side_effect=ConnectionRefusedError),
         pytest.raises(ConnectionRefusedError),
     ):
         tasks.send_reminder.call(round_.pk, lead.pk, Reminder.Kind.OVERDUE)
@@ -46,6 +46,26 @@ def test_a_failed_send_releases_the_claim_so_a_retry_sends_it(round_, people):
     assert tasks.send_reminder.call(round_.pk, lead.pk, Reminder.Kind.OVERDUE)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject.startswith("Overdue: 2 actions need your January 2024 update")
+
+
+def test_an_officers_delegate_gets_a_copy_of_the_reminder(round_, people):
+    lead = people["lead"]
+    cover = factories.user("cover", factories.roles.LEAD_OFFICER)
+    lead.delegate = cover
+    lead.save()
+    assert tasks.send_reminder.call(round_.pk, lead.pk, Reminder.Kind.DUE_SOON)
+    [sent] = mail.outbox
+    assert (sent.to, sent.cc) == ([lead.email], ["cover@example.org"])
+    assert f"A copy goes to {cover}, your delegate" in sent.body
+
+
+def test_a_delegate_who_has_left_gets_no_copy(round_, people):
+    lead = people["lead"]
+    lead.delegate = factories.user("gone", is_active=False)
+    lead.save()
+    assert tasks.send_reminder.call(round_.pk, lead.pk, Reminder.Kind.DUE_SOON)
+    assert mail.outbox[0].cc == []
+    assert "you can name them as your delegate" in mail.outbox[0].body
 
 
 def test_nobody_is_reminded_of_nothing(round_, people, plan):
