@@ -278,12 +278,12 @@ def verdict(rows, found):
     pages = [row for row in rows if row["Name"] not in ("Aggregated", "save update")]
     saves = [row for row in rows if row["Name"] == "save update"]
     lines = []
-    for label, kind, chosen in (("pages", "pages", pages), ("saves", "saves", saves)):
+    for label, chosen in (("pages", pages), ("saves", saves)):
         worst = max(chosen, key=lambda row: int(row["95%"]), default=None)
         if worst is None:
             lines.append(f"p95 of {label}: no requests")
             continue
-        p95, limit = int(worst["95%"]), TARGETS[kind]
+        p95, limit = int(worst["95%"]), TARGETS[label]
         lines.append(
             f"p95 of {label} ≤ {limit} ms: {'met' if p95 <= limit else 'NOT met'} "
             f"(worst {p95} ms, {worst['Name']})"

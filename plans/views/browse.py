@@ -84,7 +84,7 @@ def _browse(request, plan, template, context, committee=None):
         ("filters", here, months, query),
         plan,
         lambda: render_to_string(
-            "plans/_browse.html", _panel_context(plan, committee, filters()), request
+            "plans/_browse.html", _panel_context(plan, here, filters()), request
         ),
         layout=True,
     )
@@ -101,10 +101,10 @@ def _browse(request, plan, template, context, committee=None):
     )
 
 
-def _panel_context(plan, committee, filters):
+def _panel_context(plan, here, filters):
     return {
         "plan": plan,
-        "here": committee.slug if committee else "tracker",
+        "here": here,
         "filters": filters,
         "more_open": filters.more_in_use(),
         "committees": Committee.objects.filter(actions__plan=plan).distinct(),
