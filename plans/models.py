@@ -93,7 +93,7 @@ class Plan(models.Model):
         Plan.objects.filter(pk=self.pk).update(**versions)
 
 
-# The vocabulary of the real tracker in ../shared/domain: a new plan starts with these.
+# The vocabulary of a real council tracker: a new plan starts with these.
 DEFAULT_STATUSES = [
     {
         "label": "On track",

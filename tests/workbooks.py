@@ -10,8 +10,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-# The real workbook in ../shared beside the checkout: for tests only, never read by the app.
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "action-tracker-theme1.xlsx"
+# A real council's tracker workbook, carried with the tests (the app never reads it).
+SAMPLE = Path(__file__).resolve().parent / "data" / "action-tracker-theme1.xlsx"
 
 YELLOW = PatternFill("solid", fgColor="FFFF00")
 

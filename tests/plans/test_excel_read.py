@@ -32,7 +32,7 @@ def messages(result, severity=None):
     return [p.message for p in result.problems if severity in (None, p.severity)]
 
 
-# The real tracker in ../shared (tests only: the app never reads it).
+# The real tracker in tests/data (tests only: the app never reads it).
 
 
 @pytest.fixture(scope="module")
