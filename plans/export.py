@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from plans.models import Action, Recommendation, Status, Theme, Update, Workstream
+from tracker import policy
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -155,7 +156,7 @@ def plan_json(plan):
             Prefetch("recommendations", queryset=Recommendation.objects.select_related("source")),
             Prefetch(
                 "updates",
-                queryset=Update.objects.published()
+                queryset=Update.objects.visible_to(policy.EVERYONE)
                 .select_related("status", "author", "on_behalf_of")
                 .order_by("month"),
             ),

@@ -9,6 +9,7 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, 
 
 from plans import dates, summary
 from plans.models import Action, Committee, Post, Priority, Rag, Theme, Update, Workstream
+from tracker import policy
 
 # The sortable columns and their headings. Every sort ends in plan order (see
 # ActionFilter.ordering), so ties keep their familiar place.
@@ -225,7 +226,7 @@ class ActionFilter(django_filters.FilterSet):
 
     def filter_words(self, queryset, name, value):
         for word in value.split():
-            in_updates = Update.objects.published().filter(
+            in_updates = Update.objects.visible_to(policy.EVERYONE).filter(
                 action=OuterRef("pk"), narrative__icontains=word
             )
             queryset = queryset.filter(

@@ -8,12 +8,13 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from plans import dates, measures
+from tracker import policy
 
 
 class Rag(models.TextChoices):
@@ -509,10 +510,11 @@ class Round(models.Model):
 
 
 class UpdateQuerySet(models.QuerySet):
-    def published(self):
-        """Updates councillors may read: all of them, unless the plan asks for sign-off and
-        an update still awaits it (or was returned)."""
-        return self.filter(approval=Update.Approval.APPROVED)
+    def visible_to(self, user):
+        """The updates `user` may read (tracker.policy.visible_updates): signed-off ones, and
+        the rest only for those who may read drafts. policy.EVERYONE for what every reader
+        may see: an update awaiting sign-off or returned is left out."""
+        return policy.visible_updates(user, self, signed_off=Q(approval=Update.Approval.APPROVED))
 
 
 class Update(models.Model):
@@ -598,6 +600,20 @@ class Update(models.Model):
         return self.suggested_status_id is not None and self.suggested_status_id != self.status_id
 
 
+class UpdateRevisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The wordings `user` may read (tracker.policy.visible_updates): a version is signed
+        off when it was saved needing no sign-off, or a review approved that version."""
+        approved = Review.objects.filter(
+            update=OuterRef("update"),
+            version=OuterRef("version"),
+            decision=Review.Decision.APPROVED,
+        )
+        return policy.visible_updates(
+            user, self, signed_off=Q(for_sign_off=False) | Exists(approved), action="update__action"
+        )
+
+
 class UpdateRevision(models.Model):
     """One saved wording of an update, in the order written. Rows are only ever added."""
 
@@ -624,7 +640,14 @@ class UpdateRevision(models.Model):
     confirmed_warnings = models.TextField(
         blank=True, help_text="Warnings about the dates the writer read and confirmed."
     )
+    for_sign_off = models.BooleanField(
+        default=False,
+        help_text="Saved to await sign-off: only a review approving this version lets "
+        "councillors read it.",
+    )
     saved_at = models.DateTimeField()
+
+    objects = UpdateRevisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["update", "version"]

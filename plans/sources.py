@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 
 from plans.models import Action, Rag, Recommendation, Status, Update
 from plans.summary import plural
+from tracker import policy
 
 EXPORT_HEADER = [
     "Source",
@@ -69,7 +70,7 @@ def _answers(plan, recommendations, as_at):
     its actions in plan order (a focus action followed by its sub-actions) and their latest
     published status as at `as_at`; and the plan's statuses in order. Four queries."""
     statuses = {s.pk: s for s in Status.objects.filter(plan=plan)}
-    latest = Update.objects.published().filter(action=OuterRef("pk"))
+    latest = Update.objects.visible_to(policy.EVERYONE).filter(action=OuterRef("pk"))
     if as_at is not None:
         latest = latest.filter(month__lte=as_at)
     latest = latest.order_by("-month")

@@ -14,6 +14,7 @@ from django.db.models.functions import Cast, Coalesce, Substr
 
 from plans import dates
 from plans.models import Action, Plan, Rag, Round, Status, Update
+from tracker import policy
 
 
 @dataclass
@@ -95,9 +96,10 @@ def plural(count, noun):
 
 
 def with_latest_status(actions, month=None):
-    """Annotate actions with the status id and month of their latest update (as at `month`,
-    the first of a month, when given) and whether they have children. One query."""
-    updates = Update.objects.filter(action=OuterRef("pk"))
+    """Annotate actions with the status id and month of their latest update that every reader
+    may see (as at `month`, the first of a month, when given) and whether they have children.
+    One query."""
+    updates = Update.objects.visible_to(policy.EVERYONE).filter(action=OuterRef("pk"))
     if month is not None:
         updates = updates.filter(month__lte=month)
     latest = updates.order_by("-month")
@@ -146,9 +148,12 @@ def plans_with_round():
 
 
 def update_months(plan):
-    """(first, last) month with any update in the plan, or (None, None). One query, which
-    reads each action's first and last update from the index rather than every update."""
-    updates = Update.objects.filter(action=OuterRef("pk")).values("month")
+    """(first, last) month with any update every reader may see in the plan, or (None, None).
+    One query, which reads each action's first and last update from the index rather than
+    every update."""
+    updates = (
+        Update.objects.visible_to(policy.EVERYONE).filter(action=OuterRef("pk")).values("month")
+    )
     return tuple(
         Action.objects.filter(plan=plan)
         .annotate(
@@ -181,7 +186,7 @@ def for_tracker(actions, *, as_at=None, current=None, opening=400):
     `opening` characters; all of it when None) of their latest published update as at
     `as_at` (the latest of all when None), whether they have children, whether
     they have an update for the `current` month, and their parent's ref. One query."""
-    latest = Update.objects.published().filter(action=OuterRef("pk"))
+    latest = Update.objects.visible_to(policy.EVERYONE).filter(action=OuterRef("pk"))
     if as_at is not None:
         latest = latest.filter(month__lte=as_at)
     latest = latest.order_by("-month")
@@ -356,7 +361,7 @@ def dashboard(plan, month, window=12):
     # into date objects took a third of the time.
     as_text = Cast("month", CharField())
     history = defaultdict(list)  # action id -> [(month, status id, update id)], oldest first
-    published = Update.objects.published()
+    published = Update.objects.visible_to(policy.EVERYONE)
     updates = published.filter(action__plan=plan, month__gte=months[0], month__lte=month)
     for action_id, *entry in updates.order_by("action_id", "month").values_list(
         "action_id", as_text, "status_id", "pk"

@@ -123,6 +123,7 @@ def save_update(
         imported=imported,
         reason=reason,
         confirmed_warnings=confirmed_warnings,
+        for_sign_off=approval != Update.Approval.APPROVED,
         saved_at=when,
         **values,
     )
@@ -264,7 +265,7 @@ def _submit(
         statuses, ratings.deadline(action.due_date, action.due_text), projected_completion
     )
     approval = Update.Approval.APPROVED
-    if action.plan.updates_need_sign_off and not policy.may_approve(by, action):
+    if policy.needs_sign_off(by, action):
         approval = Update.Approval.SUBMITTED
     update, changed = save_update(
         action=action,
@@ -365,10 +366,10 @@ def review_update(*, update, by, decision, note="", expected_version):
     """
     update = (
         Update.objects.select_for_update(of=("self",))
-        .select_related("action__director")
+        .select_related("action__director", "author")
         .get(pk=update.pk)
     )
-    if not policy.may_approve(by, update.action):
+    if not policy.may_approve(by, update.action, update.author):
         raise PermissionDenied
     if update.version != expected_version:
         raise Conflict(update)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from plans import charts, measure_summary, sources, summary
 from plans.models import Action, Evidence, Rag, Status, Update
 from reports import periods
+from tracker import policy
 
 SCHEMA = 2  # 2 added the measures and recommendations
 TREND_MONTHS = 12  # as the dashboard's trend
@@ -57,7 +58,7 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
     actions = Action.objects.filter(plan=plan)
     if committee is not None:
         actions = actions.filter(committees=committee)
-    published = Update.objects.published()
+    published = Update.objects.visible_to(policy.EVERYONE)
 
     history = defaultdict(list)  # action id -> [(month, status id)], oldest first
     for action_id, month, status_id in (
@@ -164,7 +165,7 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
 
     evidence = defaultdict(list)
     for item in (
-        Evidence.objects.filter(update__action__in=done_ids, update__month__lte=as_at)
+        Evidence.objects.filter(update__in=published.filter(action__in=done_ids, month__lte=as_at))
         .order_by("update__month", "added_at", "pk")
         .values("pk", "update__action_id", "description", "filename", "link")
     ):

@@ -9,7 +9,10 @@ Five questions, for any object:
 - may_run: run the process (update rounds, chasing, committee reports): performance officers
   and administrators.
 - may_approve: sign off an update when the plan asks for sign-off: performance officers, and
-  the director of the action.
+  the director of the action; nobody signs off words they wrote themselves.
+- may_read_drafts: read wording not signed off (awaiting sign-off, returned, or a version
+  never approved). `visible_updates` applies the same rule to a queryset, and every page,
+  export, count and report reads updates through it (Update.objects.visible_to(user)).
 - may_manage: change the plan's structure, vocabulary and users, and import workbooks:
   administrators.
 
@@ -21,10 +24,15 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from tracker import roles
 
 STAFF_ROLES = (roles.ADMINISTRATOR, roles.PERFORMANCE_OFFICER)
+
+# No reader in particular: what every signed-in reader may see. Pages shared by everyone
+# (the tracker, dashboard, home page overview), exports and committee reports read as this.
+EVERYONE = None
 
 
 def may_view(user, obj=None):
@@ -54,15 +62,57 @@ def may_update_any(user):
     return may_view(user) and roles.has(user, roles.LEAD_OFFICER, *STAFF_ROLES)
 
 
-def may_approve(user, action):
+def may_approve(user, action, author=None):
     """May the user sign off updates of `action` (when the plan asks for sign-off)?
-    Performance officers sign off any update; a director signs off the actions they lead."""
+    Performance officers sign off any update; a director signs off the actions they lead.
+    Nobody signs off words they wrote: give the update's `author` to ask about one update."""
+    if author is not None and author.pk == user.pk:
+        return False
     if may_run(user):
         return True
     return bool(
         may_view(user)
         and action.director_id
         and action.director.holders.filter(pk=user.pk).exists()
+    )
+
+
+def needs_sign_off(writer, action):
+    """Does `writer`'s save of `action`'s update wait for someone else's sign-off? Only when
+    the plan asks for sign-off, and then for everyone but performance officers and
+    administrators: they are the council's sign-off, and what they change in a closed round
+    carries a reason. A director's own words (as someone's delegate, or holding the lead
+    post) wait like anyone's."""
+    return action.plan.updates_need_sign_off and not may_run(writer)
+
+
+def may_read_drafts(user, action=None):
+    """May `user` read wording of `action`'s updates that is not signed off? Performance
+    officers and administrators may, for any action (with no action given, the question is
+    "for every action?"); so may those who may update the action or sign it off. Councillors,
+    other officers and EVERYONE read only signed-off wording."""
+    if user is EVERYONE or not may_update_any(user):
+        return False
+    if may_run(user):
+        return True
+    return action is not None and (may_update(user, action) or may_approve(user, action))
+
+
+def visible_updates(user, updates, *, signed_off, action="action"):
+    """`updates`, a queryset of updates or of their revisions, narrowed to what `user` may
+    read: those matching `signed_off` (a Q saying which are signed off) and, for the actions
+    whose drafts `user` may read (may_read_drafts), the rest. `action` is the lookup from a
+    row to its action. The actions are those may_read_drafts allows, as a query."""
+    if may_read_drafts(user):
+        return updates
+    if user is EVERYONE or not may_update_any(user):
+        return updates.filter(signed_off)
+    from plans.models import Action
+
+    written = Action.objects.updatable_by(user).values("pk")
+    directed = Action.objects.filter(director__holders=user).values("pk")
+    return updates.filter(
+        signed_off | Q(**{f"{action}__in": written}) | Q(**{f"{action}__in": directed})
     )
 
 

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from plans.excel.read import CONTINUED_SHEET
 from plans.models import Action, Status, Update
+from tracker import policy
 
 CELL_LIMIT = 32_767
 CONTINUED_HEADER = ["Ref", "Month", "Field", "Part", "Text"]
@@ -68,7 +69,8 @@ def sheet_title(name, used):
 
 
 def export_plan(plan):
-    """The plan as .xlsx bytes in the tracker layout. A fixed number of queries."""
+    """The plan as .xlsx bytes in the tracker layout, with the updates every reader may see
+    (none awaiting sign-off or returned). A fixed number of queries."""
     actions = list(
         Action.objects.filter(plan=plan)
         .select_related("theme", "workstream", "director", "lead_officer", "update_owner")
@@ -76,7 +78,8 @@ def export_plan(plan):
         .order_by("theme__sort_order", "theme__name", "sort_order", "ref")
     )
     updates = defaultdict(dict)
-    for update in Update.objects.filter(action__plan=plan).select_related("status"):
+    published = Update.objects.visible_to(policy.EVERYONE)
+    for update in published.filter(action__plan=plan).select_related("status"):
         updates[update.action_id][update.month] = update
     months = sorted({month for by_month in updates.values() for month in by_month})
 

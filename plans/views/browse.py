@@ -188,14 +188,14 @@ def action_detail(request, slug, ref):
         plan__slug=slug,
         ref=ref,
     )
-    # Councillors read only signed-off updates; officers also see those awaiting sign-off.
-    drafts = policy.may_update_any(request.user)
+    # Those who may read its drafts see every wording; everyone else the signed-off ones.
+    reader = request.user if policy.may_read_drafts(request.user, action) else policy.EVERYONE
     # Kept while other actions' updates come in: its own (and its sub-actions') raise
     # updates_version, everything else the plan's layout version.
     body = _cached(
-        ("action", action.pk, action.updates_version, drafts),
+        ("action", action.pk, action.updates_version, reader is not policy.EVERYONE),
         action.plan,
-        lambda: render_to_string("plans/_action.html", _action_context(action, drafts), request),
+        lambda: render_to_string("plans/_action.html", _action_context(action, reader), request),
         layout=True,
     )
     open_round = None
@@ -213,18 +213,17 @@ def action_detail(request, slug, ref):
     )
 
 
-def _action_context(action, drafts):
-    updates = Update.objects.filter(action=action)
-    if not drafts:
-        updates = updates.published()
+def _action_context(action, reader):
     updates = list(
-        updates.select_related("status", "author", "on_behalf_of")
+        Update.objects.visible_to(reader)
+        .filter(action=action)
+        .select_related("status", "author", "on_behalf_of")
         .prefetch_related(
             Prefetch(
                 "revisions",  # only the earlier wordings: the update itself is the latest
-                queryset=UpdateRevision.objects.filter(
-                    version__lt=F("update__version")
-                ).select_related("status", "author", "on_behalf_of"),
+                queryset=UpdateRevision.objects.visible_to(reader)
+                .filter(version__lt=F("update__version"))
+                .select_related("status", "author", "on_behalf_of"),
             ),
             "evidence",
         )

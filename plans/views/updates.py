@@ -294,11 +294,11 @@ def evidence_file(request, slug, pk):
     """An evidence file, to anyone who may read the update it backs up. Files are stored
     outside the static files and served only here, always as a download."""
     item = get_object_or_404(
-        Evidence.objects.select_related("update"), pk=pk, update__action__plan__slug=slug
+        Evidence.objects.filter(update__in=Update.objects.visible_to(request.user)),
+        pk=pk,
+        update__action__plan__slug=slug,
     )
-    if not item.file or not policy.may_view(request.user, item):
-        raise Http404
-    if item.update.approval != Update.Approval.APPROVED and not policy.may_update_any(request.user):
+    if not item.file:
         raise Http404
     response = FileResponse(
         item.file.open("rb"),
@@ -322,7 +322,7 @@ def review(request, slug, ref, year, month):
         action=action,
         month=month_or_404(year, month),
     )
-    if not policy.may_approve(request.user, action):
+    if not policy.may_approve(request.user, action, update.author):
         raise PermissionDenied
     form = ReviewForm(
         request.POST if request.method == "POST" else None, initial={"version": update.version}
@@ -371,7 +371,7 @@ def sign_off(request, slug):
     in_plan = Update.objects.filter(action__plan=plan).select_related(
         "action", "status", "author", "on_behalf_of"
     )
-    awaiting = in_plan.filter(approval=Update.Approval.SUBMITTED)
+    awaiting = in_plan.filter(approval=Update.Approval.SUBMITTED).exclude(author=request.user)
     if not policy.may_run(request.user):
         awaiting = awaiting.filter(action__director__holders=request.user)
     latest_note = Review.objects.filter(update=OuterRef("pk")).order_by("-at").values("note")[:1]

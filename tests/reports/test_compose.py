@@ -5,8 +5,9 @@ import pytest
 
 from bench.generate import build_plan
 from plans import summary
-from plans.models import Committee
+from plans.models import Committee, Evidence, Update
 from reports import compose, periods
+from tests import factories
 
 Q4 = periods.parse("quarterly", "2023-Q4")
 
@@ -168,3 +169,15 @@ def test_composing_runs_the_same_queries_whatever_the_size(db, actions, django_a
         compose.compose(plan=plan, period=periods.parse("quarterly", "2024-Q3"))
     with django_assert_num_queries(13):
         compose.compose(plan=plan, period=periods.parse("annual", "2024"), committee=committee)
+
+
+def test_evidence_of_an_update_awaiting_sign_off_is_left_out(quarter):
+    closed = quarter.actions.get(ref="CM.1.5")
+    draft = factories.update(
+        closed, "2024-02", "Closed", "Draft.", approval=Update.Approval.SUBMITTED
+    )
+    Evidence.objects.create(update=draft, link="https://example.org/draft", description="Draft")
+    report = compose.present(compose.compose(plan=quarter, period=Q4))
+    assert report["completed"][1]["evidence"] == [
+        {"label": "Committee minutes", "url": "https://example.org/minutes"}
+    ]

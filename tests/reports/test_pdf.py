@@ -22,8 +22,9 @@ def statuses_as_at(plan, month):
     found = {}
     for action in Action.objects.filter(plan=plan):
         latest = (
-            Update.objects.published()
-            .filter(action=action, month__lte=month)
+            Update.objects.filter(
+                action=action, month__lte=month, approval=Update.Approval.APPROVED
+            )
             .order_by("-month")
             .first()
         )

@@ -4,10 +4,12 @@ A URL added to the project without a row here fails `test_every_url_is_in_the_ta
 """
 
 import datetime
+import io
 
 import pytest
 from django.core.files.base import ContentFile
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import load_workbook
 
 from plans.models import Committee, Evidence, ImportJob, Round, Source
 from reports.models import Meeting, Report
@@ -186,11 +188,154 @@ CASES = [(name, role, method) for name in TABLE for role in ROLES for method in 
 
 @pytest.mark.parametrize(("name", "role", "method"), CASES)
 def test_role_gets_expected_answer(world, client_for, name, role, method):
-    from django.urls import reverse
-
     kwargs, answers = TABLE[name]
     expected = answers[role][0 if method == "get" else 1]
     response = getattr(client_for(role), method)(reverse(name, kwargs=kwargs))
     assert response.status_code == expected, f"{role} {method.upper()} {name}"
     if expected == 302 and role == "anonymous" and name not in ("logout",):
         assert "/sign-in/" in response["Location"] or "/admin/login/" in response["Location"]
+
+
+# Wording not signed off: councillors never read it, on any page or in any export; the
+# action's writers, its director and performance officers do, where they work on it.
+PENDING = "Pending draft: Cabinet slipped to May."
+RETURNED = "Returned draft: no date given."
+SUPERSEDED = "Superseded draft: never signed off."
+SENT_BACK = "Sent-back version: returned, then rewritten."
+SIGNED_OFF = "Signed-off wording: adopted by Cabinet."
+DRAFTS = [PENDING, RETURNED, SUPERSEDED, SENT_BACK]
+FEBRUARY = datetime.date(2024, 2, 1)
+
+
+@pytest.fixture
+def sign_off_world(world, people):
+    """world, asking for sign-off, with February updates of three of the lead's actions: one
+    awaiting sign-off, one returned, and one signed off after a never-approved and a returned
+    version."""
+    from plans import updates
+    from plans.vocabulary import status_matcher
+
+    plan = world
+    plan.updates_need_sign_off = True
+    plan.save()
+    amber = status_matcher(plan.statuses.all())("Medium progress")
+    lead, clerk = people["lead"], people["clerk"]
+
+    def write(action, narrative, version):
+        return updates.submit_update(
+            action=action,
+            month=FEBRUARY,
+            by=lead,
+            status=amber,
+            narrative=narrative,
+            expected_version=version,
+        )[0]
+
+    def review(update, decision):
+        return updates.review_update(
+            update=update,
+            by=clerk,
+            decision=decision,
+            note="Say when.",
+            expected_version=update.version,
+        )
+
+    pending = write(plan.actions.get(ref="CM.A1.1"), PENDING, 0)
+    Evidence.objects.create(
+        pk=2, update=pending, file=ContentFile(b"%PDF-1.4 draft", name="draft.pdf")
+    )
+    returned = factories.action(plan, "CM.A1.2", lead="Head of HR")
+    review(write(returned, RETURNED, 0), "returned")
+    approved = factories.action(plan, "CM.A1.3", lead="Head of HR")
+    write(approved, SUPERSEDED, 0)
+    review(write(approved, SENT_BACK, 1), "returned")
+    review(write(approved, SIGNED_OFF, 2), "approved")
+    Source.objects.get(pk=1).recommendations.get().actions.add(returned, approved)
+    Committee.objects.get(slug="audit").actions.add(returned, approved)
+    return plan
+
+
+def body(response):
+    """The text of a response, whatever it is: a page, CSV, JSON, a file, or a workbook."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        book = load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    return content.decode("utf-8", errors="replace")
+
+
+# Every page and export a councillor may read, the other actions' pages, and a search.
+COUNCILLOR_READS = (
+    [
+        (name, kwargs, "")
+        for name, (kwargs, answers) in TABLE.items()
+        if answers["councillor"][0] == 200
+    ]
+    + [
+        ("plans:action", {"slug": "corporate-plan", "ref": ref}, "")
+        for ref in ("CM.A1.2", "CM.A1.3")
+    ]
+    + [("plans:tracker", {"slug": "corporate-plan"}, "?q=draft")]
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "query"),
+    COUNCILLOR_READS,
+    ids=[f"{name}{kwargs.get('ref', '')}{query}" for name, kwargs, query in COUNCILLOR_READS],
+)
+def test_councillors_never_read_wording_not_signed_off(
+    sign_off_world, client_for, name, kwargs, query
+):
+    url = reverse(name, kwargs=kwargs) + query
+    response = client_for("councillor").get(url)
+    assert response.status_code == 200, url
+    text = body(response)
+    for draft in DRAFTS:
+        assert draft not in text, f"{url} shows {draft!r}"
+    if kwargs.get("ref") == "CM.A1.3":
+        assert SIGNED_OFF in text
+
+
+def test_councillors_get_no_evidence_of_an_update_not_signed_off(sign_off_world, client_for):
+    url = reverse("plans:evidence", kwargs={"slug": "corporate-plan", "pk": 2})
+    assert client_for("councillor").get(url).status_code == 404
+    assert client_for("other_lead").get(url).status_code == 404
+    assert client_for("lead").get(url).status_code == 200
+    assert client_for("clerk").get(url).status_code == 200
+
+
+# Where each role reads the drafts: the action's page (all its wordings), the sign-off list
+# and the review page; another lead officer's action pages show them nothing.
+DRAFTS_SHOWN = [
+    ("clerk", "plans:action", {"ref": "CM.A1.1"}, [PENDING]),
+    ("clerk", "plans:action", {"ref": "CM.A1.2"}, [RETURNED]),
+    ("clerk", "plans:action", {"ref": "CM.A1.3"}, [SUPERSEDED, SENT_BACK, SIGNED_OFF]),
+    ("admin", "plans:action", {"ref": "CM.A1.3"}, [SUPERSEDED, SENT_BACK, SIGNED_OFF]),
+    ("clerk", "plans:review", {"ref": "CM.A1.1", "year": 2024, "month": 2}, [PENDING]),
+    ("lead", "plans:action", {"ref": "CM.A1.1"}, [PENDING]),
+    ("lead", "plans:action", {"ref": "CM.A1.3"}, [SUPERSEDED, SENT_BACK, SIGNED_OFF]),
+    ("lead", "plans:update", {"ref": "CM.A1.2", "year": 2024, "month": 2}, [RETURNED]),
+    ("other_lead", "plans:action", {"ref": "CM.A1.1"}, []),
+    ("other_lead", "plans:action", {"ref": "CM.A1.3"}, [SIGNED_OFF]),
+]
+
+
+@pytest.mark.parametrize(
+    ("role", "name", "kwargs", "shown"),
+    DRAFTS_SHOWN,
+    ids=[f"{role}-{name}-{kwargs['ref']}" for role, name, kwargs, _ in DRAFTS_SHOWN],
+)
+def test_officers_read_drafts_where_they_work_on_them(
+    sign_off_world, client_for, role, name, kwargs, shown
+):
+    response = client_for(role).get(reverse(name, kwargs={"slug": "corporate-plan", **kwargs}))
+    assert response.status_code == 200
+    text = body(response)
+    assert [draft for draft in [*DRAFTS, SIGNED_OFF] if draft in text] == shown

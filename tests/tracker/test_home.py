@@ -53,3 +53,17 @@ def test_home_page_queries_do_not_grow_with_the_plan(
 def test_only_the_most_specific_navigation_item_is_current(client_for):
     page = client_for("admin").get("/plans/import/").content.decode()
     assert page.count('aria-current="') == 1
+
+
+def test_the_overview_counts_only_signed_off_updates(plan_with_round, client_for):
+    plan = plan_with_round
+    plan.updates_need_sign_off = True
+    plan.save()
+    factories.update(plan.actions.get(ref="OC.A2.1"), "2024-01", "On track")
+    factories.update(
+        plan.actions.get(ref="OC.A2.2"), "2024-01", "Significant issues", approval="submitted"
+    )
+    factories.update(plan.actions.get(ref="OC.B1.1"), "2024-01", "N/A", approval="returned")
+    page = client_for("councillor").get(reverse("home")).content.decode()
+    assert "Percentages leave out 1 parent (focus) action, 2 with no update yet" in page
+    assert '1 <span class="govuk-body-s">(100%)</span>' in page

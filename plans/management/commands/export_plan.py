@@ -10,8 +10,9 @@ from plans.models import Plan
 
 class Command(BaseCommand):
     help = (
-        "Write every theme, workstream and action of a plan, with every published update, "
-        "as JSON (the shape is in README.md)."
+        "Write every theme, workstream and action of a plan, with every signed-off update "
+        "(what councillors may read; updates awaiting sign-off or returned stay in the "
+        "service), as JSON (the shape is in README.md)."
     )
 
     def add_arguments(self, parser):
