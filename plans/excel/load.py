@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from plans import dates
+from plans.excel.read import split_list
 from plans.models import (
     RESERVED_SLUGS,
     Action,
@@ -42,7 +43,6 @@ TEXT_FIELDS = {
     "source": "source",
 }
 POST_FIELDS = ["director", "lead_officer", "update_owner"]
-LIST_SEPARATORS = re.compile(r"\s*[\n;]\s*")
 
 
 class ImportBlocked(Exception):
@@ -104,10 +104,6 @@ class Preview:
         data["themes"] = [asdict(report) for report in self.themes.values()]
         data["totals"] = self.totals
         return data
-
-
-def split_list(text):
-    return [part for part in LIST_SEPARATORS.split(text or "") if part]
 
 
 def check_statuses(plan, result, mapping):

@@ -28,7 +28,7 @@ from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
 from plans import dates, measures
-from plans.excel import headers
+from plans.excel import headers, lengths
 from plans.excel.read import (
     DAMAGED,
     HEADER_ROWS,
@@ -323,6 +323,9 @@ class _Reader:
                 sheet, number, None, "", "Row has figures but no measure; skipped.", "warning"
             )
             return
+        name_letter = get_column_letter(header["fields"]["name"] + 1)
+        if not self.fits(sheet, number, name_letter, "name", name):
+            return
         row = MeasureRow(sheet, number, {"name": name})
         for key, index in header["fields"].items():
             cell = at(index)
@@ -412,7 +415,15 @@ class _Reader:
             return found
         if key == "description":
             return text[:5000]
-        return " ".join(text.split())[: 50 if key == "baseline_when" else 200]
+        text = " ".join(text.split())
+        return text if self.fits(sheet, number, cell.column_letter, key, text) else None
+
+    def fits(self, sheet, number, letter, key, text):
+        """Does `text` fit the model field storing `key`? If not, an error says so."""
+        message = lengths.too_long(text, lengths.MEASURE_FIELDS[key], LABELS[key])
+        if message:
+            self.problem(sheet, number, letter, _excerpt(text), message)
+        return not message
 
 
 # Loading.
