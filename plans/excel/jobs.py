@@ -1,5 +1,7 @@
-"""Running an ImportJob: the preview on upload, and the real import as a background task."""
+"""Running an ImportJob: the preview on upload, the real import as a background task, and
+deleting what old imports leave behind."""
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -115,3 +117,25 @@ def import_job(job_id):
     job.progress = 100
     job.finished_at = timezone.now()
     job.save()
+
+
+def delete_old(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Delete what imports leave behind after IMPORT_RETENTION_HOURS: jobs never confirmed
+    (refused, failed, or previewed and left), with their uploaded files; and the uploaded file
+    of a confirmed import, whose record (who, when, the file's name and everything it changed)
+    stays, every change being kept in the plan's own history too. Imports waiting for or held
+    by the task worker are left alone. Returns (jobs deleted, files deleted)."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.IMPORT_RETENTION_HOURS)
+    unconfirmed = ImportJob.objects.filter(
+        created_at__lt=cutoff,
+        state__in=[ImportJob.State.CHECKING, ImportJob.State.PREVIEWED, ImportJob.State.FAILED],
+    )
+    confirmed = ImportJob.objects.filter(state=ImportJob.State.DONE, finished_at__lt=cutoff)
+    files = 0
+    for job in [*unconfirmed, *confirmed.exclude(file="")]:
+        if job.file:
+            job.file.storage.delete(job.file.name)
+            files += 1
+    confirmed.update(file="")
+    deleted, _ = unconfirmed.delete()
+    return deleted, files
