@@ -9,10 +9,13 @@ from django.urls import reverse
 from openpyxl import load_workbook as open_xlsx
 
 from plans.excel.load import create_plan, load_workbook
+from plans.excel.measures import load_measures, read_measures
 from plans.excel.read import read_workbook
-from plans.models import Action, ImportJob, Update
+from plans.measure_values import save_value
+from plans.models import Action, ImportJob, Measure, MeasureValue, Update
 from plans.updates import save_update
 from tests import workbooks
+from tests.plans.test_measures_import import Q1, workbook
 
 JANUARY = datetime.date(2024, 1, 1)
 SHEET = "Theme 1 -Organisational Culture"
@@ -158,3 +161,41 @@ def test_the_preview_page_lists_the_updates_left_alone(imported, client_for, peo
     page = admin.get(reverse("plans:import_job", args=[job.pk])).content.decode()
     assert "Monthly updates left as they are (1)" in page
     assert "Left as it is: it awaits sign-off" in page
+
+
+def test_a_figure_entered_after_a_measures_preview_stops_the_confirmation(plan, client_for):
+    admin = client_for("admin")
+    load_measures(result=read_measures(workbook()), plan=plan, dry_run=False)
+    changed = workbook(
+        rows=[
+            [
+                "Appraisals completed on time",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                88,
+                "Three teams late",
+            ]
+        ]  # fmt: skip
+    )
+    file = SimpleUploadedFile("kpis.xlsx", changed.getvalue())
+    admin.post(reverse("plans:measure_import", args=[plan.slug]), {"workbook": file})
+    job = ImportJob.objects.get()
+    assert job.preview["values_changed"][0]["new"].startswith("88")
+
+    measure = Measure.objects.get(name="Appraisals completed on time")
+    save_value(measure=measure, period=Q1, value=89, commentary="One team late, now")
+    confirm = reverse("plans:measure_import_confirm", args=[plan.slug, job.pk])
+    page = admin.get(admin.post(confirm)["Location"]).content.decode()
+
+    assert "Nothing was imported: Appraisals completed on time changed in the app" in page
+    assert "Confirm and import" in page
+    assert MeasureValue.objects.get(measure=measure, period=Q1).value == 89
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.PREVIEWED
+    assert job.preview["values_changed"][0]["old"].startswith("89")
