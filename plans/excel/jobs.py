@@ -103,9 +103,9 @@ def import_job(job_id):
         job.state = ImportJob.State.PREVIEWED
         job.preview = {**stale.preview.as_dict(), "blocked": stale.preview.blocked}
         job.message = (
-            "Nothing was imported: the plan changed in the app since the preview was made ("
+            "Nothing was imported: since the preview was made, "
             + "; ".join(stale.changes)
-            + "). This is a fresh preview of what the import would do now: check it and "
+            + ". This is a fresh preview of what the import would do now: check it and "
             "confirm again."
         )
         job.save()

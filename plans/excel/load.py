@@ -151,20 +151,20 @@ def changes_since(old, new):
         if before.get(ref) == after.get(ref):
             continue
         if before.get(ref) == "created":
-            changes.append(f"action {ref} was added to the plan")
+            changes.append(f"action {ref} was added to the plan in the app")
         else:
-            changes.append(f"the details of action {ref} were changed")
+            changes.append(f"the details of action {ref} were changed in the app")
     before, after = updates(old), updates(new)
     for ref, month in sorted(set(before) | set(after)):
         if before.get((ref, month)) != after.get((ref, month)):
-            change = f"the {_month_name(month)} update of {ref} was saved"
-            if why := after.get((ref, month), {}).get("why"):
-                change += f" (the import now leaves it as it is: {why})"
+            change = f"the {_month_name(month)} update of {ref} was saved in the app"
+            if (ref, month) in {(item["ref"], item["month"]) for item in new["left_alone"]}:
+                change += ", so the import now leaves it as it is"
             changes.append(change)
     if old.get("missing") != new.get("missing"):
-        changes.append("actions were added to the plan")
+        changes.append("actions were added to the plan in the app")
     if not changes:
-        changes.append("the plan's statuses, themes or other settings were changed")
+        changes.append("the plan's statuses, themes or other settings were changed in the app")
     return changes
 
 

@@ -77,8 +77,10 @@ def test_an_officers_wording_saved_after_the_preview_stops_the_confirmation(
     page = admin.post(reverse("plans:import_confirm", args=[job.pk]), follow=True)
 
     text = page.content.decode()
-    assert "Nothing was imported: the plan changed in the app since the preview" in text
-    assert "the January 2024 update of OC.A2.4 was saved" in text
+    assert (
+        "Nothing was imported: since the preview was made, the January 2024 update of OC.A2.4 "
+        "was saved in the app, so the import now leaves it as it is." in text
+    )
     assert "Confirm and import" in text  # the fresh preview, ready to confirm again
     assert january().narrative.startswith("Processes went out on 5 February")
     assert Action.objects.get(ref="OC.A2.1").due_text == "Mar-24"  # nothing else written
@@ -105,7 +107,7 @@ def test_an_action_changed_after_the_preview_stops_the_confirmation(imported, cl
     admin.post(reverse("plans:import_confirm", args=[job.pk]))
     job.refresh_from_db()
     assert job.state == ImportJob.State.PREVIEWED
-    assert "the details of action OC.A2.1 were changed" in job.message
+    assert "the details of action OC.A2.1 were changed in the app" in job.message
     assert Action.objects.get(ref="OC.A2.1").due_text == "Sep-24"
     assert january().narrative != CORRECTED
 
