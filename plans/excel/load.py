@@ -128,7 +128,7 @@ def _month_name(month):
     return datetime.datetime.strptime(month, "%Y-%m").strftime("%B %Y")
 
 
-def changes_since(old, new):
+def changes_since(old: dict, new: dict) -> list[str]:
     """What changed in the plan between two previews of one workbook (as_dict), in words."""
     changes = []
 
