@@ -294,3 +294,52 @@ def replace_text(book, placeholder, text):
             target.writestr(item, data)
     out.seek(0)
     return out
+
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+SHARED_STRINGS_REL = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+)
+
+
+def huge_cell(chars, shared=True):
+    """A one-action workbook whose title cell holds `chars` letters: in the shared strings
+    table, as Excel writes text, or with shared=False in the sheet itself (an inline string).
+    The text is written to the zip a megabyte at a time, so hundreds of megabytes pack into a
+    few hundred KB without the test holding them: what a "zip bomb" upload looks like."""
+    placeholder = "HUGE-CELL"
+    book = workbook_bytes({"Plan": [["Ref", "Action"], ["A1", placeholder]]})
+    inline = f'inlineStr"><is><t>{placeholder}</t></is>'.encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if shared and item.filename == "[Content_Types].xml":
+                override = (
+                    f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SHARED_STRINGS}"/>'
+                )
+                data = data.replace(b"</Types>", override.encode() + b"</Types>")
+            elif shared and item.filename == "xl/_rels/workbook.xml.rels":
+                relation = f'<Relationship Id="rIdStrings" Type="{SHARED_STRINGS_REL}" Target="sharedStrings.xml"/>'
+                data = data.replace(b"</Relationships>", relation.encode() + b"</Relationships>")
+            if inline not in data:
+                target.writestr(item, data)
+                continue
+            if shared:
+                target.writestr(item, data.replace(inline, b's"><v>0</v>'))
+                name = "xl/sharedStrings.xml"
+                before = f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" count="1" uniqueCount="1"><si><t>'.encode()
+                after = b"</t></si></sst>"
+            else:
+                name = item.filename
+                before, after = data.split(placeholder.encode())
+            with target.open(name, "w", force_zip64=True) as part:
+                part.write(before)
+                chunk = b"x" * (1024 * 1024)
+                for _ in range(chars // len(chunk)):
+                    part.write(chunk)
+                part.write(b"x" * (chars % len(chunk)))
+                part.write(after)
+    out.seek(0)
+    return out

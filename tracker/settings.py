@@ -225,6 +225,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 # Workbooks bigger than this are checked by the task worker rather than during the upload.
 IMPORT_BACKGROUND_BYTES = envint("IMPORT_BACKGROUND_BYTES", 512 * 1024)
+# What a workbook may unpack to, checked before it is read: in all, as a multiple of a part's
+# packed size, and in one cell (ten times the 32,767 characters an Excel cell holds; longer
+# cells than Excel's are cut to it with a warning).
+IMPORT_MAX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+IMPORT_MAX_UNPACK_RATIO = envint("IMPORT_MAX_UNPACK_RATIO", 100)
+IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", 10 * 32_767)
+# Imports not confirmed (refused, or previewed and left) are deleted, file and all, after
+# this many hours; a confirmed import keeps its record but not its file.
+IMPORT_RETENTION_HOURS = envint("IMPORT_RETENTION_HOURS", 72)
 # Evidence uploads: the largest file accepted, and an optional virus scanner: the dotted path
 # of a callable given each uploaded file before it is saved, which raises
 # django.core.exceptions.ValidationError to refuse it (see docs/operations.md).

@@ -5,6 +5,8 @@ back; so the preview shows exactly what confirming will do. Nothing is ever dele
 action missing from the workbook is reported, and a changed update becomes a new revision.
 """
 
+import datetime
+import json
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -15,6 +17,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from plans import dates
+from plans.excel.read import split_list
 from plans.models import (
     RESERVED_SLUGS,
     Action,
@@ -42,7 +45,6 @@ TEXT_FIELDS = {
     "source": "source",
 }
 POST_FIELDS = ["director", "lead_officer", "update_owner"]
-LIST_SEPARATORS = re.compile(r"\s*[\n;]\s*")
 
 
 class ImportBlocked(Exception):
@@ -53,6 +55,16 @@ class ImportBlocked(Exception):
         self.preview = preview
 
 
+class PreviewStale(ImportBlocked):
+    """The plan changed in the app since the preview, so the import would not do what the
+    preview showed; nothing was written. `preview` is what it would do now; `changes` says in
+    words what changed."""
+
+    def __init__(self, preview, changes):
+        super().__init__(preview)
+        self.changes = changes
+
+
 @dataclass
 class ThemeReport:
     name: str
@@ -60,7 +72,9 @@ class ThemeReport:
     changed: list = field(default_factory=list)  # {"ref", "changes": [[field, old, new]]}
     unchanged: int = 0
     updates_created: int = 0
-    updates_changed: list = field(default_factory=list)  # {"ref", "month", "old", "new"}
+    # {"ref", "month", "old", "new", "version"}: the version replaced, so a confirmation
+    # knows whether the update is still the one the preview showed.
+    updates_changed: list = field(default_factory=list)
     updates_unchanged: int = 0
 
 
@@ -76,6 +90,10 @@ class Preview:
     # not recognised, so the administrator must say what each is before anything is written.
     undecided_headers: list = field(default_factory=list)  # [sheet, column, header]
     errors: list = field(default_factory=list)  # {"sheet", "row", "column", "value", "message"}
+    # Updates the workbook would change but the import leaves as they are: awaiting sign-off,
+    # returned for changes, or written in the app.
+    # {"sheet", "row", "column", "ref", "month", "why", "version"}
+    left_alone: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     months: list = field(default_factory=list)  # "YYYY-MM"
@@ -103,11 +121,51 @@ class Preview:
         data = asdict(self)
         data["themes"] = [asdict(report) for report in self.themes.values()]
         data["totals"] = self.totals
-        return data
+        return json.loads(json.dumps(data))  # as the job stores it, so previews compare
 
 
-def split_list(text):
-    return [part for part in LIST_SEPARATORS.split(text or "") if part]
+def _month_name(month):
+    return datetime.datetime.strptime(month, "%Y-%m").strftime("%B %Y")
+
+
+def changes_since(old: dict, new: dict) -> list[str]:
+    """What changed in the plan between two previews of one workbook (as_dict), in words."""
+    changes = []
+
+    def actions(preview):
+        found = {}
+        for theme in preview.get("themes", []):
+            found |= dict.fromkeys(theme["created"], "created")
+            found |= {item["ref"]: item["changes"] for item in theme["changed"]}
+        return found
+
+    def updates(preview):
+        found = {}
+        for theme in preview.get("themes", []):
+            found |= {(item["ref"], item["month"]): item for item in theme["updates_changed"]}
+        found |= {(item["ref"], item["month"]): item for item in preview.get("left_alone", [])}
+        return found
+
+    before, after = actions(old), actions(new)
+    for ref in sorted(set(before) | set(after)):
+        if before.get(ref) == after.get(ref):
+            continue
+        if before.get(ref) == "created":
+            changes.append(f"action {ref} was added to the plan in the app")
+        else:
+            changes.append(f"the details of action {ref} were changed in the app")
+    before, after = updates(old), updates(new)
+    for ref, month in sorted(set(before) | set(after)):
+        if before.get((ref, month)) != after.get((ref, month)):
+            change = f"the {_month_name(month)} update of {ref} was saved in the app"
+            if (ref, month) in {(item["ref"], item["month"]) for item in new["left_alone"]}:
+                change += ", so the import now leaves it as it is"
+            changes.append(change)
+    if old.get("missing") != new.get("missing"):
+        changes.append("actions were added to the plan in the app")
+    if not changes:
+        changes.append("the plan's statuses, themes or other settings were changed in the app")
+    return changes
 
 
 def check_statuses(plan, result, mapping):
@@ -159,6 +217,7 @@ def load_workbook(
     dry_run=True,
     source="",
     progress=None,
+    expected=None,
 ):
     """Import the ReadResult `result` into `plan` (or a new plan named `new_plan`) in one
     transaction, and return the Preview.
@@ -197,9 +256,14 @@ def load_workbook(
         plan = plan or create_plan(new_plan)
         statuses, preview.unmapped = check_statuses(plan, result, mapping)
         preview.plan = plan.slug
+        if not preview.blocked:
+            _Loader(plan, preview, statuses, user, source, progress).run(result)
+        if expected is not None:
+            expected = {key: value for key, value in expected.items() if key != "blocked"}
+            if preview.as_dict() != expected:
+                raise PreviewStale(preview, changes_since(expected, preview.as_dict()))
         if preview.blocked:
             raise ImportBlocked(preview)
-        _Loader(plan, preview, statuses, user, source, progress).run(result)
         for label in mapping:
             if label in statuses:
                 statuses[label].add_synonym(label)
@@ -413,10 +477,12 @@ class _Loader:
 
     def load_updates(self, result, actions):
         existing = {
-            (action_id, month): (pk, status_id, narrative)
-            for pk, action_id, month, status_id, narrative in Update.objects.filter(
+            (action_id, month): rest
+            for action_id, month, *rest in Update.objects.filter(
                 action__plan=self.plan
-            ).values_list("pk", "action_id", "month", "status_id", "narrative")
+            ).values_list(
+                "action_id", "month", "pk", "status_id", "narrative", "approval", "imported"
+            )
         }
         new_updates = []
         total = len(result.rows) or 1
@@ -441,31 +507,65 @@ class _Loader:
                 if known is None:
                     new_updates.append((action, entry.month, status, entry.narrative))
                     report.updates_created += 1
-                elif (known[1], known[2]) == (status.pk, entry.narrative):
+                    continue
+                pk, status_id, narrative, approval, imported = known
+                if (status_id, narrative) == (status.pk, entry.narrative):
                     report.updates_unchanged += 1
-                else:
-                    old = Update.objects.select_related("status").get(pk=known[0])
-                    save_update(
-                        action=action,
-                        month=entry.month,
-                        status=status,
-                        narrative=entry.narrative,
-                        imported=True,
-                        signature=old.signature,
-                        reason=self.reason,
-                        when=self.now,
-                    )
-                    report.updates_changed.append(
+                    continue
+                old = Update.objects.select_related("status", "author").get(pk=pk)
+                if why := self.why_left_alone(old):
+                    self.preview.left_alone.append(
                         {
+                            "sheet": row.sheet,
+                            "row": row.row,
+                            "column": entry.status_column or entry.narrative_column,
                             "ref": row.ref,
                             "month": f"{entry.month:%Y-%m}",
-                            "old": f"{old.status}: {old.narrative[:200]}",
-                            "new": f"{status}: {entry.narrative[:200]}",
+                            "why": why,
+                            "version": old.version,
                         }
                     )
+                    continue
+                save_update(
+                    action=action,
+                    month=entry.month,
+                    status=status,
+                    narrative=entry.narrative,
+                    imported=True,
+                    signature=old.signature,
+                    reason=self.reason,
+                    when=self.now,
+                )
+                report.updates_changed.append(
+                    {
+                        "ref": row.ref,
+                        "month": f"{entry.month:%Y-%m}",
+                        "old": f"{old.status}: {old.narrative[:200]}",
+                        "new": f"{status}: {entry.narrative[:200]}",
+                        "version": old.version,
+                    }
+                )
             if index % 200 == 0:
                 self.progress(40 + 50 * index // total)
         self.create_updates(new_updates)
+
+    @staticmethod
+    def why_left_alone(update):
+        """Why the workbook's different wording must not replace `update`, or "" when it may:
+        an import neither approves nor rewrites an update in sign-off, and never puts a
+        workbook's text over words someone wrote in the app."""
+        if update.approval == Update.Approval.SUBMITTED:
+            return "it awaits sign-off, and an import never approves or rewrites it"
+        if update.approval == Update.Approval.RETURNED:
+            return "it was returned to its officer for changes, which they make in the app"
+        if not update.imported:
+            by = f" by {update.author}" if update.author else ""
+            when = timezone.localtime(update.updated_at)
+            return (
+                f"it was written in the app{by} on {when:%-d %B %Y}, and an import never puts "
+                "a workbook's text over it"
+            )
+        return ""
 
     def create_updates(self, new_updates):
         """Insert the new updates and their first revisions.

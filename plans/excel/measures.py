@@ -17,6 +17,7 @@ deletes: measures missing from the workbook are listed, and a changed figure bec
 revision, as a correction typed on the measure's page would.
 """
 
+import json
 import os
 import re
 from dataclasses import asdict, dataclass, field
@@ -28,7 +29,7 @@ from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
 from plans import dates, measures
-from plans.excel import headers
+from plans.excel import headers, lengths
 from plans.excel.read import (
     DAMAGED,
     HEADER_ROWS,
@@ -323,6 +324,9 @@ class _Reader:
                 sheet, number, None, "", "Row has figures but no measure; skipped.", "warning"
             )
             return
+        name_letter = get_column_letter(header["fields"]["name"] + 1)
+        if not self.fits(sheet, number, name_letter, "name", name):
+            return
         row = MeasureRow(sheet, number, {"name": name})
         for key, index in header["fields"].items():
             cell = at(index)
@@ -412,7 +416,15 @@ class _Reader:
             return found
         if key == "description":
             return text[:5000]
-        return " ".join(text.split())[: 50 if key == "baseline_when" else 200]
+        text = " ".join(text.split())
+        return text if self.fits(sheet, number, cell.column_letter, key, text) else None
+
+    def fits(self, sheet, number, letter, key, text):
+        """Does `text` fit the model field storing `key`? If not, an error says so."""
+        message = lengths.too_long(text, lengths.MEASURE_FIELDS[key], LABELS[key])
+        if message:
+            self.problem(sheet, number, letter, _excerpt(text), message)
+        return not message
 
 
 # Loading.
@@ -456,13 +468,33 @@ class MeasuresPreview:
         )
 
     def as_dict(self):
-        return {**asdict(self), "blocked": self.blocked}
+        data = {**asdict(self), "blocked": self.blocked}
+        return json.loads(json.dumps(data))  # as the job stores it, so previews compare
 
 
-def load_measures(*, result, plan, user=None, dry_run=True, source=""):
+class MeasuresStale(MeasuresBlocked):
+    """The plan's measures changed in the app since the preview, so the import would not do
+    what the preview showed; nothing was written. `preview` is what it would do now."""
+
+    def __init__(self, preview, expected):
+        super().__init__(preview)
+        now = preview.as_dict()
+        self.names = sorted(
+            {
+                item if isinstance(item, str) else item["name"]
+                for key in ("created", "changed", "targets_changed", "values_changed")
+                for item in [*expected.get(key, []), *now[key]]
+                if (item in expected.get(key, [])) != (item in now[key])
+            }
+        )
+
+
+def load_measures(*, result, plan, user=None, dry_run=True, source="", expected=None):
     """Import MeasuresRead `result` into `plan` in one transaction, rolled back when `dry_run`,
     and return the MeasuresPreview. Raises MeasuresBlocked, having written nothing, when the
-    workbook has errors or headings naming a period in words not yet explained."""
+    workbook has errors or headings naming a period in words not yet explained; and
+    MeasuresStale when `expected`, the preview the administrator confirmed (as_dict), is not
+    what the import would now do."""
     preview = MeasuresPreview(
         plan=plan.slug,
         unknown_headers=[list(item) for item in result.unknown_headers],
@@ -478,6 +510,8 @@ def load_measures(*, result, plan, user=None, dry_run=True, source=""):
         raise MeasuresBlocked(preview)
     with transaction.atomic():
         _Loader(plan, preview, user, source).run(result.rows)
+        if expected is not None and preview.as_dict() != expected:
+            raise MeasuresStale(preview, expected)  # rolls back whatever was written
         if preview.errors:
             raise MeasuresBlocked(preview)  # rolls back whatever was written
         plan.bump_version()
@@ -716,7 +750,8 @@ def _shown(value):
 
 def run_job(job, *, dry_run):
     """Read the job's workbook and load it, or preview loading it; return the preview dict.
-    Raises ImportFileError when the file cannot be read at all."""
+    The real import does only what the job's preview showed. Raises ImportFileError when the
+    file cannot be read at all, and MeasuresStale when the plan changed since the preview."""
     with job.file.open("rb") as file:
         result = read_measures(
             file, decisions=job.header_mapping, max_bytes=settings.IMPORT_MAX_BYTES
@@ -728,7 +763,10 @@ def run_job(job, *, dry_run):
             user=job.uploaded_by,
             dry_run=dry_run,
             source=job.filename,
+            expected=None if dry_run else job.preview,
         )
+    except MeasuresStale:
+        raise
     except MeasuresBlocked as blocked:
         preview = blocked.preview
     return preview.as_dict()
@@ -764,6 +802,17 @@ def confirm_job(job):
         if job.preview["blocked"]:
             job.state = ImportJob.State.FAILED
             job.message = "Nothing was written: the workbook needs another look (see below)."
+    except MeasuresStale as stale:
+        job.state = ImportJob.State.PREVIEWED
+        job.preview = stale.preview.as_dict()
+        changed = ", ".join(stale.names) or "the plan's measures"
+        job.message = (
+            f"Nothing was imported: {changed} changed in the app since the preview was made. "
+            "This is a fresh preview of what the import would do now: check it and confirm "
+            "again."
+        )
+        job.save()
+        return True
     except ImportFileError as error:
         job.state = ImportJob.State.FAILED
         job.message = f"Nothing was written: {error}"

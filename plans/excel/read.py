@@ -8,20 +8,23 @@ decides what a status means or who an officer is: the loader does that.
 
 import datetime
 import os
+import re
 import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
 import openpyxl
+from django.conf import settings
 from openpyxl.chartsheet import Chartsheet
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from plans import dates
-from plans.excel import headers
+from plans.excel import headers, lengths
 from plans.excel.headers import DEFAULT_SYNONYMS, FIELDS, HEADER_COLUMNS, HEADER_ROWS
 
 __all__ = [
@@ -36,12 +39,23 @@ __all__ = [
     "StatusDefinition",
     "cell_text",
     "read_workbook",
+    "split_list",
 ]
 
 # The sheet on which this app's own export carries text longer than a cell holds.
 CONTINUED_SHEET = "Continued text"
 MAX_BLANK_ROWS = 50  # this many blank rows in a row end a sheet: the rest is formatting
-UNPACK_RATIO = 50  # an .xlsx unpacking to more than this many times max_bytes is refused
+EXCEL_CELL_CHARS = 32_767  # the most an Excel cell holds; longer text is cut, with a warning
+# A zip member this small is not checked for its packing ratio: tiny XML parts pack far
+# better than their size matters.
+RATIO_GRACE_BYTES = 1024 * 1024
+SCAN_CHUNK = 256 * 1024  # bytes of a zip member read at a time when scanning it
+# Fields holding several names, one a line or separated by semicolons.
+LIST_FIELDS = {"other_leads", "committees"}
+LIST_SEPARATORS = re.compile(r"\s*[\n;]\s*")
+# A cell of a sheet, or a string of the shared strings table: the elements whose text is
+# one cell's text.
+CELL_ELEMENTS = {"c", "si"}
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls files
 ZIP_SIGNATURE = b"PK\x03\x04"
 # What a damaged file raises part-way through reading a sheet.
@@ -123,7 +137,7 @@ def read_workbook(
     *,
     synonyms=None,
     max_bytes=20 * 1024 * 1024,
-    max_cell_chars=32767,
+    max_cell_chars=EXCEL_CELL_CHARS,
     max_rows=100_000,
 ):
     """Read the action plan in `source` (a path, or a binary file-like object such as an
@@ -186,24 +200,7 @@ def _open_workbook(file, max_bytes):
             "This is not an Excel .xlsx workbook. Open it in Excel and save it as an "
             "Excel Workbook (.xlsx)."
         )
-    try:
-        with zipfile.ZipFile(file) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, EOFError, ValueError) as error:
-        raise ImportFileError(
-            f"The file is damaged and cannot be opened ({error}). Save a fresh copy as .xlsx "
-            "and try again."
-        ) from error
-    if "[Content_Types].xml" not in names:
-        raise ImportFileError("This is a zip file, not an Excel .xlsx workbook.")
-    # A small file can unpack to gigabytes (a "zip bomb"); real plans compress about 10:1.
-    if unpacked > UNPACK_RATIO * max_bytes:
-        raise ImportFileError(
-            f"The workbook unpacks to {_size(unpacked)}, too much to read safely "
-            f"(the limit is {_size(UNPACK_RATIO * max_bytes)})."
-        )
-    file.seek(0)
+    check_archive(file)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about Excel features it does not keep (data validation,
@@ -215,6 +212,109 @@ def _open_workbook(file, max_bytes):
             f"This file could not be read as an Excel .xlsx workbook ({error}). Open it in "
             "Excel, save it as an Excel Workbook (.xlsx) and try again."
         ) from error
+
+
+def check_archive(file):
+    """Refuse, with ImportFileError, an .xlsx that would unpack to more than is safe to read,
+    before openpyxl loads any of it: more than IMPORT_MAX_UNCOMPRESSED_BYTES in all, a part
+    packed more than IMPORT_MAX_UNPACK_RATIO times smaller than it unpacks (a "zip bomb"), or
+    a cell holding more than IMPORT_MAX_CELL_CHARS characters (openpyxl would hold it whole in
+    memory). Streams through the zip: memory stays at a few hundred KB whatever the file holds.
+    Python's zipfile never unpacks more than a part's stated size, so the stated sizes bound
+    what openpyxl can read."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+            names = {member.filename for member in members}
+            if "[Content_Types].xml" not in names:
+                raise ImportFileError("This is a zip file, not an Excel .xlsx workbook.")
+            unpacked = sum(member.file_size for member in members)
+            limit = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
+            if unpacked > limit:
+                raise ImportFileError(
+                    f"The workbook unpacks to {_size(unpacked)}, more than the {_size(limit)} "
+                    "that can be read safely. Remove unused sheets, images or very long text "
+                    "and try again."
+                )
+            ratio = settings.IMPORT_MAX_UNPACK_RATIO
+            for member in members:
+                if member.file_size > RATIO_GRACE_BYTES and member.file_size > ratio * max(
+                    member.compress_size, 1
+                ):
+                    raise ImportFileError(
+                        f"The workbook's part {member.filename} unpacks to "
+                        f"{_size(member.file_size)} from {_size(member.compress_size)}, more "
+                        f"than {ratio} times its packed size: it is not a workbook that can be "
+                        "read safely. Save a fresh copy from Excel and try again."
+                    )
+            for member in members:
+                if member.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    _check_cells(archive, member)
+    except (zipfile.BadZipFile, EOFError, ValueError, zlib.error) as error:
+        raise ImportFileError(
+            f"The file is damaged and cannot be opened ({error}). Save a fresh copy as .xlsx "
+            "and try again."
+        ) from error
+    finally:
+        file.seek(0)
+
+
+class _CellTooLong(Exception):
+    pass
+
+
+def _check_cells(archive, member):
+    """Refuse the workbook if a cell in the XML part `member` holds more characters than
+    IMPORT_MAX_CELL_CHARS, counting as expat streams the text, without keeping it."""
+    limit = settings.IMPORT_MAX_CELL_CHARS
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.ordered_attributes = parser.specified_attributes = True  # cheaper; not needed
+    counted = [0]  # characters in the current cell so far
+
+    def start(name, attributes):
+        if name.rpartition(":")[2] in CELL_ELEMENTS:
+            counted[0] = 0
+
+    def text(data):
+        counted[0] += len(data)
+        if counted[0] > limit:
+            raise _CellTooLong
+
+    parser.StartElementHandler = start
+    parser.CharacterDataHandler = text
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(SCAN_CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _CellTooLong:
+        where = _part_name(member.filename)
+        raise ImportFileError(
+            f"{where} holds a cell of more than {limit:,} characters, far more than the "
+            f"{EXCEL_CELL_CHARS:,} an Excel cell can hold, so the workbook was not read. "
+            "Shorten that text, or split it over several cells, and try again."
+        ) from None
+    except expat.ExpatError:
+        # Damaged XML: the text before the damage was counted, and openpyxl stops at the same
+        # place, saying the workbook cannot be read.
+        return
+
+
+def _part_name(filename):
+    """A zip member as a person would know it: the shared text of every sheet, or a sheet by
+    its number (the workbook's sheet names are not read yet)."""
+    if filename.lower().endswith("sharedstrings.xml"):
+        return "The workbook's text (shared by every sheet)"
+    number = re.search(r"sheet(\d+)\.xml$", filename, re.IGNORECASE)
+    if number:
+        return f"Sheet {number[1]} of the workbook"
+    return f"The workbook's part {filename}"
+
+
+def split_list(text):
+    """The names in a cell of a list field, such as Other leads."""
+    return [part for part in LIST_SEPARATORS.split(text or "") if part]
 
 
 def cell_text(value):
@@ -339,6 +439,22 @@ class _Reader:
             text = text[: self.max_cell_chars]
         return text
 
+    def check_length(self, sheet, row, header, key, text):
+        """An error for each name in the cell too long for the database field storing it."""
+        field = lengths.ACTION_FIELDS.get(key)
+        if field is None:
+            return
+        index = header.fields[key]
+        heading = f"“{header.texts[index]}”"
+        if key in LIST_FIELDS:
+            parts, what = split_list(text), f"A name in {heading}"
+        else:
+            parts, what = [text], heading
+        for part in parts:
+            if message := lengths.too_long(part, field, what):
+                letter = get_column_letter(index + 1)
+                self.problem(sheet, row, letter, _excerpt(part), message, "error")
+
     def count_row(self):
         self.rows_read += 1
         if self.rows_read > self.max_rows:
@@ -410,6 +526,7 @@ class _Reader:
                         for key in ("theme", "workstream"):
                             if key in columns and not _blank(values[columns[key]]):
                                 filled[key] = cell_text(values[columns[key]])
+                                self.check_length(name, number, header, key, filled[key])
                     else:
                         text = " | ".join(cell_text(values[index]) for index in occupied)
                         no_ref.append((number, _excerpt(text)))
@@ -430,6 +547,8 @@ class _Reader:
             key: self.text(name, number, index, values[index])
             for key, index in header.fields.items()
         }
+        for key, text in values_by_field.items():
+            self.check_length(name, number, header, key, text)
         for key in ("theme", "workstream"):
             if key in values_by_field:
                 if values_by_field[key]:
