@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
@@ -22,6 +24,12 @@ class SignInForm(AuthenticationForm):
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        """The safe `next` address, unless it is this page, which would send someone signed
+        in straight back here (Django refuses that loop with an error): then home."""
+        url = super().get_redirect_url()
+        return "" if urlsplit(url).path == self.request.path else url
 
 
 @policy.rule("view")
