@@ -69,6 +69,32 @@ def _safe_date(year, month, day):
         return None
 
 
+# The months the tracker records updates, rounds and figures for: wide enough for any plan,
+# narrow enough that a mistyped year ("0001", "9999") is refused rather than becoming "this
+# month" or a menu of twelve thousand months.
+FIRST_MONTH = datetime.date(2000, 1, 1)
+LAST_MONTH = datetime.date(2100, 12, 1)
+MONTH_RANGE = f"{FIRST_MONTH:%B %Y} to {LAST_MONTH:%B %Y}"
+
+
+def in_range(month):
+    """Is `month` (a date) within FIRST_MONTH and LAST_MONTH?"""
+    return FIRST_MONTH <= first_of_month(month) <= LAST_MONTH
+
+
+def out_of_range(month):
+    """Why `month` cannot be recorded, for a message."""
+    return f"{month:%B} {month.year} is outside the months the tracker records ({MONTH_RANGE})"
+
+
+def checked_month(year, number):
+    """The first of month `number` of `year`; ValueError, saying why, when there is no such
+    month or it is outside FIRST_MONTH to LAST_MONTH."""
+    if FIRST_MONTH.year <= year <= LAST_MONTH.year and 1 <= number <= 12:
+        return datetime.date(year, number, 1)
+    raise ValueError(f"{number}/{year} is not a month the tracker records ({MONTH_RANGE})")
+
+
 def first_of_month(day):
     return day.replace(day=1)
 

@@ -1,11 +1,14 @@
 """Exports: the tracker's rows as shown (CSV and Excel), and the whole plan as JSON.
 
-A cell that starts with =, +, -, @ (or a tab or carriage return) is prefixed with an
-apostrophe, so no spreadsheet ever runs it as a formula: exports carry text officers typed.
+A cell that starts with =, +, -, @ (or a tab or carriage return), or has one straight after a
+separator or line break, is prefixed with an apostrophe, and every CSV cell is quoted, so no
+spreadsheet ever runs it as a formula, whichever separator it splits on: exports carry text
+officers typed.
 """
 
 import csv
 import io
+import re
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -17,12 +20,14 @@ from openpyxl.utils import get_column_letter
 from plans.models import Action, Recommendation, Status, Theme, Update, Workstream
 from tracker import policy
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A formula's first character, at the start or after anything a spreadsheet may split cells
+# or rows on (OWASP's CSV injection guidance).
+_FORMULA = re.compile(r"(?:^|[,;\t\r\n])[=+\-@\t\r]")
 
 
 def safe(value):
-    """The value, made inert if a spreadsheet would read it as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """The value, made inert if a spreadsheet would read it, or any part of it, as a formula."""
+    if isinstance(value, str) and _FORMULA.search(value):
         return "'" + value
     return value
 
@@ -79,7 +84,8 @@ def to_csv(header, rows):
     """UTF-8 with a byte-order mark, so Excel opens it with the right characters."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    # Quoted, so a separator inside a cell never starts a new cell.
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(header)
     for row in rows:
         writer.writerow([_csv_value(value) for value in row])

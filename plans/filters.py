@@ -327,3 +327,8 @@ class MonthForm(forms.Form):
         if self.is_valid() and self.cleaned_data["month"]:
             return datetime.date.fromisoformat(self.cleaned_data["month"])
         return None
+
+    def ignored(self):
+        """What was asked for when it is not one of the plan's months ("0001-01-01", "soon"),
+        so the page can say it showed another; otherwise ""."""
+        return "" if self.chosen() else self.data.get("month", "")

@@ -496,6 +496,11 @@ class Round(models.Model):
                 fields=["plan"], condition=Q(closed_at__isnull=True), name="one_open_round_per_plan"
             ),
             models.CheckConstraint(condition=Q(month__day=1), name="round_month_is_first_of_month"),
+            models.CheckConstraint(
+                condition=Q(month__range=(dates.FIRST_MONTH, dates.LAST_MONTH)),
+                name="round_month_in_range",
+                violation_error_message=f"The month must be within {dates.MONTH_RANGE}",
+            ),
         ]
 
     def __str__(self):
@@ -584,6 +589,11 @@ class Update(models.Model):
             models.UniqueConstraint(fields=["action", "month"], name="one_update_per_action_month"),
             models.CheckConstraint(
                 condition=Q(month__day=1), name="update_month_is_first_of_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__range=(dates.FIRST_MONTH, dates.LAST_MONTH)),
+                name="update_month_in_range",
+                violation_error_message=f"The month must be within {dates.MONTH_RANGE}",
             ),
         ]
 
@@ -930,6 +940,11 @@ class MeasureTarget(models.Model):
             models.CheckConstraint(
                 condition=Q(period__day=1), name="target_period_is_first_of_month"
             ),
+            models.CheckConstraint(
+                condition=Q(period__range=(dates.FIRST_MONTH, dates.LAST_MONTH)),
+                name="target_period_in_range",
+                violation_error_message=f"The month must be within {dates.MONTH_RANGE}",
+            ),
         ]
 
     def __str__(self):
@@ -960,6 +975,11 @@ class MeasureValue(models.Model):
             models.UniqueConstraint(fields=["measure", "period"], name="one_value_per_period"),
             models.CheckConstraint(
                 condition=Q(period__day=1), name="value_period_is_first_of_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(period__range=(dates.FIRST_MONTH, dates.LAST_MONTH)),
+                name="value_period_in_range",
+                violation_error_message=f"The month must be within {dates.MONTH_RANGE}",
             ),
         ]
 

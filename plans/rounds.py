@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from plans import dates
 from plans.models import Action, Plan, Reminder, Round, Update
 
 
@@ -32,6 +33,8 @@ def open_round(*, plan, month, due, by):
 
     if month.day != 1:
         raise ValidationError({"month": "Choose a month"})
+    if not dates.in_range(month):
+        raise ValidationError({"month": dates.out_of_range(month)})
     if due < month:
         raise ValidationError({"due": "The due date must be in or after the month reported on"})
     if Round.objects.filter(plan=plan, month=month).exists():

@@ -1,6 +1,22 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from plans.views import browse, measure_imports, measures, rounds, sources, updates, workbooks
+
+
+class RefConverter:
+    """An action's ref: anything but a slash or a NUL, so an address holding a NUL is a 404
+    here rather than an error from PostgreSQL, which keeps no NUL in text."""
+
+    regex = r"[^/\x00]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(RefConverter, "ref")
 
 app_name = "plans"
 urlpatterns = [
@@ -12,7 +28,7 @@ urlpatterns = [
     path("import/<int:pk>/progress/", workbooks.progress, name="import_progress"),
     path("delegate/", updates.delegate, name="delegate"),
     path("<slug:slug>/", browse.tracker, name="tracker"),
-    path("<slug:slug>/actions/<str:ref>/", browse.action_detail, name="action"),
+    path("<slug:slug>/actions/<ref:ref>/", browse.action_detail, name="action"),
     # Reading the plan (plans/views/browse.py).
     path("<slug:slug>/dashboard/", browse.dashboard, name="dashboard"),
     path("<slug:slug>/dashboard/<str:chart>.svg", browse.dashboard_chart, name="dashboard_chart"),
@@ -63,12 +79,12 @@ urlpatterns = [
     ),
     # The monthly round: updates, evidence and sign-off (plans/views/updates.py).
     path(
-        "<slug:slug>/actions/<str:ref>/update/<int:year>/<int:month>/",
+        "<slug:slug>/actions/<ref:ref>/update/<int:year>/<int:month>/",
         updates.update_action,
         name="update",
     ),
     path(
-        "<slug:slug>/actions/<str:ref>/sign-off/<int:year>/<int:month>/",
+        "<slug:slug>/actions/<ref:ref>/sign-off/<int:year>/<int:month>/",
         updates.review,
         name="review",
     ),

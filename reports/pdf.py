@@ -6,12 +6,16 @@ stylesheet, read from disk, so the browser pages stay within the Content-Securit
 """
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import weasyprint
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from weasyprint.css.counters import CounterStyle
 from weasyprint.html import UA
@@ -19,6 +23,7 @@ from weasyprint.html import UA
 from reports.compose import present
 
 STYLESHEET = settings.BASE_DIR / "static" / "reports" / "print.css"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -44,6 +49,35 @@ def _browser_stylesheet():
     return weasyprint.CSS(string=text, counter_style=CounterStyle())
 
 
+@cache
+def _static_roots():
+    """The folders the project's static files come from, and collectstatic's STATIC_ROOT."""
+    roots = [Path(settings.STATIC_ROOT)]
+    for finder in finders.get_finders():
+        roots += [Path(storage.location) for storage in getattr(finder, "storages", {}).values()]
+    return [root.resolve() for root in roots]
+
+
+class ReportFetcher(weasyprint.URLFetcher):
+    """Fetches only data: URIs and the project's static files. Anything else in a report's
+    HTML (another file on the server, a web address) is refused and logged, never fetched."""
+
+    def allows(self, url):
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return True
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return False
+        path = Path(unquote(parts.path)).resolve()
+        return any(path.is_relative_to(root) for root in _static_roots())
+
+    def fetch(self, url, headers=None):
+        if not self.allows(url):
+            log.warning("A report asked for %s; reports fetch only static files.", url)
+            raise ValueError(f"Reports fetch only static files and data: URIs, not {url}")
+        return super().fetch(url, headers)
+
+
 class _ReportHTML(weasyprint.HTML):
     def _ua_stylesheets(self, forms=False):
         return [_browser_stylesheet()]
@@ -56,8 +90,12 @@ def print_html(snapshot):
 
 def html_to_pdf(html):
     """WeasyPrint alone: tagged PDF/UA-1 with the document's title and language."""
-    document = _ReportHTML(string=html, base_url=str(STYLESHEET.parent)).render(
-        stylesheets=[weasyprint.CSS(filename=str(STYLESHEET))], pdf_variant="pdf/ua-1"
+    fetcher = ReportFetcher()
+    document = _ReportHTML(
+        string=html, base_url=str(STYLESHEET.parent), url_fetcher=fetcher
+    ).render(
+        stylesheets=[weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=fetcher)],
+        pdf_variant="pdf/ua-1",
     )
     pdf = document.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True)
     return Rendered(pdf=pdf, pages=len(document.pages))

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class User(AbstractUser):
@@ -29,3 +30,15 @@ class User(AbstractUser):
             return self.initials
         letters = "".join(part[0] for part in (self.first_name, self.last_name) if part)
         return (letters or self.username[:2]).upper()
+
+
+class PasswordResetRequest(models.Model):
+    """A password reset email sent, kept for an hour so that tracker/signin.py can limit how
+    many go to one account or are asked for from one address."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    address = models.GenericIPAddressField(null=True, db_index=True)
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"Password reset for {self.email} at {self.requested_at:%Y-%m-%d %H:%M}"

@@ -142,13 +142,27 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed sign-ins: five in a row lock the username from that address for an hour.
+# Failed sign-ins (tracker/signin.py). After AXES_FAILURE_LIMIT failures in a row a
+# username waits 1 minute, then 2, 4, 8 and at most 15 after each further failure, from
+# wherever it is tried; a completed password reset or a success ends the wait. One client
+# address failing SIGN_IN_ADDRESS_LIMIT times in 15 minutes, with any usernames, waits too.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+SIGN_IN_ADDRESS_LIMIT = envint("SIGN_IN_ADDRESS_LIMIT", 20)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Axes warns that locking by username alone lets one address try many; SignInHandler limits
+# each address itself (SIGN_IN_ADDRESS_LIMIT), which that check cannot see.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_COOLOFF_TIME = "tracker.signin.cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True  # each username's failures expire on their own clock
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # tries while waiting do not count
+AXES_HANDLER = "tracker.signin.SignInHandler"
+AXES_CLIENT_IP_CALLABLE = "tracker.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "tracker.signin.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Password reset emails: at most this many an hour to one account, and asked from one address.
+PASSWORD_RESETS_PER_ACCOUNT = envint("PASSWORD_RESETS_PER_ACCOUNT", 3)
+PASSWORD_RESETS_PER_ADDRESS = envint("PASSWORD_RESETS_PER_ADDRESS", 10)
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -160,11 +174,21 @@ SECURE_HTTPS = envbool("SECURE_HTTPS", "false" if DEBUG else "true")
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 SECURE_SSL_REDIRECT = SECURE_HTTPS and envbool("SECURE_SSL_REDIRECT", "true")
+# Load balancers probe the web process directly, over plain HTTP: a redirect reads as down.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000) if SECURE_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = SECURE_HTTPS
-if envbool("BEHIND_PROXY", "false"):
+# Behind the reverse proxy, trust its X-Forwarded-Proto, and take the client's address from
+# X-Forwarded-For, TRUSTED_PROXY_COUNT entries from the right (one per proxy of our own).
+BEHIND_PROXY = envbool("BEHIND_PROXY", "false")
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 1)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if TRUSTED_PROXY_COUNT < 1:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_COUNT must be 1 or more behind a proxy, not {TRUSTED_PROXY_COUNT}"
+        )
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -25,12 +24,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        public(
-            auth_views.PasswordResetView.as_view(
-                email_template_name="registration/password_reset_email.txt",
-                extra_email_context={"service_name": settings.SERVICE_NAME},
-            )
-        ),
+        public(views.PasswordResetView.as_view()),
         name="password_reset",
     ),
     path(
@@ -40,7 +34,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        public(auth_views.PasswordResetConfirmView.as_view()),
+        public(views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(

@@ -1,7 +1,11 @@
+from urllib.parse import urlsplit
+
+import axes.utils
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -9,7 +13,7 @@ from plans.measure_values import owed_by
 from plans.models import Plan
 from plans.rounds import due_for
 from plans.summary import status_breakdown
-from tracker import policy, roles
+from tracker import policy, roles, signin
 
 
 class SignInForm(AuthenticationForm):
@@ -19,9 +23,39 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs.pop("autofocus", None)
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Sends the reset email within tracker/signin.py's limits. Beyond them nothing is sent,
+    but the page is the same "check your email", so no one learns which accounts exist."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    extra_email_context = {"service_name": settings.SERVICE_NAME}
+
+    def form_valid(self, form):
+        address = signin.client_address(self.request)
+        if signin.may_send_reset(email=form.cleaned_data["email"], address=address):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a new password also ends any wait after failed sign-ins, as the page that
+    shows the wait promises."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        axes.utils.reset(username=form.user.get_username())
+        return response
+
+
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        """The safe `next` address, unless it is this page, which would send someone signed
+        in straight back here (Django refuses that loop with an error): then home."""
+        url = super().get_redirect_url()
+        return "" if urlsplit(url).path == self.request.path else url
 
 
 @policy.rule("view")

@@ -10,7 +10,7 @@ from hashlib import sha256
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -271,7 +271,11 @@ def dashboard(request, slug):
             "plans/_dashboard.html", _dashboard_context(plan, form, month), request
         ),
     )
-    return render(request, "plans/dashboard.html", {"plan": plan, "month": month, "body": body})
+    return render(
+        request,
+        "plans/dashboard.html",
+        {"plan": plan, "month": month, "body": body, "ignored": form.ignored()},
+    )
 
 
 def _dashboard_context(plan, form, month):
@@ -331,6 +335,16 @@ def export_actions(request, slug, fmt):
     """The tracker's rows as shown (every page of them), as .xlsx or .csv."""
     plan = _plan(slug)
     filters = ActionFilter(request.GET, plan=plan, today=timezone.localdate(), opening=None)
+    if not filters.is_valid():
+        # A download cannot show what it left out, so it refuses rather than ignore a filter.
+        fields = filters.form.fields
+        problems = [
+            f"{fields[name].label if name in fields else 'Filters'}: {' '.join(errors)}"
+            for name, errors in filters.errors.items()
+        ]
+        return HttpResponseBadRequest(
+            "The download was not made: " + "; ".join(problems), content_type="text/plain"
+        )
     rows = _prepare(list(filters.qs.values(*summary.ROW_FIELDS)), filters)
     header, rows = export.tracker_table(rows, filters.current)
     name = f"{plan.slug}-actions-{timezone.localdate():%Y-%m-%d}"

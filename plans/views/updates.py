@@ -2,8 +2,6 @@
 delegation. Every view asks the policy about the action it touches; the rules about saving
 (locks, conflicts, evidence) live in plans/updates.py."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
@@ -12,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods, require_safe
 
-from plans import rounds, updates
+from plans import dates, rounds, updates
 from plans.forms import DelegateForm, ReviewForm, RowForm, UpdateForm
 from plans.models import Action, Evidence, Plan, Review, Round, Update
 from tracker import policy
@@ -20,9 +18,9 @@ from tracker import policy
 
 def month_or_404(year, month):
     try:
-        return datetime.date(year, month, 1)
-    except ValueError:
-        raise Http404("No such month") from None
+        return dates.checked_month(year, month)
+    except ValueError as error:
+        raise Http404(str(error)) from None
 
 
 def action_to_update(request, slug, ref):
