@@ -32,7 +32,7 @@ def refuse_months_out_of_range(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0008_cache_versions'),
+        ('plans', '0009_revision_for_sign_off'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
