@@ -487,6 +487,16 @@ class _Reader:
                 "error",
             )
         for columns in header.months:
+            if not dates.in_range(columns.month):
+                index = columns.status if columns.status is not None else columns.narrative
+                self.problem(
+                    name,
+                    header.row,
+                    letter(index + 1),
+                    _excerpt(header.texts[index]),
+                    f"Column {letter(index + 1)} is headed with {dates.out_of_range(columns.month)}.",
+                    "error",
+                )
             self.months.add(columns.month)
 
     def read_actions(self, sheet, header):

@@ -120,3 +120,21 @@ def test_a_download_refuses_a_month_the_plan_does_not_have(action, client_for, n
     assert (
         "Status as at: Select a valid choice. 0001-01-01 is not one of" in response.content.decode()
     )
+
+
+def test_a_workbook_column_headed_with_a_month_outside_them_is_an_error_naming_the_column():
+    from plans.excel.read import read_workbook
+    from tests import workbooks
+
+    book = workbooks.workbook_bytes(
+        {
+            "Plan": [
+                ["Ref", "Action", "Status (January 2024)", "Status (December 9999)"],
+                ["A1", "Recruit", "On track", "On track"],
+            ]
+        }
+    )
+    result = read_workbook(book)
+
+    assert [(e.sheet, e.row, e.column) for e in result.errors] == [("Plan", 1, "D")]
+    assert "December 9999 is outside the months the tracker records" in result.errors[0].message
