@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -85,7 +85,12 @@ def update_action(request, slug, ref, year, month):
         "previous": context["previous"],
         "current": current,
         "correction": updates.is_correction(request.user, round_),
-        "has_evidence": bool(context["evidence"]),
+        # Evidence given in an earlier month still stands while the status does.
+        "has_evidence": bool(context["evidence"])
+        or bool(
+            context["previous"]
+            and updates.evidence_stands(action, month, context["previous"].status)
+        ),
     }
     if request.method == "GET":
         return render(request, "plans/update_form.html", {**context, "form": UpdateForm(**options)})
@@ -203,7 +208,11 @@ def my_rows(user, round_):
         Action.objects.updatable_by(user)
         .rateable(round_.plan)
         .select_related("plan")
-        .annotate(previous_id=Subquery(latest_before))
+        .annotate(
+            previous_id=Subquery(latest_before),
+            # Not owed: updated already, or done (or so set) in an earlier month.
+            owed=Exists(Action.objects.needing_update(round_).filter(pk=OuterRef("pk"))),
+        )
         .order_by("sort_order", "ref")
     )
     wanted = [a.previous_id for a in actions if a.previous_id]
@@ -220,7 +229,7 @@ def my_rows(user, round_):
                 "action": action,
                 "previous": previous.get(action.previous_id),
                 "current": this,
-                "editable": this is None or this.approval == Update.Approval.RETURNED,
+                "editable": action.owed,
                 "url": action.update_url(month),
             }
         )
