@@ -103,7 +103,20 @@ class Owed:
         return (2, "", 0)
 
 
-def owed(round_: Round, *, people: list[User] | None = None) -> list[Owed]:
+def owes(people) -> Q:
+    """Actions whose update `people` (active users, a list or a queryset) owe, when their
+    post has holders: see `owed`."""
+    return Q(update_owner__holders__in=people) | Q(
+        update_owner__isnull=True, lead_officer__holders__in=people
+    )
+
+
+def covered_by(user: User):
+    """`user` and the active officers who named them delegate: whose updates they owe."""
+    return User.objects.filter(Q(pk=user.pk) | Q(delegate=user, is_active=True))
+
+
+def owed(round_: Round, *, people=None) -> list[Owed]:
     """Who owes the round's missing updates: the one answer the home page, the reminder
     emails and the chase list all give.
 
@@ -124,10 +137,7 @@ def owed(round_: Round, *, people: list[User] | None = None) -> list[Owed]:
         .order_by("sort_order", "ref")
     )
     if people is not None:
-        actions = actions.filter(
-            Q(update_owner__holders__in=people)
-            | Q(update_owner__isnull=True, lead_officer__holders__in=people)
-        ).distinct()
+        actions = actions.filter(owes(people)).distinct()
     groups: dict[tuple, Owed] = {}
     for action in actions:
         post = action.update_owner or action.lead_officer
@@ -172,7 +182,7 @@ def reachable(round_: Round, owing: list[Owed], today: datetime.date):
 def due_for(user):
     """[(round, [actions])]: for each open round, the actions still needing an update that
     `user` owes, and those owed by anyone who named them delegate."""
-    people = [user, *user.delegators.filter(is_active=True)]
+    people = list(covered_by(user))
     due = []
     for round_ in Round.objects.open().select_related("plan"):
         actions = {a.pk: a for owner in owed(round_, people=people) for a in owner.actions}

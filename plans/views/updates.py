@@ -189,7 +189,8 @@ def update_all(request, slug):
             "rows": rows,
             "statuses": statuses,
             "problems": [row for row in rows if row.get("form") and row["form"].is_bound],
-            "needed": sum(1 for row in rows if row["editable"]),
+            "needed": sum(1 for row in rows if row["owed"] and row["editable"]),
+            "editable": any(row["editable"] for row in rows),
             "saved": saved,
         },
     )
@@ -204,14 +205,17 @@ def my_rows(user, round_):
         .order_by("-month")
         .values("pk")[:1]
     )
+    needing = Action.objects.needing_update(round_)
     actions = list(
         Action.objects.updatable_by(user)
         .rateable(round_.plan)
         .select_related("plan")
         .annotate(
             previous_id=Subquery(latest_before),
-            # Not owed: updated already, or done (or so set) in an earlier month.
-            owed=Exists(Action.objects.needing_update(round_).filter(pk=OuterRef("pk"))),
+            # Not needing one: updated already, or done (or so set) in an earlier month.
+            needing=Exists(needing.filter(pk=OuterRef("pk"))),
+            # Owed by the user (or whoever they cover for): the home page's list.
+            owed=Exists(needing.filter(rounds.owes(rounds.covered_by(user)), pk=OuterRef("pk"))),
         )
         .order_by("sort_order", "ref")
     )
@@ -229,7 +233,8 @@ def my_rows(user, round_):
                 "action": action,
                 "previous": previous.get(action.previous_id),
                 "current": this,
-                "editable": action.owed,
+                "editable": action.needing,
+                "owed": action.owed,
                 "url": action.update_url(month),
             }
         )

@@ -135,6 +135,11 @@ def staffing(plan, people):
 
 def test_home_page_email_and_chase_list_agree(plan, people, staffing, client_for):
     assert home_refs(client_for("lead")) == ["HR.1", "HR.3"]
+    # HR.2 is still on the all-my-actions page, for the lead officer may write it, but it
+    # is not counted as theirs.
+    page = client_for("lead").get(reverse("plans:update_all", args=[plan.slug])).content
+    assert "2 actions still need an update" in page.decode()
+    assert f'name="a{plan.actions.get(ref="HR.2").pk}-status"' in page.decode()
     tasks.send_reminder.call(staffing.pk, people["lead"].pk, Reminder.Kind.OPENED)
     assert mail.outbox[0].subject.startswith("2 actions need your March 2024 update")
     chase = client_for("clerk").get(reverse("plans:chase", args=[plan.slug, 2024, 3]))
