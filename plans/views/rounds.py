@@ -6,7 +6,6 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -163,9 +162,10 @@ def chase(request, slug, year, month):
     )
 
 
-def _names(items):
-    items = [str(item) for item in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def _names(people):
+    """ "A, B and C"."""
+    names = [str(person) for person in people]
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 @policy.rule("run")
@@ -191,8 +191,10 @@ def remind(request, slug, year, month):
     people, reasons = rounds.reachable(round_, owing, timezone.localdate())
     for person in people:
         tasks.send_reminder.enqueue(round_.pk, person.pk, Reminder.Kind.CHASE, request.user.pk)
-    if people:
-        told = f"{len(people)} reminder email{pluralize(len(people))} on {'its' if len(people) == 1 else 'their'} way, to {_names(people)}."
+    if len(people) == 1:
+        told = f"1 reminder email on its way, to {people[0]}."
+    elif people:
+        told = f"{len(people)} reminder emails on their way, to {_names(people)}."
     else:
         told = "No reminder emails were sent."
     if reasons:
