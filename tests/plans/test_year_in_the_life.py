@@ -486,7 +486,7 @@ def walk(year, forms):
     )
     assert revision.latest("version").reason == "Restated"
     assert "HR.1" in year.home("dana")
-    routine(year, nov)
+    routine(year)
     year.on("2024-12-16")
     year.close_round(november)
 
@@ -504,9 +504,11 @@ def walk(year, forms):
         expected_dana = [] if this > month("2025-02") else ["HR.1"]
         assert sent.get("dana@example.org", (None, []))[1] == expected_dana
         assert year.home("dana") == expected_dana
+        for name in ("nia", "hana"):  # each email lists what the home page lists
+            assert sent[f"{name}@example.org"][1] == year.home(name)
         if this == month("2025-02"):
             year.update("dana", "HR.1", this, "Complete", "Workforce plan refreshed.")
-        routine(year, this)
+        routine(year)
         year.on(due)
         assert set(year.chase(this)[0]) == {"Payroll manager", "No lead officer"}
         year.close_round(round_)
@@ -530,7 +532,7 @@ def walk(year, forms):
     }
 
 
-def routine(year, when):
+def routine(year):
     """Everyone writes what their home page says they owe, "On track" or "On hold"."""
     for name in ("dana", "nia", "hana"):
         owed = year.home(name)
