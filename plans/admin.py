@@ -43,6 +43,7 @@ class StatusInline(admin.TabularInline):
         "rag",
         "counted",
         "counts_as_done",
+        "asked",
         "needs_evidence",
         "max_slippage_months",
     ]
@@ -62,7 +63,16 @@ class PlanAdmin(PlanDataAdmin):
 
 @admin.register(models.Status)
 class StatusAdmin(PlanDataAdmin):
-    list_display = ["label", "plan", "code", "rag", "counted", "counts_as_done", "sort_order"]
+    list_display = [
+        "label",
+        "plan",
+        "code",
+        "rag",
+        "counted",
+        "counts_as_done",
+        "asked",
+        "sort_order",
+    ]
     list_filter = ["plan", "rag"]
 
 

@@ -8,7 +8,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -182,8 +182,20 @@ def normalise_label(text):
     return re.sub(r"\s+", " ", str(text)).strip(" -–:.").lower()
 
 
+class StatusQuerySet(models.QuerySet):
+    def carrying_over(self):
+        """Statuses that stand for the months after the update choosing them, so the action
+        is not asked for an update again until someone chooses another: every status that
+        counts as done, and those set "not asked while it holds"."""
+        return self.filter(Q(counts_as_done=True) | Q(asked=Status.Asked.NOT_WHILE_HELD))
+
+
 class Status(models.Model):
     """One word of a plan's status vocabulary. The vocabulary is data, not code."""
+
+    class Asked(models.TextChoices):
+        EVERY_MONTH = "every-month", "Asked every month"
+        NOT_WHILE_HELD = "not-while-held", "Not asked while it holds"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="statuses")
     label = models.CharField(max_length=100)
@@ -199,6 +211,15 @@ class Status(models.Model):
         "the action's start date.",
     )
     counts_as_done = models.BooleanField(default=False)
+    asked = models.CharField(
+        "update asked for",
+        max_length=20,
+        choices=Asked.choices,
+        default=Asked.EVERY_MONTH,
+        help_text="Whether an action with this status is asked for an update in the rounds "
+        "after, such as N/A (update not required at this time). Statuses that count as done "
+        "are never asked again until someone chooses another status.",
+    )
     counted = models.BooleanField(
         "counted in percentages",
         default=True,
@@ -214,6 +235,8 @@ class Status(models.Model):
     synonyms = models.TextField(
         blank=True, help_text="Other labels meaning this status, one per line, used when importing."
     )
+
+    objects = StatusQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "sort_order", "pk"]
@@ -331,10 +354,22 @@ class ActionQuerySet(models.QuerySet):
 
     def needing_update(self, round_):
         """The round's actions that still need an update: no update for the month yet, or one
-        returned by the sign-off. Parent (focus) actions show their children's roll-up instead,
-        unless the plan asks them to rate themselves."""
-        done = Update.objects.filter(month=round_.month).exclude(approval=Update.Approval.RETURNED)
-        actions = self.filter(plan=round_.plan_id).exclude(pk__in=done.values("action_id"))
+        returned by the sign-off, unless the latest earlier update's status carries over
+        (Complete, Closed: see Status.objects.carrying_over). Parent (focus) actions show
+        their children's roll-up instead, unless the plan asks them to rate themselves."""
+        this_month = Update.objects.filter(action=OuterRef("pk"), month=round_.month)
+        latest_before = (
+            Update.objects.filter(action=OuterRef(OuterRef("pk")), month__lt=round_.month)
+            .order_by("-month")
+            .values("pk")[:1]
+        )
+        carried = Update.objects.filter(
+            pk=Subquery(latest_before), status__in=Status.objects.carrying_over()
+        ).exclude(approval=Update.Approval.RETURNED)
+        actions = self.filter(plan=round_.plan_id).filter(
+            Exists(this_month.filter(approval=Update.Approval.RETURNED))
+            | (~Exists(this_month) & ~Exists(carried))
+        )
         if not round_.plan.parents_rate_themselves:
             actions = actions.exclude(children__isnull=False)
         return actions

@@ -4,15 +4,17 @@ the round's history (django-simple-history) keeps."""
 
 import datetime
 from collections import Counter
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from plans import dates
-from plans.models import Action, Plan, Reminder, Round, Update
+from plans.models import Action, Plan, Post, Reminder, Round, Update
+from tracker.models import User
 
 
 def _save(round_, by):
@@ -86,54 +88,111 @@ def reopen_round(*, round_, by, reason):
     return _save(round_, by)
 
 
-def responsible_for(user):
-    """Actions `user` writes the update of: as update owner, or as lead officer when the
-    action names no update owner."""
-    return Q(update_owner__holders=user) | Q(update_owner__isnull=True, lead_officer__holders=user)
+@dataclass
+class Owed:
+    """Updates a round still needs from one person, or from a post nobody holds (`person`
+    None), or from nobody at all (both None: the actions name no lead officer)."""
+
+    person: User | None
+    post: Post | None
+    actions: list[Action]
+
+    @property
+    def key(self):
+        if self.person is not None:
+            return (0, str(self.person).lower(), self.person.pk)
+        if self.post is not None:
+            return (1, self.post.name.lower(), self.post.pk)
+        return (2, "", 0)
 
 
-def missing_for(user, round_):
-    """The round's actions still needing an update that `user` is responsible for."""
-    return (
+def owes(people) -> Q:
+    """Actions whose update `people` (active users, a list or a queryset) owe, when their
+    post has holders: see `owed`."""
+    return Q(update_owner__holders__in=people) | Q(
+        update_owner__isnull=True, lead_officer__holders__in=people
+    )
+
+
+def covered_by(user: User):
+    """`user` and the active officers who named them delegate: whose updates they owe."""
+    return User.objects.filter(Q(pk=user.pk) | Q(delegate=user, is_active=True))
+
+
+def owed(round_: Round, *, people=None) -> list[Owed]:
+    """Who owes the round's missing updates: the one answer the home page, the reminder
+    emails and the chase list all give.
+
+    An action's update is owed by the active holders of its update owner post or, when it
+    names none, of its lead officer post; when nobody holds that post, by the post itself;
+    with neither post, by nobody (it needs a lead officer). People come first by name, then
+    vacant posts, then the actions without a lead officer. With `people`, only what those
+    people owe. Three queries whatever the size of the plan.
+    """
+    active = User.objects.filter(is_active=True)
+    actions = (
         Action.objects.needing_update(round_)
-        .filter(responsible_for(user))
-        .distinct()
+        .select_related("update_owner", "lead_officer")
+        .prefetch_related(
+            Prefetch("update_owner__holders", queryset=active),
+            Prefetch("lead_officer__holders", queryset=active),
+        )
         .order_by("sort_order", "ref")
     )
+    if people is not None:
+        actions = actions.filter(owes(people)).distinct()
+    groups: dict[tuple, Owed] = {}
+    for action in actions:
+        post = action.update_owner or action.lead_officer
+        holders = list(post.holders.all()) if post else []
+        for owner in [Owed(person, None, []) for person in holders] or [Owed(None, post, [])]:
+            if people is None or owner.person in people:
+                groups.setdefault(owner.key, owner).actions.append(action)
+    return sorted(groups.values(), key=lambda owner: owner.key)
+
+
+def owed_by(user: User, round_: Round) -> list[Action]:
+    """The round's actions still needing an update that `user` owes."""
+    return next((owner.actions for owner in owed(round_, people=[user])), [])
+
+
+def reachable(round_: Round, owing: list[Owed], today: datetime.date):
+    """([people], [reasons]): whom of `owing` a chase reminder can go to now, and why each
+    of the rest cannot be reminded (nobody holds the post, no email address, chased
+    already today: a second chase the same day is refused when sending)."""
+    chased = set(
+        Reminder.objects.filter(round=round_, kind=Reminder.Kind.CHASE, sent_on=today).values_list(
+            "user_id", flat=True
+        )
+    )
+    people, reasons = [], []
+    for owner in owing:
+        count = len(owner.actions)
+        what = f"{count} action{'' if count == 1 else 's'}"
+        if owner.person is None and owner.post is None:
+            reasons.append(f"{what} with no lead officer")
+        elif owner.person is None:
+            reasons.append(f"nobody holds the post {owner.post} ({what})")
+        elif not owner.person.email:
+            reasons.append(f"{owner.person} has no email address ({what})")
+        elif owner.person.pk in chased:
+            reasons.append(f"{owner.person} was chased already today")
+        else:
+            people.append(owner.person)
+    return people, reasons
 
 
 def due_for(user):
     """[(round, [actions])]: for each open round, the actions still needing an update that
-    `user` may write (their own, and those of anyone who named them delegate). Two queries
-    per open round."""
+    `user` owes, and those owed by anyone who named them delegate."""
+    people = list(covered_by(user))
     due = []
     for round_ in Round.objects.open().select_related("plan"):
-        actions = list(
-            Action.objects.updatable_by(user).needing_update(round_).order_by("sort_order", "ref")
-        )
-        for action in actions:
+        actions = {a.pk: a for owner in owed(round_, people=people) for a in owner.actions}
+        for action in actions.values():
             action.plan = round_.plan
-        due.append((round_, actions))
+        due.append((round_, sorted(actions.values(), key=lambda a: (a.sort_order, a.ref))))
     return due
-
-
-def missing_by_officer(round_):
-    """[(officer or None, [actions])] for every action the round still needs an update of,
-    grouped by the people responsible (an action whose post nobody holds comes under None).
-    Three queries whatever the size of the plan."""
-    actions = (
-        Action.objects.needing_update(round_)
-        .select_related("update_owner", "lead_officer")
-        .prefetch_related("update_owner__holders", "lead_officer__holders")
-        .order_by("sort_order", "ref")
-    )
-    by_person = {}
-    for action in actions:
-        post = action.update_owner or action.lead_officer
-        holders = list(post.holders.all()) if post else []
-        for person in holders or [None]:
-            by_person.setdefault(person, []).append(action)
-    return sorted(by_person.items(), key=lambda item: (item[0] is None, str(item[0] or "")))
 
 
 def progress(round_):

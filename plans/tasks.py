@@ -7,6 +7,7 @@ task can be retried.
 """
 
 import logging
+import textwrap
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -30,7 +31,7 @@ def send_round_reminders(round_id, kind, sent_by_id=None):
     round_ = Round.objects.select_related("plan").get(pk=round_id)
     if not round_.is_open:
         return 0
-    officers = [person for person, _ in rounds.missing_by_officer(round_) if person is not None]
+    officers = [owner.person for owner in rounds.owed(round_) if owner.person is not None]
     for person in officers:
         send_reminder.enqueue(round_id, person.pk, kind, sent_by_id)
     return len(officers)
@@ -45,7 +46,7 @@ def send_reminder(round_id, user_id, kind, sent_by_id=None):
         person = User.objects.select_related("delegate").get(pk=user_id)
         if not round_.is_open or not person.is_active or not person.email:
             return False
-        actions = list(rounds.missing_for(person, round_))
+        actions = rounds.owed_by(person, round_)
         if not actions:
             return False
         try:
@@ -71,6 +72,16 @@ def send_reminder(round_id, user_id, kind, sent_by_id=None):
             "round": round_,
             "kind": kind,
             "actions": actions,
+            # One line each: a title's own line breaks (a bulleted list, say) would read as
+            # more actions.
+            "lines": [
+                (
+                    action.ref,
+                    textwrap.shorten(action.title, 90, placeholder="…"),
+                    " ".join(action.due_text.split()),
+                )
+                for action in actions
+            ],
             "link": settings.SITE_URL + reverse("plans:update_all", args=[round_.plan.slug]),
         }
         subject = render_to_string("emails/reminder_subject.txt", context).strip()

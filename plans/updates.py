@@ -7,13 +7,15 @@ locked for everyone but performance officers, insists on evidence where the stat
 records whose delegate wrote it, and files the update for sign-off when the plan asks for one.
 """
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from plans import ratings
-from plans.models import Action, Evidence, Review, Round, Update, UpdateRevision
+from plans.models import Action, Evidence, Review, Round, Status, Update, UpdateRevision
 from tracker import policy
 
 
@@ -246,11 +248,7 @@ def _submit(
         raise ValidationError(
             {"status": "A focus action shows its sub-actions' progress instead of its own"}
         )
-    if (
-        status.needs_evidence
-        and not evidence
-        and not Evidence.objects.filter(update__action=action, update__month=month).exists()
-    ):
+    if status.needs_evidence and not evidence and not evidence_stands(action, month, status):
         raise ValidationError(
             {"status": f"“{status.label}” needs evidence: upload a file or give a link"}
         )
@@ -298,6 +296,24 @@ def _submit(
             added_by=by,
         )
     return update, changed or bool(evidence)
+
+
+def evidence_stands(action: Action, month: datetime.date, status: Status) -> bool:
+    """Does `action` have evidence for `status` as at `month`: on the month's own update, or
+    on the updates before it that have had `status` without a break? So a Closed action's
+    evidence carries on with it, month after month, until someone chooses another status.
+    Two queries."""
+    other = (
+        Update.objects.filter(action=action, month__lt=month)
+        .exclude(status=status)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    run = Q(update__status=status, update__month__lt=month)
+    if other is not None:
+        run &= Q(update__month__gt=other)
+    return Evidence.objects.filter(Q(update__month=month) | run, update__action=action).exists()
 
 
 def previous_update(action, month):

@@ -140,44 +140,64 @@ def round_reopen(request, slug, year, month):
 @policy.rule("run")
 @require_safe
 def chase(request, slug, year, month):
-    """Missing updates by officer, with when each was last reminded."""
+    """Missing updates by officer (or vacant post, or no lead officer at all), with when each
+    officer was last reminded."""
     round_ = round_or_404(slug, year, month)
     last = {}
     for reminder in Reminder.objects.filter(round=round_).order_by("sent_at"):
         last[reminder.user_id] = reminder
-    officers = [
-        (person, actions, last.get(person.pk) if person else None)
-        for person, actions in rounds.missing_by_officer(round_)
-    ]
+    owing = rounds.owed(round_)
     return render(
         request,
         "plans/chase.html",
-        {"plan": round_.plan, "round": round_, "officers": officers},
+        {
+            "plan": round_.plan,
+            "round": round_,
+            "owing": [
+                (owner, last.get(owner.person.pk) if owner.person else None) for owner in owing
+            ],
+            "count": sum(len(owner.actions) for owner in owing),
+            "may_manage": policy.may_manage(request.user),
+        },
     )
+
+
+def _names(people):
+    """ "A, B and C"."""
+    names = [str(person) for person in people]
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 @policy.rule("run")
 @require_POST
 def remind(request, slug, year, month):
-    """Email one officer (or, with nobody chosen, every officer) with missing updates now.
-    At most one such reminder a day per person."""
+    """Email one officer (or, with nobody chosen, every officer) with missing updates now,
+    and say exactly who is being emailed and who cannot be. At most one such reminder a day
+    per person."""
     round_ = round_or_404(slug, year, month)
     form = RemindForm(request.POST)
     if not round_.is_open:
         messages.error(request, "The round is closed, so no reminders go out.")
-    elif not form.is_valid():
+        return redirect("plans:chase", slug, year, month)
+    if not form.is_valid():
         messages.error(request, "Choose an officer to remind.")
-    elif person := form.cleaned_data["user"]:
+        return redirect("plans:chase", slug, year, month)
+    owing = rounds.owed(round_)
+    if chosen := form.cleaned_data["user"]:
+        owing = [owner for owner in owing if owner.person == chosen]
+        if not owing:
+            messages.info(request, f"{chosen} owes no {round_.month:%B %Y} updates now.")
+            return redirect("plans:chase", slug, year, month)
+    people, reasons = rounds.reachable(round_, owing, timezone.localdate())
+    for person in people:
         tasks.send_reminder.enqueue(round_.pk, person.pk, Reminder.Kind.CHASE, request.user.pk)
-        messages.success(
-            request,
-            f"A reminder is on its way to {person}, unless they were already chased today.",
-        )
+    if len(people) == 1:
+        told = f"1 reminder email on its way, to {people[0]}."
+    elif people:
+        told = f"{len(people)} reminder emails on their way, to {_names(people)}."
     else:
-        tasks.send_round_reminders.enqueue(round_.pk, Reminder.Kind.CHASE, request.user.pk)
-        messages.success(
-            request,
-            "Reminders are on their way to every officer with missing updates, except those "
-            "already chased today.",
-        )
+        told = "No reminder emails were sent."
+    if reasons:
+        told += f" Not reminded: {'; '.join(reasons)}."
+    (messages.success if people else messages.warning)(request, told)
     return redirect("plans:chase", slug, year, month)

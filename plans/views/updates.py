@@ -4,7 +4,7 @@ delegation. Every view asks the policy about the action it touches; the rules ab
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -83,7 +83,12 @@ def update_action(request, slug, ref, year, month):
         "previous": context["previous"],
         "current": current,
         "correction": updates.is_correction(request.user, round_),
-        "has_evidence": bool(context["evidence"]),
+        # Evidence given in an earlier month still stands while the status does.
+        "has_evidence": bool(context["evidence"])
+        or bool(
+            context["previous"]
+            and updates.evidence_stands(action, month, context["previous"].status)
+        ),
     }
     if request.method == "GET":
         return render(request, "plans/update_form.html", {**context, "form": UpdateForm(**options)})
@@ -182,7 +187,8 @@ def update_all(request, slug):
             "rows": rows,
             "statuses": statuses,
             "problems": [row for row in rows if row.get("form") and row["form"].is_bound],
-            "needed": sum(1 for row in rows if row["editable"]),
+            "needed": sum(1 for row in rows if row["owed"] and row["editable"]),
+            "editable": any(row["editable"] for row in rows),
             "saved": saved,
         },
     )
@@ -197,11 +203,18 @@ def my_rows(user, round_):
         .order_by("-month")
         .values("pk")[:1]
     )
+    needing = Action.objects.needing_update(round_)
     actions = list(
         Action.objects.updatable_by(user)
         .rateable(round_.plan)
         .select_related("plan")
-        .annotate(previous_id=Subquery(latest_before))
+        .annotate(
+            previous_id=Subquery(latest_before),
+            # Not needing one: updated already, or done (or so set) in an earlier month.
+            needing=Exists(needing.filter(pk=OuterRef("pk"))),
+            # Owed by the user (or whoever they cover for): the home page's list.
+            owed=Exists(needing.filter(rounds.owes(rounds.covered_by(user)), pk=OuterRef("pk"))),
+        )
         .order_by("sort_order", "ref")
     )
     wanted = [a.previous_id for a in actions if a.previous_id]
@@ -218,7 +231,8 @@ def my_rows(user, round_):
                 "action": action,
                 "previous": previous.get(action.previous_id),
                 "current": this,
-                "editable": this is None or this.approval == Update.Approval.RETURNED,
+                "editable": action.needing,
+                "owed": action.owed,
                 "url": action.update_url(month),
             }
         )

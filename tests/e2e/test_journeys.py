@@ -26,21 +26,24 @@ def test_a_councillor_browses_the_tracker_and_opens_an_action(visit):
     screenshot(councillor.page, "action-councillor")
 
 
-def test_a_lead_officer_updates_three_actions_at_once_and_sees_them_on_the_tracker(visit):
+def test_a_lead_officer_updates_her_actions_at_once_and_sees_them_on_the_tracker(visit):
     from plans.models import Action
 
     lead = visit("lead")
     page = lead.page
     body = page.locator("main").inner_text()
-    assert "3 of your actions need an update for February 2024" in body
+    # OC.A2.3 was completed in January, so it is not asked for again; OC.B2.5 is written by
+    # a post nobody holds, so it is not counted as hers, but she may still write it.
+    assert "1 of your actions needs an update for February 2024" in body
     page.get_by_role("link", name="Update them all on one page").click()
     page.wait_for_load_state()
     lead.check()
+    done = page.locator(f"#action-{Action.objects.get(ref='OC.A2.3').pk}").inner_text()
+    assert "No February 2024 update needed" in done
     answers = {
-        "OC.A2.1": ("On track", "Cabinet approved the strategy on 13 March.", ""),
-        "OC.A2.3": (
+        "OC.A2.1": (
             "Closed",
-            "Framework launched; the survey shows it in use.",
+            "Cabinet approved the strategy; the survey shows it in use.",
             "https://intranet.example.org/one-team",
         ),
         "OC.B2.5": ("On hold", "Still waiting for the senior restructure.", ""),
@@ -69,7 +72,7 @@ def test_a_lead_officer_updates_three_actions_at_once_and_sees_them_on_the_track
     for ref, (status, narrative, _) in answers.items():
         row = page.locator("tr", has_text=ref).first.inner_text()
         assert status in row and narrative[:20] in row, (ref, row)
-    lead.goto("/plans/improvement-plan/actions/OC.A2.3/")
+    lead.goto("/plans/improvement-plan/actions/OC.A2.1/")
     assert "intranet.example.org/one-team" in page.content()
 
 
