@@ -282,3 +282,9 @@ def test_the_reports_page_runs_the_same_queries_however_many_reports(
     # Session, user, roles; the reports; the meetings with their reports (two).
     with django_assert_num_queries(6):
         assert clerk.get(reverse("reports:index")).status_code == 200
+
+
+def test_a_reports_actions_give_their_due_date_as_every_page_does(quarter, clerk, time_machine):
+    time_machine.move_to(datetime.datetime(2024, 4, 3, 10, tzinfo=LONDON), tick=False)
+    page = body(ask(clerk, quarter))
+    assert "Jun-24 (by 30 June 2024)" in page
