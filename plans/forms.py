@@ -10,7 +10,7 @@ from django import forms
 
 from plans import evidence, measures, ratings
 from plans.models import Review
-from tracker import roles
+from tracker import policy
 from tracker.models import User
 
 NARRATIVE_HELP = "What has happened since last month, what is next, and any risks or issues."
@@ -339,7 +339,8 @@ class RemindForm(forms.Form):
 
 
 class DelegateForm(forms.ModelForm):
-    """Name someone who may update your actions while you are away."""
+    """Name someone who may update your actions while you are away: anyone active who writes
+    updates (a lead officer, a director, a performance officer covering)."""
 
     class Meta:
         model = User
@@ -351,7 +352,7 @@ class DelegateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["delegate"]
         field.queryset = (
-            User.objects.filter(is_active=True, groups__name=roles.LEAD_OFFICER)
+            User.objects.filter(is_active=True, groups__name__in=policy.UPDATING_ROLES)
             .exclude(pk=self.instance.pk)
             .distinct()
         )

@@ -25,6 +25,8 @@ from django.core.exceptions import PermissionDenied
 from tracker import roles
 
 STAFF_ROLES = (roles.ADMINISTRATOR, roles.PERFORMANCE_OFFICER)
+# Roles whose holders write updates: lead officers (directors among them) and staff.
+UPDATING_ROLES = (roles.LEAD_OFFICER, *STAFF_ROLES)
 
 
 def may_view(user, obj=None):
@@ -51,7 +53,7 @@ def may_update(user, obj):
 
 def may_update_any(user):
     """Is the user someone who writes updates at all (for navigation and home pages)?"""
-    return may_view(user) and roles.has(user, roles.LEAD_OFFICER, *STAFF_ROLES)
+    return may_view(user) and roles.has(user, *UPDATING_ROLES)
 
 
 def may_approve(user, action):
