@@ -274,7 +274,8 @@ class RowForm(UpdateForm):
         fields = ("narrative", "no_change", "evidence_link")
         if any(self[name].value() for name in fields if name in self.fields):
             return False
-        if str(self["status"].value() or "") != str(self.initial.get("status") or ""):
+        chosen = self["status"].value()
+        if chosen not in (None, "") and str(chosen) != str(self.initial.get("status") or ""):
             return False
         return not any(self["projected_completion"].value() or [])
 
