@@ -245,3 +245,38 @@ def test_a_delegate_is_offered_the_next_action_of_who_they_cover(plan, action, p
     page = client.get(post(client, action, status="On track", narrative="x").url).content
     assert "Next action you owe" in page.decode()
     assert "OC.A2.4" in page.decode()
+
+
+def test_the_demo_run_years_later_warns_of_nothing_the_clock_alone_causes(db):
+    """Each action the demo's lead officer owes in February 2024, saved as it opens (last
+    month's status, "No change"): the same warnings in 2026 as on the round's due date."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from plans import rounds
+    from plans.updates import previous_update
+    from tracker.models import User
+
+    call_command("seed_demo", stdout=io.StringIO())
+    lead = User.objects.get(username="lead")
+    client = Client()
+    client.force_login(lead)
+    [(round_, owed)] = rounds.due_for(lead)
+    assert owed
+
+    def warned(when):
+        found = {}
+        with time_machine.travel(when, tick=False):
+            for action in owed:
+                previous = previous_update(action, round_.month)
+                data = {"version": 0, "no_change": "on", "status": previous.status_id}
+                with transaction.atomic():  # look, but save nothing
+                    response = client.post(action.update_url(round_.month), data)
+                    transaction.set_rollback(True)
+                found[action.ref] = response.context["form"].warnings if response.context else []
+        return found
+
+    at_the_time = warned(datetime.datetime(2024, 3, 8, 12, tzinfo=datetime.UTC))
+    assert warned(LATER) == at_the_time
