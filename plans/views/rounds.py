@@ -107,19 +107,21 @@ def round_extend(request, slug, year, month):
 
 
 @policy.rule("run")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_close(request, slug, year, month):
-    """Close the round; with updates still missing, first a page naming them, whose button
-    posts the confirmation."""
+    """Close the round. With updates still missing, a POST first goes to a page (GET) naming
+    them, whose button posts the confirmation."""
     round_ = round_or_404(slug, year, month)
     missing = rounds.missing_by_officer(round_) if round_.is_open else []
-    if missing and request.POST.get("confirm") != "yes":
+    if request.method == "GET":
         count = len({action.pk for _, actions in missing for action in actions})
         return render(
             request,
             "plans/round_close.html",
             {"plan": round_.plan, "round": round_, "missing": missing, "count": count},
         )
+    if missing and request.POST.get("confirm") != "yes":
+        return redirect("plans:round_close", slug, year, month)
     try:
         rounds.close_round(round_=round_, by=request.user)
     except ValidationError as error:
