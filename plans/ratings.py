@@ -27,7 +27,7 @@ def deadline(due_date, due_text=""):
     return due_date
 
 
-def as_at(month):
+def as_at(month: datetime.date) -> datetime.date:
     """The day an update for `month` is judged on: the month's last day. A date rule or a
     suggestion reads an update as the officer writes it for that month, so saving it (or
     correcting it a year later) never depends on the day someone happens to press Save."""

@@ -309,7 +309,7 @@ def previous_update(action, month):
     )
 
 
-def confirmed_warnings(update):
+def confirmed_warnings(update: Update | None) -> set[str]:
     """The date warnings anyone confirmed on any saved wording of `update` (None: no update)."""
     if update is None:
         return set()

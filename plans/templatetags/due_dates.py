@@ -2,6 +2,8 @@
 used and the last day they mean. `{% load due_dates %}` then
 `{{ action.due_text|due:action.due_date }}`; pages, reports and emails all use it."""
 
+import datetime
+
 from django import template
 
 from plans import ratings
@@ -15,7 +17,7 @@ def due(text, date):
     return due_label(text, date)
 
 
-def due_label(text, date):
+def due_label(text: str | None, date: datetime.date | None) -> str:
     """ "Mar-24 (by 31 March 2024)"; the words alone when they name no date ("Ongoing");
     "Not set" when there are none."""
     text = (text or "").strip()

@@ -18,6 +18,7 @@ from plans.forms import DelegateForm, ReviewForm, RowForm, UpdateForm
 from plans.models import Action, Evidence, Plan, Review, Round, Update
 from plans.templatetags.browse import shorten
 from tracker import policy
+from tracker.models import User
 
 
 def month_or_404(year, month):
@@ -149,13 +150,13 @@ def saved_message(update, changed):
     return text
 
 
-def owed(user, round_):
+def owed(user: User, round_: Round) -> list[Action]:
     """The actions `user` still owes an update in `round_`, in plan order. The one place these
     pages ask plans/rounds.py what is owed."""
     return next((actions for open_, actions in rounds.due_for(user) if open_.pk == round_.pk), [])
 
 
-def next_owed(user, round_):
+def next_owed(user: User, round_: Round) -> str:
     """A sentence linking to the next update `user` owes in `round_`, with how many are left."""
     left = owed(user, round_)
     if not left:
