@@ -7,11 +7,10 @@ from decimal import Decimal
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
 from django import forms
-from django.utils import timezone
 
 from plans import evidence, measures, ratings
 from plans.models import Review
-from tracker import roles
+from tracker import policy
 from tracker.models import User
 
 NARRATIVE_HELP = "What has happened since last month, what is next, and any risks or issues."
@@ -35,16 +34,14 @@ class DateField(DateInputField):
 class UpdateForm(forms.Form):
     """One action's update for a month: status, narrative, projected date and evidence."""
 
+    # Not required of the field: "No change" without a status means last month's (clean()).
     status = forms.TypedChoiceField(
-        coerce=int,
-        widget=forms.RadioSelect,
-        label="Status",
-        error_messages={"required": "Choose a status"},
+        coerce=int, empty_value=None, required=False, widget=forms.RadioSelect, label="Status"
     )
     no_change = forms.BooleanField(
         required=False,
         label="No change since last month",
-        help_text="Last month's update stands. You can still add a note below.",
+        help_text="Last month's status and update stand. You can still add a note below.",
     )
     narrative = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 6}), label="Update"
@@ -87,20 +84,24 @@ class UpdateForm(forms.Form):
         self,
         *args,
         action,
+        month,
         statuses,
         previous=None,
         current=None,
         correction=False,
         has_evidence=False,
-        today=None,
+        confirmed=(),
         **kwargs,
     ):
+        """`month` is the month reported on, which the dates are judged against; `confirmed`
+        the date warnings the writer already confirmed on this month's update."""
         super().__init__(*args, **kwargs)
         self.action = action
         self.statuses = {status.pk: status for status in statuses}
         self.previous = previous
         self.has_evidence = has_evidence
-        self.today = today or timezone.localdate()
+        self.as_at = ratings.as_at(month)
+        self.confirmed = set(confirmed)
         self.end = ratings.deadline(action.due_date, action.due_text)
         self.warnings = []
         self.dates_suggest = None
@@ -115,7 +116,10 @@ class UpdateForm(forms.Form):
             self.fields["reason"].error_messages["required"] = (
                 "Say why you are correcting a closed round"
             )
+        # The officer changes only what changed: the form opens on last month's status.
         saved = {"version": current.version if current else 0}
+        if previous is not None:
+            saved["status"] = previous.status_id
         if current is not None:
             saved.update(
                 status=current.status_id,
@@ -130,7 +134,10 @@ class UpdateForm(forms.Form):
         return [Choice(status.pk, status.label, hint=status.definition) for status in statuses]
 
     def clean_status(self):
-        status = self.statuses.get(self.cleaned_data["status"])
+        chosen = self.cleaned_data["status"]
+        if chosen is None:
+            return None
+        status = self.statuses.get(chosen)
         if status is None:
             raise forms.ValidationError("Choose a status")
         return status
@@ -154,7 +161,11 @@ class UpdateForm(forms.Form):
                 "narrative", "Enter what has happened since last month, or tick “No change”"
             )
         status = data.get("status")
+        if status is None and data.get("no_change") and self.previous is not None:
+            status = data["status"] = self.statuses.get(self.previous.status_id)
         if status is None:
+            if not self.has_error("status"):
+                self.add_error("status", "Choose a status")
             return data
         problem_with_evidence = any(self.has_error(name) for name in self.evidence_fields)
         if (
@@ -170,20 +181,25 @@ class UpdateForm(forms.Form):
             start=self.action.start_date,
             end=self.end,
             projected=projected,
-            today=self.today,
+            as_at=self.as_at,
         )
-        # What the dates imply, to show beside the warnings: unfinished work ends today at
-        # the earliest.
+        # What the dates imply, to show beside the warnings: unfinished work ends with the
+        # month reported on at the earliest.
         self.dates_suggest = ratings.suggest(
-            self.statuses.values(), self.end, max(projected or self.today, self.today)
+            self.statuses.values(), self.end, max(projected or self.as_at, self.as_at)
         )
-        if self.warnings and not data.get("confirm_dates"):
+        # A warning the writer confirmed on this update before is not asked about again.
+        if self.unconfirmed() and not data.get("confirm_dates"):
             self.add_error(
                 "confirm_dates",
                 "The dates do not fit this status. Change the status or the date, or tick to "
                 "confirm the status is right",
             )
         return data
+
+    def unconfirmed(self):
+        """The date warnings still to be confirmed: those not confirmed on this update before."""
+        return [warning for warning in self.warnings if warning not in self.confirmed]
 
     def suggestion(self):
         """The status the projected date implies (entered, or saved earlier), or None."""
@@ -253,16 +269,15 @@ class RowForm(UpdateForm):
         return [(status.pk, status.label) for status in statuses]
 
     def is_blank(self):
-        """Did the officer leave this row alone? Only meaningful once bound."""
-        fields = ("status", "narrative", "no_change", "evidence_link")
+        """Did the officer leave this row alone? Only meaningful once bound. The status the
+        row opened with (last month's) is not a change."""
+        fields = ("narrative", "no_change", "evidence_link")
         if any(self[name].value() for name in fields if name in self.fields):
             return False
+        chosen = self["status"].value()
+        if chosen not in (None, "") and str(chosen) != str(self.initial.get("status") or ""):
+            return False
         return not any(self["projected_completion"].value() or [])
-
-    def clean_status(self):
-        if self.cleaned_data["status"] in (None, ""):
-            raise forms.ValidationError("Choose a status")
-        return super().clean_status()
 
     def evidence_error(self, status):
         return (
@@ -325,7 +340,8 @@ class RemindForm(forms.Form):
 
 
 class DelegateForm(forms.ModelForm):
-    """Name someone who may update your actions while you are away."""
+    """Name someone who may update your actions while you are away: anyone active who writes
+    updates (a lead officer, a director, a performance officer covering)."""
 
     class Meta:
         model = User
@@ -337,7 +353,7 @@ class DelegateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["delegate"]
         field.queryset = (
-            User.objects.filter(is_active=True, groups__name=roles.LEAD_OFFICER)
+            User.objects.filter(is_active=True, groups__name__in=policy.UPDATING_ROLES)
             .exclude(pk=self.instance.pk)
             .distinct()
         )

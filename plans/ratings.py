@@ -27,6 +27,13 @@ def deadline(due_date, due_text=""):
     return due_date
 
 
+def as_at(month: datetime.date) -> datetime.date:
+    """The day an update for `month` is judged on: the month's last day. A date rule or a
+    suggestion reads an update as the officer writes it for that month, so saving it (or
+    correcting it a year later) never depends on the day someone happens to press Save."""
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
 def months_after(day, months):
     """The same day `months` later, or the month's last day when it is shorter."""
     index = day.year * 12 + day.month - 1 + months
@@ -62,34 +69,35 @@ def suggest(statuses, end, projected):
     return next((s for s in statuses if s.rag == Rag.RED and not s.counts_as_done), None)
 
 
-def warnings(status, *, start, end, projected, today):
+def warnings(status, *, start, end, projected, as_at):
     """Sentences saying how the chosen `status` contradicts the dates; empty when it does not.
 
-    `start` and `end` are the action's start date and deadline (either may be None).
+    `start` and `end` are the action's start date and deadline (either may be None); `as_at`
+    is the day the update is judged on (`as_at(month)` for an update of a month).
     """
     found = []
-    if status.not_started and start is not None and today > start:
+    if status.not_started and start is not None and as_at > start:
         found.append(
             f"“{status.label}” means work has not started, but the action was due to start "
             f"on {start:%-d %B %Y}."
         )
     if status.max_slippage_months is not None and end is not None:
-        # Unfinished work cannot finish before today, whatever date was typed.
-        finish = max(projected, today) if projected else today
+        # Unfinished work cannot finish before the month reported on, whatever date was typed.
+        finish = max(projected, as_at) if projected else as_at
         if finish >= months_after(end, status.max_slippage_months):
             when = (
-                f"the projected completion, {finish:%-d %B %Y},"
-                if projected and projected >= today
-                else "today"
+                f"the projected completion, {finish:%-d %B %Y}, is"
+                if projected and projected >= as_at
+                else f"by {as_at:%B %Y} it is"
             )
             found.append(
                 f"“{status.label}” allows less than {months(status.max_slippage_months)} of "
-                f"slippage, but {when} is {months(slippage_months(end, finish))} after the due "
+                f"slippage, but {when} {months(slippage_months(end, finish))} after the due "
                 f"date, {end:%-d %B %Y}."
             )
-    if status.counts_as_done and projected is not None and projected > today:
+    if status.counts_as_done and projected is not None and projected > as_at:
         found.append(
             f"“{status.label}” means the action is finished, but the projected completion "
-            f"date, {projected:%-d %B %Y}, is still to come."
+            f"date, {projected:%-d %B %Y}, is after {as_at:%B %Y}, the month reported on."
         )
     return found

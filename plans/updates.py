@@ -326,6 +326,18 @@ def previous_update(action, month):
     )
 
 
+def confirmed_warnings(update: Update | None) -> set[str]:
+    """The date warnings anyone confirmed on any saved wording of `update` (None: no update)."""
+    if update is None:
+        return set()
+    saved = update.revisions.exclude(confirmed_warnings="")
+    return {
+        line
+        for text in saved.values_list("confirmed_warnings", flat=True)
+        for line in text.splitlines()
+    }
+
+
 def may_update_all(user, actions):
     """policy.may_update's answer for every one of `actions` at once, in at most one query."""
     if not policy.may_update_any(user):

@@ -52,9 +52,15 @@ class ReportForm(forms.Form):
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = period_choices(today)
-        self.fields["meeting"].queryset = Meeting.objects.filter(date__gte=today).select_related(
-            "committee"
-        )
+        # Any meeting, past ones too: a report may be tied to the meeting it went to.
+        field = self.fields["meeting"]
+        field.queryset = Meeting.objects.select_related("committee")
+        meetings = list(field.queryset)
+        field.choices = [
+            ("", field.empty_label),
+            ("Coming meetings", [(m.pk, str(m)) for m in meetings if m.date >= today]),
+            ("Earlier meetings", [(m.pk, str(m)) for m in meetings if m.date < today][::-1]),
+        ]
 
     def clean_period(self):
         kind, _, code = self.cleaned_data["period"].partition(":")

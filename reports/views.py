@@ -43,18 +43,18 @@ def report_list(request):
         report.late = report.is_late(today)
     context = {"reports": reports, "today": today, "may_run": policy.may_run(request.user)}
     if context["may_run"]:
-        context["meetings"] = _calendar(today)
+        since = today - timezone.timedelta(days=CALENDAR_PAST_DAYS)
+        context["coming"], context["earlier"] = _calendar(today, since)
     return render(request, "reports/index.html", context)
 
 
-def _calendar(today):
-    """Meetings from a little in the past onwards, each with its reports, deadline and
-    whether it is late. Two queries."""
-    since = today - timezone.timedelta(days=CALENDAR_PAST_DAYS)
+def _calendar(today, since=None):
+    """(coming, earlier): the meetings from `today` on, soonest first, and those before it
+    (from `since`, when given), latest first; each with its reports, deadline and whether it
+    is late. Two queries."""
+    meetings = Meeting.objects.all() if since is None else Meeting.objects.filter(date__gte=since)
     meetings = list(
-        Meeting.objects.filter(date__gte=since)
-        .select_related("committee")
-        .prefetch_related(
+        meetings.select_related("committee").prefetch_related(
             Prefetch("reports", queryset=Report.objects.select_related("plan", "committee"))
         )
     )
@@ -67,7 +67,9 @@ def _calendar(today):
         meeting.late = (not published and today > meeting.deadline) or any(
             r.is_late(today) for r in published
         )
-    return meetings
+    coming = [meeting for meeting in meetings if meeting.date >= today]
+    earlier = [meeting for meeting in meetings if meeting.date < today][::-1]
+    return coming, earlier
 
 
 @policy.rule("run")
@@ -161,8 +163,10 @@ def meeting_list(request):
             f"Added {meeting}. Its reports are due by {meeting.deadline:%A %-d %B %Y}.",
         )
         return redirect("reports:meetings")
-    today = timezone.localdate()
-    return render(request, "reports/meetings.html", {"form": form, "meetings": _calendar(today)})
+    coming, earlier = _calendar(timezone.localdate())
+    return render(
+        request, "reports/meetings.html", {"form": form, "coming": coming, "earlier": earlier}
+    )
 
 
 @policy.rule("run")

@@ -29,6 +29,8 @@ from django.db.models import Q
 from tracker import roles
 
 STAFF_ROLES = (roles.ADMINISTRATOR, roles.PERFORMANCE_OFFICER)
+# Roles whose holders write updates: lead officers (directors among them) and staff.
+UPDATING_ROLES = (roles.LEAD_OFFICER, *STAFF_ROLES)
 
 # No reader in particular: what every signed-in reader may see. Pages shared by everyone
 # (the tracker, dashboard, home page overview), exports and committee reports read as this.
@@ -59,7 +61,7 @@ def may_update(user, obj):
 
 def may_update_any(user):
     """Is the user someone who writes updates at all (for navigation and home pages)?"""
-    return may_view(user) and roles.has(user, roles.LEAD_OFFICER, *STAFF_ROLES)
+    return may_view(user) and roles.has(user, *UPDATING_ROLES)
 
 
 def may_approve(user, action, author=None):

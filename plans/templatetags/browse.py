@@ -7,6 +7,7 @@ from django import forms, template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from plans.templatetags.due_dates import due_label
 from tracker.templatetags.govuk import status_tag
 
 register = template.Library()
@@ -42,7 +43,7 @@ def action_rows(rows, action_url, current, flat=False):
             f'<a class="govuk-link" href="{action_url}{ref}/">'
             f"{escape(shorten(row['title'], 160))}</a>",
             escape(row["lead_officer__name"] or ""),
-            escape(row["due_text"] or "Not set"),
+            escape(due_label(row["due_text"], row["due_date"])),
         ]
         if child:
             cells[0] += (
@@ -53,9 +54,6 @@ def action_rows(rows, action_url, current, flat=False):
             if row["workstream__name"]:
                 place += f": {row['workstream__name']}"
             cells[1] += f'<span class="app-tracker__context">{escape(place)}</span>'
-        if row["due_date"]:
-            due = row["due_date"]
-            cells[3] += f'<span class="app-tracker__context">{due.day} {due:%b %Y}</span>'
         if status := row["status"]:
             if status.pk not in tags:
                 tags[status.pk] = status_tag(status)

@@ -13,7 +13,7 @@ from plans import rounds, tasks
 from plans.dates import add_months
 from plans.forms import ExtendRoundForm, OpenRoundForm, RemindForm, ReopenRoundForm
 from plans.models import Plan, Reminder, Round
-from plans.views.updates import add_errors, month_or_404
+from plans.views.updates import add_errors, month_or_404, open_round_or_none
 from tracker import policy
 
 
@@ -73,6 +73,8 @@ def detail(request, round_, *, extend_form=None, reopen_form=None, status=200):
         {
             "plan": round_.plan,
             "round": round_,
+            # Only one round is open at a time: say so before asking why it is reopened.
+            "open_round": None if round_.is_open else open_round_or_none(round_.plan),
             "progress": rounds.progress(round_),
             "extend_form": extend_form or ExtendRoundForm(initial={"due": round_.due}),
             "reopen_form": reopen_form or ReopenRoundForm(),
@@ -105,9 +107,21 @@ def round_extend(request, slug, year, month):
 
 
 @policy.rule("run")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_close(request, slug, year, month):
+    """Close the round. With updates still missing, a POST first goes to a page (GET) naming
+    them, whose button posts the confirmation."""
     round_ = round_or_404(slug, year, month)
+    missing = rounds.owed(round_) if round_.is_open else []
+    if request.method == "GET":
+        count = len({action.pk for owner in missing for action in owner.actions})
+        return render(
+            request,
+            "plans/round_close.html",
+            {"plan": round_.plan, "round": round_, "missing": missing, "count": count},
+        )
+    if missing and request.POST.get("confirm") != "yes":
+        return redirect("plans:round_close", slug, year, month)
     try:
         rounds.close_round(round_=round_, by=request.user)
     except ValidationError as error:

@@ -8,12 +8,15 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_safe
 
 from plans import dates, rounds, updates
 from plans.forms import DelegateForm, ReviewForm, RowForm, UpdateForm
 from plans.models import Action, Evidence, Plan, Review, Round, Update
+from plans.templatetags.browse import shorten
 from tracker import policy
+from tracker.models import User
 
 
 def month_or_404(year, month):
@@ -79,6 +82,7 @@ def update_action(request, slug, ref, year, month):
     statuses = list(action.plan.statuses.all())
     options = {
         "action": action,
+        "month": month,
         "statuses": statuses,
         "previous": context["previous"],
         "current": current,
@@ -89,6 +93,7 @@ def update_action(request, slug, ref, year, month):
             context["previous"]
             and updates.evidence_stands(action, month, context["previous"].status)
         ),
+        "confirmed": updates.confirmed_warnings(current),
     }
     if request.method == "GET":
         return render(request, "plans/update_form.html", {**context, "form": UpdateForm(**options)})
@@ -126,7 +131,10 @@ def update_action(request, slug, ref, year, month):
     except ValidationError as error:
         add_errors(form, error)
         return render(request, "plans/update_form.html", {**context, "form": form})
-    messages.success(request, saved_message(update, changed))
+    text = saved_message(update, changed)
+    if round_ is not None and round_.is_open:
+        text = format_html("{} {}", text, next_owed(request.user, round_))
+    messages.success(request, text)
     return redirect(action)
 
 
@@ -143,6 +151,27 @@ def saved_message(update, changed):
             " Both are recorded."
         )
     return text
+
+
+def owed(user: User, round_: Round) -> list[Action]:
+    """The actions `user` still owes an update in `round_`, in plan order. The one place these
+    pages ask plans/rounds.py what is owed."""
+    return next((actions for open_, actions in rounds.due_for(user) if open_.pk == round_.pk), [])
+
+
+def next_owed(user: User, round_: Round) -> str:
+    """A sentence linking to the next update `user` owes in `round_`, with how many are left."""
+    left = owed(user, round_)
+    if not left:
+        return f"That was the last update you owed for {round_.month:%B %Y}."
+    following = left[0]
+    return format_html(
+        'Next action you owe: <a class="govuk-notification-banner__link" href="{}">{}</a> '
+        "({} left to update).",
+        following.update_url(round_.month),
+        shorten(str(following), 80),
+        len(left),
+    )
 
 
 def open_round_or_none(plan):
@@ -189,6 +218,7 @@ def update_all(request, slug):
             "problems": [row for row in rows if row.get("form") and row["form"].is_bound],
             "needed": sum(1 for row in rows if row["owed"] and row["editable"]),
             "editable": any(row["editable"] for row in rows),
+            "done": sum(1 for row in rows if not row["editable"]),
             "saved": saved,
         },
     )
@@ -234,6 +264,7 @@ def my_rows(user, round_):
                 "editable": action.needing,
                 "owed": action.owed,
                 "url": action.update_url(month),
+                "month": month,
             }
         )
     return rows
@@ -244,6 +275,7 @@ def row_form(row, statuses, data=None):
         data,
         prefix=f"a{row['action'].pk}",
         action=row["action"],
+        month=row["month"],
         statuses=statuses,
         previous=row["previous"],
         current=row["current"],

@@ -191,3 +191,104 @@ def test_a_clerk_opens_a_round_builds_the_quarterly_report_and_downloads_the_pdf
     assert reader.metadata.title and "Improvement Plan 2023-24" in text
     assert "OC.E2.4" in text  # the one red action, among the exceptions
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged for screen readers
+
+
+class Clicks:
+    """Every click, tick and field the officer touches, counted."""
+
+    def __init__(self):
+        self.count = 0
+
+    def click(self, locator):
+        self.count += 1
+        locator.click()
+
+    def check(self, locator):
+        self.count += 1
+        locator.check()
+
+    def fill(self, locator, text):
+        self.count += 1  # the click into the field
+        locator.fill(text)
+
+
+def a_lead_officers_month(plan_slug="month-by-month"):
+    """Ten actions of one officer in an open February 2024 round: five unchanged since
+    January, three with news, and two closed in December 2023."""
+    import datetime
+
+    from plans.models import Evidence, Round
+    from tests import factories
+    from tests.e2e.conftest import DEMO_PASSWORD
+
+    officer = factories.user(
+        "month_lead", factories.roles.LEAD_OFFICER, ["Head of Service Delivery"]
+    )
+    officer.set_password(DEMO_PASSWORD)
+    officer.save()
+    plan = factories.plan(name="Service Plan 2024", slug=plan_slug)
+    Round.objects.create(plan=plan, month=datetime.date(2024, 2, 1), due=datetime.date(2024, 3, 8))
+    made = {}
+    for n in range(1, 11):
+        action = factories.action(
+            plan, f"SD.{n}", lead="Head of Service Delivery", due_text="Dec-24", sort_order=n
+        )
+        made[action.ref] = action
+        if n <= 8:
+            factories.update(action, "2024-01", "On track", narrative=f"SD.{n} in January.")
+        else:
+            closed = factories.update(action, "2023-12", "Closed", narrative="Done.")
+            Evidence.objects.create(update=closed, link="https://intranet.example.org/done")
+    return made
+
+
+def test_a_lead_officers_month_of_ten_actions_takes_no_more_than_15_clicks(visit):
+    actions = a_lead_officers_month()
+    lead = visit("month_lead")
+    page = lead.page
+    clicks = Clicks()
+    clicks.click(page.get_by_role("link", name="Update them all on one page"))
+    page.wait_for_load_state()
+    lead.check()
+    screenshot(page, "month-update-all-before")
+    news = {"SD.6": "Contract signed.", "SD.7": "Pilot started.", "SD.8": "Survey out."}
+    for ref, action in actions.items():
+        section = page.locator(f"#action-{action.pk}")
+        if not section.get_by_label("Update", exact=True).count():
+            continue  # not owed
+        if ref in news:
+            clicks.fill(section.get_by_label("Update", exact=True), news[ref])
+        else:
+            clicks.check(section.get_by_label("No change since last month"))
+            if ref in ("SD.9", "SD.10"):
+                # Closed in December and still asked for: its evidence is asked for again.
+                clicks.fill(
+                    section.get_by_label("Link to evidence (optional)"),
+                    "https://intranet.example.org/done",
+                )
+    clicks.click(page.get_by_role("button", name="Save all updates"))
+    page.wait_for_load_state()
+    lead.check()
+    screenshot(page, "month-update-all-saved")
+    body = page.locator("main").inner_text()
+    assert "All your actions have an update" in body, body
+    print(f"\nClicks for the month: {clicks.count}")
+    assert clicks.count <= 15
+
+    from plans.models import Update
+
+    february = {
+        u.action.ref: u
+        for u in Update.objects.filter(action__plan__slug="month-by-month", month="2024-02-01")
+    }
+    assert february["SD.1"].narrative == "SD.1 in January." and february["SD.1"].no_change
+    assert february["SD.6"].narrative == "Contract signed."
+    owed = [f"SD.{n}" for n in range(1, 9)]
+    assert {february[ref].status.label for ref in owed} == {"On track"}
+
+
+def test_actions_closed_in_an_earlier_month_are_not_owed_again(visit):
+    a_lead_officers_month()
+    lead = visit("month_lead")
+    body = lead.page.locator("main").inner_text()
+    assert "8 of your actions need an update for February 2024" in body, body

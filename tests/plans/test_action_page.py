@@ -77,7 +77,7 @@ def test_every_field_is_shown(action, client_for):
         "Member lead Deputy Leader",
         "Committees Audit Committee",
         "Start Dec-22 (1 December 2022)",
-        "Due Mar-24 (1 March 2024)",
+        "Due Mar-24 (by 31 March 2024)",
         "Risk / focus Focus 1",
         "Outcome and measures of success Strategy adopted by Cabinet.",
         "Source Peer challenge recommendation 3a",

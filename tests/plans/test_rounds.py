@@ -174,3 +174,49 @@ def test_the_rounds_page_shows_progress(plan, actions, client_for):
     factories.update(actions[0], "2024-01", "On track")
     page = client_for("clerk").get(reverse("plans:rounds", args=[plan.slug])).content.decode()
     assert "1 action updated, 2 still to do" in page
+
+
+def test_closing_with_updates_missing_asks_first_naming_them(plan, actions, people, client_for):
+    round_ = rounds.open_round(
+        plan=plan, month=JAN, due=datetime.date(2024, 2, 9), by=people["clerk"]
+    )
+    factories.update(actions[0], "2024-01", "On track")
+    clerk = client_for("clerk")
+    asked = clerk.post(round_url("plans:round_close", plan), follow=True)
+    assert asked.redirect_chain == [(round_url("plans:round_close", plan), 302)]
+    page = " ".join(asked.content.decode().split())
+    assert "Close the January 2024 round with 2 updates missing?" in page
+    assert "OC.A1.2 Appraisals" in page
+    assert "OC.B1.1 Budget" in page
+    assert "OC.A1.1" not in page  # in already
+    assert 'name="confirm" value="yes"' in page
+    round_.refresh_from_db()
+    assert round_.is_open
+    clerk.post(round_url("plans:round_close", plan), {"confirm": "yes"})
+    round_.refresh_from_db()
+    assert not round_.is_open
+
+
+def test_a_round_with_nothing_missing_closes_at_once(plan, people, client_for):
+    round_ = rounds.open_round(
+        plan=plan, month=JAN, due=datetime.date(2024, 2, 9), by=people["clerk"]
+    )
+    client_for("clerk").post(round_url("plans:round_close", plan))
+    round_.refresh_from_db()
+    assert not round_.is_open
+
+
+def test_reopening_says_first_that_the_open_round_must_close(plan, people, client_for):
+    january = rounds.open_round(
+        plan=plan, month=JAN, due=datetime.date(2024, 2, 9), by=people["clerk"]
+    )
+    rounds.close_round(round_=january, by=people["clerk"])
+    rounds.open_round(plan=plan, month=FEB, due=datetime.date(2024, 3, 8), by=people["clerk"])
+    page = " ".join(
+        client_for("clerk").get(round_url("plans:round", plan)).content.decode().split()
+    )
+    assert (
+        'Close the <a class="govuk-link" href="/plans/corporate-plan/rounds/2024/2/">February '
+        "2024 round</a> first: only one round can be open at a time." in page
+    )
+    assert "Why are you reopening the round?" not in page

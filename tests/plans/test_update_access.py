@@ -121,7 +121,13 @@ CASES = {
         lambda w: {"due_0": 20, "due_1": 3, "due_2": 2024},
         None,
     ),
-    "close a round": ("clerk", "plans:round_close", lambda w: ROUND, lambda w: {}, None),
+    "close a round": (
+        "clerk",
+        "plans:round_close",
+        lambda w: ROUND,
+        lambda w: {"confirm": "yes"},
+        None,
+    ),
     "reopen a round": (
         "clerk",
         "plans:round_reopen",

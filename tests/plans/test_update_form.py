@@ -345,3 +345,17 @@ def test_the_home_page_links_each_action_to_its_form(action, client_for):
     page = client_for("lead").get(reverse("home")).content.decode()
     assert url(action) in page
     assert reverse("plans:update_all", args=[action.plan.slug]) in page
+
+
+def test_a_performance_officer_covering_can_be_named_delegate(people, client_for):
+    director = factories.user("director", factories.roles.LEAD_OFFICER, ["Director of People"])
+    client = client_for("lead")
+    page = client.get(reverse("plans:delegate")).content.decode()
+    for person in (people["clerk"], people["admin"], director, people["other_lead"]):
+        assert f'<option value="{person.pk}"' in page
+    assert f'<option value="{people["councillor"].pk}"' not in page
+    assert (
+        client.post(reverse("plans:delegate"), {"delegate": people["clerk"].pk}).status_code == 302
+    )
+    people["lead"].refresh_from_db()
+    assert people["lead"].delegate == people["clerk"]

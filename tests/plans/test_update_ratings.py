@@ -71,11 +71,11 @@ def test_on_track_long_after_the_due_date_is_contradicted():
         start=D(2022, 12, 1),
         end=D(2023, 10, 31),
         projected=None,
-        today=D(2024, 2, 20),
+        as_at=D(2024, 2, 29),
     )
     assert found == [
-        "“On track” allows less than 1 month of slippage, but today is 3.7 months after the "
-        "due date, 31 October 2023."
+        "“On track” allows less than 1 month of slippage, but by February 2024 it is 4 months "
+        "after the due date, 31 October 2023."
     ]
 
 
@@ -85,7 +85,7 @@ def test_a_projected_date_is_what_slippage_is_measured_to():
         start=None,
         end=D(2024, 3, 31),
         projected=D(2024, 7, 1),
-        today=D(2024, 2, 20),
+        as_at=D(2024, 2, 29),
     )
     assert found == [
         "“Medium progress” allows less than 2 months of slippage, but the projected completion, "
@@ -100,15 +100,15 @@ def test_ratings_that_fit_the_dates_are_not_questioned():
             start=D(2023, 1, 1),
             end=D(2024, 3, 31),
             projected=D(2024, 3, 15),
-            today=D(2024, 2, 20),
+            as_at=D(2024, 2, 29),
         )
 
 
 def test_not_due_to_start_is_questioned_only_after_the_start_date():
     status = BY_LABEL["Not due to start"]
     kwargs = {"end": None, "projected": None}
-    assert not ratings.warnings(status, start=D(2024, 4, 1), today=D(2024, 2, 20), **kwargs)
-    assert ratings.warnings(status, start=D(2024, 2, 1), today=D(2024, 2, 20), **kwargs) == [
+    assert not ratings.warnings(status, start=D(2024, 4, 1), as_at=D(2024, 2, 29), **kwargs)
+    assert ratings.warnings(status, start=D(2024, 2, 1), as_at=D(2024, 2, 29), **kwargs) == [
         "“Not due to start” means work has not started, but the action was due to start on "
         "1 February 2024."
     ]
@@ -120,9 +120,34 @@ def test_complete_with_a_completion_date_to_come_is_questioned():
         start=None,
         end=D(2024, 3, 31),
         projected=D(2024, 6, 1),
-        today=D(2024, 2, 20),
+        as_at=D(2024, 2, 29),
     )
     assert found == [
         "“Complete” means the action is finished, but the projected completion date, "
-        "1 June 2024, is still to come."
+        "1 June 2024, is after February 2024, the month reported on."
     ]
+
+
+@pytest.mark.parametrize(
+    ("month", "expected"),
+    [
+        (D(2024, 2, 1), D(2024, 2, 29)),  # leap year
+        (D(2023, 2, 1), D(2023, 2, 28)),
+        (D(2023, 12, 1), D(2023, 12, 31)),  # year end
+        (D(2024, 3, 1), D(2024, 3, 31)),  # financial year end
+        (D(2024, 4, 1), D(2024, 4, 30)),
+    ],
+)
+def test_an_update_is_judged_as_at_the_last_day_of_its_month(month, expected):
+    assert ratings.as_at(month) == expected
+
+
+def test_on_track_in_the_month_before_the_due_month_is_not_questioned_years_later():
+    # February 2024's update of an action due Mar-24, however long after it is saved.
+    assert not ratings.warnings(
+        BY_LABEL["On track"],
+        start=D(2022, 12, 1),
+        end=D(2024, 3, 31),
+        projected=None,
+        as_at=ratings.as_at(D(2024, 2, 1)),
+    )

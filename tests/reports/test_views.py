@@ -282,3 +282,38 @@ def test_the_reports_page_runs_the_same_queries_however_many_reports(
     # Session, user, roles; the reports; the meetings with their reports (two).
     with django_assert_num_queries(6):
         assert clerk.get(reverse("reports:index")).status_code == 200
+
+
+def test_a_reports_actions_give_their_due_date_as_every_page_does(quarter, clerk, time_machine):
+    time_machine.move_to(datetime.datetime(2024, 4, 3, 10, tzinfo=LONDON), tick=False)
+    page = body(ask(clerk, quarter))
+    assert "Jun-24 (by 30 June 2024)" in page
+
+
+def test_a_meeting_in_the_past_is_listed_under_earlier_meetings(quarter, clerk, time_machine):
+    audit = Committee.objects.get(slug="audit")
+    time_machine.move_to(datetime.datetime(2024, 7, 1, 9, tzinfo=LONDON), tick=False)
+    Meeting.objects.create(committee=audit, date=datetime.date(2024, 9, 12))
+    response = clerk.post(
+        reverse("reports:meetings"),
+        {"committee": audit.pk, "date_0": "18", "date_1": "1", "date_2": "2024"},
+        follow=True,
+    )
+    page = body(response)
+    assert "Added Audit Committee, 18 January 2024." in page
+    coming, earlier = page.split("Earlier meetings</h2>")
+    assert "Thursday 12 September 2024" in coming.split("Coming meetings</h2>")[1]
+    assert "Thursday 18 January 2024" in earlier
+    assert "No meetings yet" not in page
+
+
+def test_a_report_can_be_tied_to_a_meeting_that_has_passed(quarter, clerk, time_machine):
+    audit = Committee.objects.get(slug="audit")
+    time_machine.move_to(datetime.datetime(2024, 7, 1, 9, tzinfo=LONDON), tick=False)
+    past = Meeting.objects.create(committee=audit, date=datetime.date(2024, 4, 18))
+    Meeting.objects.create(committee=audit, date=datetime.date(2024, 9, 12))
+    form = body(clerk.get(reverse("reports:new")))
+    assert '<optgroup label="Coming meetings"> <option value' in form
+    assert f'<optgroup label="Earlier meetings"> <option value="{past.pk}"' in form
+    ask(clerk, quarter, meeting=past.pk)
+    assert Report.objects.get().meeting == past
