@@ -19,6 +19,7 @@ from django_tasks import task
 
 from plans import rounds
 from plans.models import Reminder, Round
+from plans.templatetags.due_dates import due_label
 from tracker.models import User
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,9 @@ def send_reminder(round_id, user_id, kind, sent_by_id=None):
                 (
                     action.ref,
                     textwrap.shorten(action.title, 90, placeholder="…"),
-                    " ".join(action.due_text.split()),
+                    due_label(" ".join(action.due_text.split()), action.due_date)
+                    if action.due_text.strip()
+                    else "",
                 )
                 for action in actions
             ],

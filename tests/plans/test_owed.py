@@ -203,10 +203,10 @@ def test_the_email_lists_one_line_per_action_with_its_due_date(plan, people):
     tasks.send_reminder.call(round_.pk, people["lead"].pk, Reminder.Kind.OPENED)
     body = mail.outbox[0].body
     listed = [line for line in body.splitlines() if line.startswith("- ")]
-    assert listed[0] == "- HR.1 Appraisals: - managers trained - forms online (action due: Sep-24)"
-    assert listed[1].startswith("- HR.2 Word Word") and listed[1].endswith(
-        "… (action due: no date)"
+    assert listed[0] == (
+        "- HR.1 Appraisals: - managers trained - forms online – due Sep-24 (by 30 September 2024)"
     )
+    assert listed[1].startswith("- HR.2 Word Word") and listed[1].endswith("… – no due date")
     assert len(listed[1]) < 120
     assert len(listed) == 2
     assert "2 actions still need an update for March 2024, due by 28 March 2024:" in body

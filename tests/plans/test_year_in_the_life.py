@@ -137,7 +137,7 @@ class Year:
             lines = [line for line in message.body.splitlines() if line.startswith("- ")]
             refs = [line.split()[1] for line in lines]
             for line in lines:
-                assert line.endswith(")") and "(action due: " in line, line
+                assert re.search(r" – (due .+ \(by \d+ \w+ \d{4}\)|no due date)$", line), line
             assert message.to[0] not in found
             found[message.to[0]] = (message.subject, refs, message.cc)
         mail.outbox.clear()
