@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from plans import ratings
-from plans.models import Action, Evidence, Review, Round, Update, UpdateRevision
+from plans import locks, ratings
+from plans.models import Action, Evidence, Review, Update, UpdateRevision
 from tracker import policy
 
 
@@ -81,23 +81,23 @@ def save_update(
     else:
         compared.append("signature")
     values["signature"] = signature
-    update = (
-        Update.objects.select_for_update().filter(action=action, month=month).order_by("pk").first()
-    )
-    if update is None:
-        if expected_version not in (None, 0):
-            raise Conflict(None)
-        update = Update.objects.create(
-            action=action,
-            month=month,
-            author=author,
-            on_behalf_of=on_behalf_of,
-            imported=imported,
-            approval=approval,
-            updated_at=when,
-            version=1,
+    update, created = locks.entry(
+        Update,
+        action=action,
+        month=month,
+        defaults={
+            "author": author,
+            "on_behalf_of": on_behalf_of,
+            "imported": imported,
+            "approval": approval,
+            "updated_at": when,
+            "version": 1,
             **values,
-        )
+        },
+    )
+    if created:
+        if expected_version not in (None, 0):
+            raise Conflict(None)  # what they saw has gone; the rollback undoes the creation
     else:
         # The same words again change nothing, even from a stale page (a resubmitted form).
         if update.approval == approval and all(
@@ -203,18 +203,15 @@ def submit_update(*, action, month, by, **fields):
     """
     if not policy.may_update(by, action):
         raise PermissionDenied
+    on_behalf_of = writing_for(by, [action.pk])[action.pk]
     return _submit(
         action=action,
         month=month,
         by=by,
-        round_=_round(action.plan_id, month),
-        on_behalf_of=writing_for(by, [action.pk])[action.pk],
+        round_=locks.round_for(action.plan_id, month),
+        on_behalf_of=on_behalf_of,
         **fields,
     )
-
-
-def _round(plan_id, month):
-    return Round.objects.filter(plan=plan_id, month=month).order_by("pk").first()
 
 
 def _submit(
@@ -323,9 +320,9 @@ def may_update_all(user, actions):
 @transaction.atomic
 def submit_many(*, by, month, rows, statuses):
     """Save several of `by`'s updates for `month` at once. Each row is a dict of
-    submit_update's fields and its `action`. The permission, the round and delegation are
-    looked up once for all rows; each row is then saved or refused in its own savepoint, so
-    one row's problem never loses the others.
+    submit_update's fields and its `action`. The permission and delegation are looked up, and
+    the round locked, once for all rows; each row is then saved or refused in its own
+    savepoint, so one row's problem never loses the others.
 
     Raises PermissionDenied, writing nothing, if any row is outside the writer's reach.
     Returns {action id: (update, None)} for saved rows and {action id: (None, exception)} for
@@ -334,8 +331,10 @@ def submit_many(*, by, month, rows, statuses):
     actions = [row["action"] for row in rows]
     if not may_update_all(by, actions):
         raise PermissionDenied
-    rounds = {plan_id: _round(plan_id, month) for plan_id in {a.plan_id for a in actions}}
     writers = writing_for(by, [action.pk for action in actions])
+    rounds = {
+        plan_id: locks.round_for(plan_id, month) for plan_id in sorted({a.plan_id for a in actions})
+    }
     results = {}
     for row in rows:
         action = row["action"]
@@ -363,6 +362,7 @@ def review_update(*, update, by, decision, note="", expected_version):
     Raises PermissionDenied unless `by` may approve it, Conflict when it changed since they
     read it, and ValidationError when it is not awaiting sign-off or a return has no note.
     """
+    locks.round_for(update.action.plan_id, update.month)
     update = (
         Update.objects.select_for_update(of=("self",))
         .select_related("action__director")
