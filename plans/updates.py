@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from plans import locks, ratings
+from plans.evidence import checksum
 from plans.models import Action, Evidence, Review, Update, UpdateRevision
 from tracker import policy
 
@@ -279,21 +280,37 @@ def _submit(
         confirmed_warnings=confirmed_warnings,
         when=when,
     )
-    if evidence and not changed:
+    added = _attach(update, evidence, by)
+    if added and not changed:
         _changed(action)  # new evidence alone still changes what readers see
+    return update, changed or added
+
+
+def _attach(update, evidence, by):
+    """Add each item of `evidence` to `update`, but for those it has already (the same file
+    content, or the same link): a form sent again stores no second copy. Sets
+    `update.already_attached` to their names; returns whether anything was added."""
+    update.already_attached = []
     for item in evidence:
         upload = item.get("file")
+        link = item.get("link", "")
+        digest = checksum(upload) if upload else ""
+        same = Q(sha256=digest) if upload else Q(link=link, file="")
+        if Evidence.objects.filter(same, update=update).exists():
+            update.already_attached.append(upload.name if upload else link)
+            continue
         Evidence.objects.create(
             update=update,
             file=upload or "",
             filename=upload.name if upload else "",
             content_type=item["kind"].content_type if upload else "",
             size=upload.size if upload else None,
-            link=item.get("link", ""),
+            sha256=digest,
+            link=link,
             description=item.get("description", ""),
             added_by=by,
         )
-    return update, changed or bool(evidence)
+    return len(update.already_attached) < len(evidence)
 
 
 def previous_update(action, month):
