@@ -12,6 +12,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.module_loading import import_string
 
@@ -116,7 +117,7 @@ def check(upload):
     return kind
 
 
-def checksum(upload):
+def checksum(upload: File) -> str:
     """The SHA-256 of the file's content, as hex: two uploads of the same file match."""
     digest = hashlib.sha256()
     upload.seek(0)

@@ -5,6 +5,7 @@ out-of-date version is refused rather than silently overwriting someone else's w
 saves go through `submit_update`, which also asks the permission policy, keeps closed rounds
 locked for everyone but performance officers, insists on evidence where the status needs it,
 records whose delegate wrote it, and files the update for sign-off when the plan asks for one.
+Every writer takes its row locks in the order plans/locks.py sets, so saves that meet queue.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -200,11 +201,14 @@ def submit_update(*, action, month, by, **fields):
 
     Raises PermissionDenied when `by` may not update the action, Locked when the month's round
     is closed to them, Conflict when someone saved since `expected_version`, and
-    ValidationError (keyed by form field) when a rule is broken. Returns (update, changed).
+    ValidationError (keyed by form field) when a rule is broken. Returns (update, changed);
+    `update.already_attached` names the evidence it had already, which was not added again.
     """
     if not policy.may_update(by, action):
         raise PermissionDenied
     on_behalf_of = writing_for(by, [action.pk])[action.pk]
+    # The round's row lock comes first (plans/locks.py); from here to the commit the round
+    # cannot close under the save, and a save meeting this one waits here.
     return _submit(
         action=action,
         month=month,
@@ -286,7 +290,7 @@ def _submit(
     return update, changed or added
 
 
-def _attach(update, evidence, by):
+def _attach(update: Update, evidence, by) -> bool:
     """Add each item of `evidence` to `update`, but for those it has already (the same file
     content, or the same link): a form sent again stores no second copy. Sets
     `update.already_attached` to their names; returns whether anything was added."""
