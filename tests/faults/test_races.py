@@ -43,7 +43,13 @@ measures = [
     for run in range({RUNS})
 ]
 status = plan.statuses.get(label="On track").pk
-print(json.dumps({{"actions": actions, "measures": measures, "status": status}}))
+from django.utils import timezone
+from reports.forms import period_choices
+offered = [value for _, group in period_choices(timezone.localdate()) for value, _ in group]
+print(json.dumps({{
+    "actions": actions, "measures": measures, "status": status, "plan": plan.pk,
+    "periods": offered[:{RUNS}],
+}}))
 """
 
 STORED = """
@@ -75,6 +81,7 @@ class Browser:
     """One signed-in person: their session, and a CSRF token from a form they loaded."""
 
     def __init__(self, base, env, username, form_path):
+        self.base = base
         self.host = urllib.parse.urlsplit(base).netloc
         self.cookies = f"sessionid={session_for(env, username)}"
         status, body, headers = self.request("GET", form_path)
@@ -260,3 +267,21 @@ def test_a_save_racing_the_rounds_close_never_lands_after_it(people, app_env, ma
             # A save that got in was written before the round closed.
             closed = datetime.datetime.fromisoformat(stored["closes"][run])
             assert status == 302 and datetime.datetime.fromisoformat(saved) < closed, (run, saved)
+
+
+def test_two_build_clicks_at_once_make_one_draft(people, app_env, made):
+    _, clerk = people
+    admin = Browser(clerk.base, app_env, "admin", "/reports/new/")
+    landed = []
+    for period in made["periods"]:
+        form = {"plan": made["plan"], "period": period, "committee": "", "meeting": ""}
+        answers = at_once((clerk, "/reports/new/", form), (admin, "/reports/new/", form))
+        assert [answer[0] for answer in answers] == [302, 302], period
+        landed.append({answer[2]["Location"] for answer in answers})
+    drafts = django(
+        app_env,
+        "from reports.models import Report\n"
+        "print(json.dumps(list(Report.objects.values_list('period', flat=True))))",
+    )
+    assert sorted(drafts) == sorted(code.partition(":")[2] for code in made["periods"])
+    assert all(len(pages) == 1 for pages in landed), landed  # both clicks on the one draft
