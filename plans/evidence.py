@@ -5,12 +5,14 @@ the entries of the zip container (Word and Excel documents), or from the text de
 (plain text and CSV); the name's extension must then agree with what the content is.
 """
 
+import hashlib
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.module_loading import import_string
 
@@ -113,3 +115,13 @@ def check(upload):
         import_string(settings.EVIDENCE_SCANNER)(upload)
         upload.seek(0)
     return kind
+
+
+def checksum(upload: File) -> str:
+    """The SHA-256 of the file's content, as hex: two uploads of the same file match."""
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()

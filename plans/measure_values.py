@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from plans import measures
+from plans import locks, measures
 from plans.models import (
     Measure,
     MeasureTarget,
@@ -58,25 +58,22 @@ def save_value(
             {"period": f"{period:%B %Y} does not start a {measure.frequency} period"}
         )
     when = when or timezone.now()
-    entry = (
-        MeasureValue.objects.select_for_update()
-        .filter(measure=measure, period=period)
-        .order_by("pk")
-        .first()
+    entry, created = locks.entry(
+        MeasureValue,
+        measure=measure,
+        period=period,
+        defaults={
+            "value": value,
+            "commentary": commentary,
+            "author": author,
+            "on_behalf_of": on_behalf_of,
+            "imported": imported,
+            "updated_at": when,
+        },
     )
-    if entry is None:
+    if created:
         if expected_version not in (None, 0):
-            raise Conflict(None)
-        entry = MeasureValue.objects.create(
-            measure=measure,
-            period=period,
-            value=value,
-            commentary=commentary,
-            author=author,
-            on_behalf_of=on_behalf_of,
-            imported=imported,
-            updated_at=when,
-        )
+            raise Conflict(None)  # what they saw has gone; the rollback undoes the creation
     else:
         if entry.value == value and entry.commentary == commentary:
             return entry, False
@@ -159,7 +156,7 @@ def submit_value(
     """
     if not policy.may_update(by, measure):
         raise PermissionDenied
-    round_ = Round.objects.open().filter(plan=measure.plan_id).first()
+    round_ = locks.round_for(measure.plan_id)
     if reason_locked := lock_reason(by, measure, period, round_):
         raise Locked(reason_locked)
     if is_correction(by, measure, period, round_) and not reason.strip():

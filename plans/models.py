@@ -742,6 +742,12 @@ class Evidence(models.Model):
     filename = models.CharField("name as uploaded", max_length=255, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
+    sha256 = models.CharField(
+        "SHA-256",
+        max_length=64,
+        blank=True,
+        help_text="Of the file's content, so the same file is not attached to an update twice.",
+    )
     link = models.URLField(max_length=500, blank=True)
     description = models.CharField(max_length=300, blank=True)
     added_by = models.ForeignKey(

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from plans import dates
+from plans import dates, locks
 from plans.models import Action, Plan, Post, Reminder, Round, Update
 from tracker.models import User
 
@@ -65,7 +65,11 @@ def extend_round(*, round_, due, by):
 
 @transaction.atomic
 def close_round(*, round_, by):
-    """Lock the round's updates; from now on only performance officers correct them."""
+    """Lock the round's updates; from now on only performance officers correct them.
+
+    Takes the round's row lock, as every save in it does: a save under way finishes first,
+    and any later one finds the round closed. Returns the round as closed."""
+    round_ = locks.round_for(round_.plan_id, round_.month)
     if not round_.is_open:
         raise ValidationError("The round is already closed")
     round_.closed_at = timezone.now()

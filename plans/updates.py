@@ -5,6 +5,7 @@ out-of-date version is refused rather than silently overwriting someone else's w
 saves go through `submit_update`, which also asks the permission policy, keeps closed rounds
 locked for everyone but performance officers, insists on evidence where the status needs it,
 records whose delegate wrote it, and files the update for sign-off when the plan asks for one.
+Every writer takes its row locks in the order plans/locks.py sets, so saves that meet queue.
 """
 
 import datetime
@@ -14,8 +15,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from plans import ratings
-from plans.models import Action, Evidence, Review, Round, Status, Update, UpdateRevision
+from plans import locks, ratings
+from plans.evidence import checksum
+from plans.models import Action, Evidence, Review, Status, Update, UpdateRevision
 from tracker import policy
 
 
@@ -83,23 +85,23 @@ def save_update(
     else:
         compared.append("signature")
     values["signature"] = signature
-    update = (
-        Update.objects.select_for_update().filter(action=action, month=month).order_by("pk").first()
-    )
-    if update is None:
-        if expected_version not in (None, 0):
-            raise Conflict(None)
-        update = Update.objects.create(
-            action=action,
-            month=month,
-            author=author,
-            on_behalf_of=on_behalf_of,
-            imported=imported,
-            approval=approval,
-            updated_at=when,
-            version=1,
+    update, created = locks.entry(
+        Update,
+        action=action,
+        month=month,
+        defaults={
+            "author": author,
+            "on_behalf_of": on_behalf_of,
+            "imported": imported,
+            "approval": approval,
+            "updated_at": when,
+            "version": 1,
             **values,
-        )
+        },
+    )
+    if created:
+        if expected_version not in (None, 0):
+            raise Conflict(None)  # what they saw has gone; the rollback undoes the creation
     else:
         # The same words again change nothing, even from a stale page (a resubmitted form).
         if update.approval == approval and all(
@@ -202,22 +204,22 @@ def submit_update(*, action, month, by, **fields):
 
     Raises PermissionDenied when `by` may not update the action, Locked when the month's round
     is closed to them, Conflict when someone saved since `expected_version`, and
-    ValidationError (keyed by form field) when a rule is broken. Returns (update, changed).
+    ValidationError (keyed by form field) when a rule is broken. Returns (update, changed);
+    `update.already_attached` names the evidence it had already, which was not added again.
     """
     if not policy.may_update(by, action):
         raise PermissionDenied
+    on_behalf_of = writing_for(by, [action.pk])[action.pk]
+    # The round's row lock comes first (plans/locks.py); from here to the commit the round
+    # cannot close under the save, and a save meeting this one waits here.
     return _submit(
         action=action,
         month=month,
         by=by,
-        round_=_round(action.plan_id, month),
-        on_behalf_of=writing_for(by, [action.pk])[action.pk],
+        round_=locks.round_for(action.plan_id, month),
+        on_behalf_of=on_behalf_of,
         **fields,
     )
-
-
-def _round(plan_id, month):
-    return Round.objects.filter(plan=plan_id, month=month).order_by("pk").first()
 
 
 def _submit(
@@ -281,21 +283,37 @@ def _submit(
         confirmed_warnings=confirmed_warnings,
         when=when,
     )
-    if evidence and not changed:
+    added = _attach(update, evidence, by)
+    if added and not changed:
         _changed(action)  # new evidence alone still changes what readers see
+    return update, changed or added
+
+
+def _attach(update: Update, evidence, by) -> bool:
+    """Add each item of `evidence` to `update`, but for those it has already (the same file
+    content, or the same link): a form sent again stores no second copy. Sets
+    `update.already_attached` to their names; returns whether anything was added."""
+    update.already_attached = []
     for item in evidence:
         upload = item.get("file")
+        link = item.get("link", "")
+        digest = checksum(upload) if upload else ""
+        same = Q(sha256=digest) if upload else Q(link=link, file="")
+        if Evidence.objects.filter(same, update=update).exists():
+            update.already_attached.append(upload.name if upload else link)
+            continue
         Evidence.objects.create(
             update=update,
             file=upload or "",
             filename=upload.name if upload else "",
             content_type=item["kind"].content_type if upload else "",
             size=upload.size if upload else None,
-            link=item.get("link", ""),
+            sha256=digest,
+            link=link,
             description=item.get("description", ""),
             added_by=by,
         )
-    return update, changed or bool(evidence)
+    return len(update.already_attached) < len(evidence)
 
 
 def evidence_stands(action: Action, month: datetime.date, status: Status) -> bool:
@@ -352,9 +370,9 @@ def may_update_all(user, actions):
 @transaction.atomic
 def submit_many(*, by, month, rows, statuses):
     """Save several of `by`'s updates for `month` at once. Each row is a dict of
-    submit_update's fields and its `action`. The permission, the round and delegation are
-    looked up once for all rows; each row is then saved or refused in its own savepoint, so
-    one row's problem never loses the others.
+    submit_update's fields and its `action`. The permission and delegation are looked up, and
+    the round locked, once for all rows; each row is then saved or refused in its own
+    savepoint, so one row's problem never loses the others.
 
     Raises PermissionDenied, writing nothing, if any row is outside the writer's reach.
     Returns {action id: (update, None)} for saved rows and {action id: (None, exception)} for
@@ -363,8 +381,10 @@ def submit_many(*, by, month, rows, statuses):
     actions = [row["action"] for row in rows]
     if not may_update_all(by, actions):
         raise PermissionDenied
-    rounds = {plan_id: _round(plan_id, month) for plan_id in {a.plan_id for a in actions}}
     writers = writing_for(by, [action.pk for action in actions])
+    rounds = {
+        plan_id: locks.round_for(plan_id, month) for plan_id in sorted({a.plan_id for a in actions})
+    }
     results = {}
     for row in rows:
         action = row["action"]
@@ -392,6 +412,7 @@ def review_update(*, update, by, decision, note="", expected_version):
     Raises PermissionDenied unless `by` may approve it, Conflict when it changed since they
     read it, and ValidationError when it is not awaiting sign-off or a return has no note.
     """
+    locks.round_for(update.action.plan_id, update.month)
     update = (
         Update.objects.select_for_update(of=("self",))
         .select_related("action__director", "author")

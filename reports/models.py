@@ -121,6 +121,18 @@ class Report(models.Model):
                 ),
                 name="published_report_is_complete",
             ),
+            # One draft of a report at a time: asking again builds that draft again. Two
+            # constraints, as a whole-plan report's empty committee never matches another's.
+            models.UniqueConstraint(
+                fields=["plan", "kind", "period", "committee"],
+                condition=~Q(state="published") & Q(committee__isnull=False),
+                name="one_draft_per_committee_report",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "kind", "period"],
+                condition=~Q(state="published") & Q(committee__isnull=True),
+                name="one_draft_per_plan_report",
+            ),
         ]
 
     def __str__(self):

@@ -19,30 +19,25 @@ log = logging.getLogger(__name__)
 State = Report.State
 
 
-def request_report(*, plan, period, committee=None, meeting=None, by):
+def request_report(*, plan, period, committee=None, meeting=None, by) -> Report:
     """Queue a report for building. Asking again for one that is still a draft builds that
-    draft again (unless it is being built now) rather than adding another."""
+    draft again (unless it is being built now) rather than adding another; so does asking at
+    the same moment as someone else, whose draft the database's one-draft rule keeps."""
     with transaction.atomic():
-        report = (
-            Report.objects.exclude(state=State.PUBLISHED)
-            .filter(plan=plan, kind=period.kind, period=period.code, committee=committee)
-            .first()
-        )
-        if report is not None:
-            if report.meeting != meeting:
-                report.meeting = meeting
-                report.save(update_fields=["meeting"])
-            build_again(report)
-            return report
-        report = Report.objects.create(
+        report, created = Report.objects.exclude(state=State.PUBLISHED).get_or_create(
             plan=plan,
             kind=period.kind,
             period=period.code,
             committee=committee,
-            meeting=meeting,
-            created_by=by,
+            defaults={"meeting": meeting, "created_by": by},
         )
-        _queue(report)
+        if created:
+            _queue(report)
+            return report
+        if report.meeting != meeting:
+            report.meeting = meeting
+            report.save(update_fields=["meeting"])
+        build_again(report)
     return report
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from plans import dates
+from plans import dates, locks
 from plans.excel.read import split_list
 from plans.models import (
     RESERVED_SLUGS,
@@ -254,6 +254,8 @@ def load_workbook(
         )
     with transaction.atomic():
         plan = plan or create_plan(new_plan)
+        # Before any update row: the lock order every writer keeps (plans/locks.py).
+        locks.whole_plan(plan.pk)
         statuses, preview.unmapped = check_statuses(plan, result, mapping)
         preview.plan = plan.slug
         if not preview.blocked:

@@ -139,8 +139,12 @@ def update_action(request, slug, ref, year, month):
 
 
 def saved_message(update, changed):
+    already = "".join(
+        f" “{name}” was already attached, so it was not added again."
+        for name in update.already_attached
+    )
     if not changed:
-        return f"{update.action.ref}: nothing had changed, so nothing new was saved."
+        return f"{update.action.ref}: nothing had changed, so nothing new was saved.{already}"
     text = f"{update.action.ref}: your {update.month:%B %Y} update is saved"
     if update.approval == Update.Approval.SUBMITTED:
         text += " and waits for sign-off"
@@ -150,7 +154,7 @@ def saved_message(update, changed):
             f" You rated it “{update.status}”; the dates suggest “{update.suggested_status}”."
             " Both are recorded."
         )
-    return text
+    return text + already
 
 
 def owed(user: User, round_: Round) -> list[Action]:

@@ -2,6 +2,7 @@
 database, so they can restart and kill things without touching the suite's test database.
 `.ci/run` runs them after the PostgreSQL suite: `pytest -m faults`."""
 
+import contextlib
 import json
 import os
 import shutil
@@ -31,10 +32,16 @@ def free_port():
 
 
 @pytest.fixture(scope="module")
-def app_env(tmp_path_factory):
+def database_name():
+    """The database a module's processes share; a module may name its own."""
+    return "tracker_faults"
+
+
+@pytest.fixture(scope="module")
+def app_env(tmp_path_factory, database_name):
     """A fresh PostgreSQL database with the demo data, and the environment to serve it."""
     psycopg = pytest.importorskip("psycopg")
-    name = "tracker_faults"
+    name = database_name
     try:
         with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True, connect_timeout=3) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -97,9 +104,9 @@ print(json.dumps(store.session_key))
     )
 
 
-@pytest.fixture
-def server(app_env):
-    """gunicorn with two workers on the test's database; yields its base URL."""
+@contextlib.contextmanager
+def serving(app_env):
+    """gunicorn with two workers on the test's database; gives its base URL."""
     port = free_port()
     env = {**app_env, "PORT": str(port), "GUNICORN_WORKERS": "2"}
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
@@ -117,6 +124,14 @@ def server(app_env):
             break
         except OSError:
             time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=30)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture
+def server(app_env):
+    with serving(app_env) as base:
+        yield base

@@ -186,3 +186,41 @@ def test_a_link_is_not_served_as_a_file(action, client_for):
     update = factories.update(action, "2024-01", "On track")
     item = Evidence.objects.create(update=update, link="https://example.org/report")
     assert client_for("clerk").get(item.get_absolute_url()).status_code == 404
+
+
+def post_link(client, action, link, narrative="Adopted by Cabinet.", version=0):
+    closed = status_matcher(action.plan.statuses.all())("Closed")
+    return client.post(
+        reverse("plans:update", args=[action.plan.slug, action.ref, 2024, 2]),
+        {"version": version, "status": closed.pk, "narrative": narrative, "evidence_link": link},
+        follow=True,
+    )
+
+
+@time_machine.travel(datetime.datetime(2024, 2, 20, tzinfo=datetime.UTC), tick=False)
+def test_sending_the_same_file_again_stores_one_copy_and_says_so(action, media, client_for):
+    client = client_for("lead")
+    for _ in range(3):  # the form sent three times: a double click, then the back button
+        response = post_closed(client, action, upload("Cabinet minutes.pdf", PDF))
+        assert response.status_code == 302
+    assert Evidence.objects.count() == 1
+    assert len(list(media.rglob("*.pdf"))) == 1
+    page = client.get(response.url).content.decode()
+    assert "“Cabinet minutes.pdf” was already attached, so it was not added again." in page
+    # The same content under another name is the same file; a different file is added.
+    post_closed(client, action, upload("minutes (1).pdf", PDF))
+    post_closed(client, action, upload("Appendix.pdf", PDF + b"%appendix\n"))
+    assert list(Evidence.objects.values_list("filename", flat=True)) == [
+        "Cabinet minutes.pdf",
+        "Appendix.pdf",
+    ]
+
+
+@time_machine.travel(datetime.datetime(2024, 2, 20, tzinfo=datetime.UTC), tick=False)
+def test_giving_the_same_link_again_adds_it_once(action, client_for):
+    client = client_for("lead")
+    post_link(client, action, "https://example.org/minutes")
+    page = post_link(client, action, "https://example.org/minutes", "Adopted in full.", 1)
+    assert "“https://example.org/minutes” was already attached" in page.content.decode()
+    assert Update.objects.get().narrative == "Adopted in full."
+    assert Evidence.objects.count() == 1

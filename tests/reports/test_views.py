@@ -5,6 +5,7 @@ import datetime
 import hashlib
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from plans.models import Action, Committee
 from reports import pdf
 from reports.models import Meeting, Report
 from tests import factories
+from tracker.models import User
 
 Q4 = {"plan": "", "period": "quarterly:2023-Q4", "committee": "", "meeting": ""}
 LONDON = datetime.timezone(datetime.timedelta(hours=1))  # British Summer Time
@@ -81,6 +83,46 @@ def test_asking_again_for_a_draft_rebuilds_it_rather_than_adding_one(ready, cler
     ask(clerk, quarter)
     assert Report.objects.count() == 1
     assert Report.objects.get().attempts == 2
+
+
+def test_two_build_clicks_at_once_make_one_draft(quarter, clerk, people, time_machine):
+    time_machine.move_to(datetime.datetime(2024, 4, 3, 10, tzinfo=LONDON), tick=False)
+    other = {}
+
+    def other_click_meanwhile(execute, sql, params, many, context):
+        # The other click writes its draft just after this one looked for a draft.
+        found = execute(sql, params, many, context)
+        if not other and sql.startswith("SELECT") and '"reports_report"' in sql:
+            other["draft"] = None
+            other["draft"] = Report.objects.create(
+                plan=quarter, kind="quarterly", period="2023-Q4", created_by=people["clerk"]
+            )
+        return found
+
+    with connection.execute_wrapper(other_click_meanwhile):
+        response = ask(clerk, quarter)
+    assert response.status_code == 200
+    assert response.redirect_chain == [(other["draft"].get_absolute_url(), 302)]
+    assert list(Report.objects.all()) == [other["draft"]]
+
+
+def test_the_database_keeps_one_draft_of_each_report(quarter):
+    audit = Committee.objects.get(slug="audit")
+    for committee in (None, audit):
+        draft = {"plan": quarter, "kind": "quarterly", "period": "2023-Q4", "committee": committee}
+        Report.objects.create(**draft, state=Report.State.READY)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Report.objects.create(**draft)
+        # A published report leaves room for the next draft.
+        Report.objects.filter(**draft).update(
+            state=Report.State.PUBLISHED,
+            file="r.pdf",
+            sha256="0" * 64,
+            published_at=timezone.now(),
+            published_by=User.objects.create(username=f"publisher-{committee}"),
+        )
+        Report.objects.create(**draft)
+    assert Report.objects.count() == 4
 
 
 def test_a_committee_report_must_go_to_that_committees_meeting(quarter, clerk):
