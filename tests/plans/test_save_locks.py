@@ -126,3 +126,67 @@ def test_closing_waits_for_a_save_under_way(
     closing.join()
     round_.refresh_from_db()
     assert saved_at["at"] < round_.closed_at
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite runs one writing transaction at a time"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_import_and_a_live_save_at_once_both_finish(plan, people, round_, monkeypatch):
+    """The officer's save holds its update row when a workbook import of the same plan starts
+    (the import writes another action first, then reaches that one). Both must finish: the
+    import waits for the save, never the two for each other (a deadlock loses one)."""
+    from plans.excel.load import load_workbook
+    from plans.excel.read import read_workbook
+    from tests import workbooks
+
+    first = factories.action(plan, "OC.A1.1", lead="Head of HR", due_text="TBC")
+    action = factories.action(plan, "OC.A2.1", lead="Head of HR", due_text="TBC")
+    book = workbooks.workbook_bytes(
+        {
+            "Plan": [
+                ["Ref", "Action", "Status (February 2024)", "Update (February 2024)"],
+                [first.ref, first.title, "On track", "From the workbook."],
+                [action.ref, action.title, "On track", "Older words from the workbook."],
+            ]
+        }
+    )
+    result = read_workbook(book)
+    reached, release = threading.Event(), threading.Event()
+    changed = updates._changed
+
+    def slow_changed(target):
+        if target.pk == action.pk and threading.current_thread().name == "officer":
+            reached.set()
+            release.wait(5)
+        return changed(target)
+
+    monkeypatch.setattr(updates, "_changed", slow_changed)
+    problems = []
+
+    def in_thread(work):
+        try:
+            work()
+        except Exception as error:  # the test reports whatever either thread met
+            problems.append(repr(error))
+        finally:
+            connections.close_all()
+
+    saving = threading.Thread(
+        name="officer", target=in_thread, args=(lambda: save_update(action, people),)
+    )
+    saving.start()
+    assert reached.wait(5)
+    importing = threading.Thread(
+        name="import",
+        target=in_thread,
+        args=(lambda: load_workbook(plan=plan, result=result, dry_run=False),),
+    )
+    importing.start()
+    importing.join(1)
+    release.set()
+    saving.join(10)
+    importing.join(20)
+    assert problems == []
+    assert Update.objects.get(action=action).narrative == "Saved as the round closed."
+    assert Update.objects.get(action=first).narrative == "From the workbook."
