@@ -4,7 +4,7 @@ admin's changelist showing the same rows.
     .venv/bin/python bench/bench_browse.py                 # 500 and 5,000 actions x 24 months
     .venv/bin/python bench/bench_browse.py --actions 500 --runs 30
 
-Builds each plan (bench/generate.py) in a throwaway SQLite database with production-like
+Builds each plan (tests/generate.py) in a throwaway SQLite database with production-like
 settings (DEBUG off, cached templates, the real cache), then for each page prints the median
 server time over --runs requests and the number of SQL queries one request makes. "first view"
 empties the cache before each request; "after an update" follows a saved update of another
@@ -49,8 +49,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bench.generate import build_plan  # noqa: E402
 from plans.models import Action  # noqa: E402
+from tests.generate import build_plan  # noqa: E402
 from tracker import roles  # noqa: E402
 from tracker.models import User  # noqa: E402
 
@@ -94,7 +94,7 @@ def main():
     DATABASE.unlink(missing_ok=True)
     call_command("migrate", verbosity=0)
     councillor = client_for("bench-councillor", roles.COUNCILLOR)
-    administrator = client_for("bench-admin", roles.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    administrator = client_for("bench-admin", roles.ADMINISTRATOR)
     # The admin's "Show all" link stops at list_max_show_all rows; lift it so it shows them all.
     admin.site._registry[Action].list_max_show_all = 100_000
 

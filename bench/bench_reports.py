@@ -4,7 +4,7 @@ alone rendering the same final HTML as the floor.
     .venv/bin/python bench/bench_reports.py            # both sizes
     .venv/bin/python bench/bench_reports.py 500        # one size
 
-For each size a fresh SQLite database gets a plan from bench.generate (24 months of updates).
+For each size a fresh SQLite database gets a plan from tests.generate (24 months of updates).
 Then, each in a fresh process so that peak memory is that process's own maximum resident size:
 - "build" runs what the task runs (compose the snapshot, render the HTML, WeasyPrint, store
   file, checksum and snapshot), publishes the report and times re-downloading the stored PDF;
@@ -51,7 +51,7 @@ def child(kind, actions, folder):
     if kind == "plan":
         from django.core.management import call_command
 
-        from bench.generate import build_plan
+        from tests.generate import build_plan
 
         call_command("migrate", verbosity=0)
         build_plan(actions=int(actions), months=24)

@@ -53,7 +53,7 @@ call_command("migrate", verbosity=0)
 from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count
-from bench.generate import build_plan
+from tests.generate import build_plan
 from plans.models import Action, Post, Round
 from tracker.models import User
 plan = build_plan(actions=500, months=24)

@@ -1,11 +1,9 @@
 from django.contrib import admin
-from django.db import models as db_models
 from django.db.models import F
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans import models
-from tracker import policy
-from tracker.admin_site import ModelAdmin
+from tracker.admin_site import ModelAdmin, StackedInline, TabularInline
 
 
 class PlanDataAdmin(ModelAdmin):
@@ -33,7 +31,7 @@ class PlanDataAdmin(ModelAdmin):
         self.stale(obj)
 
 
-class StatusInline(admin.TabularInline):
+class StatusInline(TabularInline):
     model = models.Status
     extra = 0
     fields = [
@@ -132,7 +130,7 @@ class ReadOnlyAdmin(ModelAdmin):
         return False
 
 
-class RevisionInline(admin.TabularInline):
+class RevisionInline(TabularInline):
     model = models.UpdateRevision
     extra = 0
     fields = ["version", "status", "narrative", "author", "saved_at", "reason"]
@@ -176,24 +174,7 @@ class RoundAdmin(ReadOnlyAdmin):
     list_filter = ["plan"]
 
 
-class ManagedInline:
-    """Inlines ask the one policy too, as tracker.admin_site.ModelAdmin does, rather than
-    Django's model permissions (which nobody is given)."""
-
-    def has_view_permission(self, request, obj=None):
-        return policy.may_manage(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return policy.may_manage(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return policy.may_manage(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return policy.may_manage(request.user)
-
-
-class TargetInline(ManagedInline, admin.TabularInline):
+class TargetInline(TabularInline):
     model = models.MeasureTarget
     extra = 4
     fields = ["period", "target"]
@@ -212,7 +193,7 @@ class MeasureAdmin(PlanDataAdmin):
     inlines = [TargetInline]
 
 
-class MeasureRevisionInline(admin.TabularInline):
+class MeasureRevisionInline(TabularInline):
     model = models.MeasureValueRevision
     extra = 0
     fields = ["version", "value", "commentary", "author", "saved_at", "reason"]
@@ -231,7 +212,7 @@ class MeasureValueAdmin(ReadOnlyAdmin):
     inlines = [MeasureRevisionInline]
 
 
-class RecommendationInline(ManagedInline, admin.StackedInline):
+class RecommendationInline(StackedInline):
     model = models.Recommendation
     extra = 1
     fields = ["number", "area", "text", "sort_order", "actions"]
@@ -245,4 +226,3 @@ class SourceAdmin(PlanDataAdmin):
     list_display = ["name", "plan"]
     list_filter = ["plan"]
     inlines = [RecommendationInline]
-    formfield_overrides = {db_models.URLField: {"assume_scheme": "https"}}

@@ -32,3 +32,13 @@ def test_the_sample_workbook_travels_with_the_tests():
 
     assert workbooks.SAMPLE.is_relative_to(ROOT)
     assert workbooks.SAMPLE.stat().st_size > 0
+
+
+def test_no_test_depends_on_the_benchmarks():
+    imports_bench = re.compile(r"^\s*(from|import)\s+bench\b", re.MULTILINE)
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "tests").rglob("*.py")
+        if imports_bench.search(path.read_text())
+    ]
+    assert offenders == []

@@ -1,5 +1,11 @@
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from tracker.admin_site import ModelAdmin
 from tracker.models import User
@@ -13,3 +19,17 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
     ]
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
     list_filter = ["groups", "is_active"]
+
+
+# The libraries' own admin classes (roles, sign-in limits, the task queue) ask the policy too;
+# what they refuse themselves (adding sign-in records, changing a task's result) stays refused.
+for model, library_admin in {
+    Group: GroupAdmin,
+    AccessAttempt: AccessAttemptAdmin,
+    AccessLog: AccessLogAdmin,
+    AccessFailureLog: AccessFailureLogAdmin,
+    DBTaskResult: DBTaskResultAdmin,
+}.items():
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+        admin.site.register(model, type(library_admin.__name__, (library_admin, ModelAdmin), {}))

@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import models
 
 from tracker import policy
 
@@ -34,8 +35,10 @@ class AdminSite(admin.AdminSite):
         return redirect_to_login(request.GET.get("next", "/admin/"))
 
 
-class ModelAdmin(admin.ModelAdmin):
-    """Administrators may do everything the admin offers; nobody else gets in."""
+class PolicyAdmin:
+    """Administrators may do everything the admin offers; nobody else gets in. Every admin class
+    and inline asks through this, never Django's model permissions (which nobody is given); a
+    class offering less (a record kept elsewhere) overrides a method to say no."""
 
     def has_module_permission(self, request):
         return policy.may_manage(request.user)
@@ -51,3 +54,15 @@ class ModelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return policy.may_manage(request.user, obj)
+
+
+class ModelAdmin(PolicyAdmin, admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class TabularInline(PolicyAdmin, admin.TabularInline):
+    pass
+
+
+class StackedInline(PolicyAdmin, admin.StackedInline):
+    pass

@@ -4,8 +4,8 @@ SQL queries for a plan of 50 actions as for one of 500: nothing is fetched row b
 import pytest
 from django.urls import reverse
 
-from bench.generate import build_plan
 from plans.models import Action, Committee
+from tests.generate import build_plan
 
 # Each count includes the three queries every signed-in page makes (session, user, roles).
 PAGES = {

@@ -51,3 +51,14 @@ def test_each_demo_user_signs_in_and_sees_what_their_role_allows(db):
         "lead": (True, 403),
         "councillor": (False, 403),
     }
+
+
+def test_the_demo_administrator_is_no_superuser_and_sees_the_plans_statuses_in_the_admin(db):
+    call_command("seed_demo")
+    admin = User.objects.get(username="admin")
+    assert (admin.is_superuser, admin.is_staff) == (False, False)
+    client = Client()
+    client.force_login(admin)
+    plan = Plan.objects.get()
+    page = client.get(reverse("admin:plans_plan_change", args=[plan.pk])).content.decode()
+    assert all(f'value="{s.label}"' in page for s in plan.statuses.all())

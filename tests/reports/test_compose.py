@@ -3,11 +3,11 @@ import json
 
 import pytest
 
-from bench.generate import build_plan
 from plans import summary
 from plans.models import Committee, Evidence, Update
 from reports import compose, periods
 from tests import factories
+from tests.generate import build_plan
 
 Q4 = periods.parse("quarterly", "2023-Q4")
 

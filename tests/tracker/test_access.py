@@ -127,7 +127,7 @@ TABLE = {
 
 def url_names(resolver=None, namespace=""):
     """Every named URL the project defines, except the Django admin's own pages, which the
-    admin guards itself (is_staff); admin:index stands for them in the table."""
+    admin site guards with the policy (test_admin_pages.py); admin:index stands for them here."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):

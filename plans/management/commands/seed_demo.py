@@ -88,8 +88,8 @@ class Command(BaseCommand):
             defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
         )
         if created:
+            # No superuser or staff flag, even for the administrator: the role is what counts.
             user.set_password(DEMO_PASSWORD)
-            user.is_staff = user.is_superuser = role == roles.ADMINISTRATOR
             user.save()
         user.groups.add(Group.objects.get_or_create(name=role)[0])
         for name in posts:

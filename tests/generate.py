@@ -1,6 +1,6 @@
-"""A large, realistic plan built quickly with bulk_create, for benchmarks and query-count tests.
+"""A large, realistic plan built quickly with bulk_create, for query-count tests and benchmarks.
 
-    from bench.generate import build_plan
+    from tests.generate import build_plan
     plan = build_plan(actions=500, months=24)
 
 Fixed shape, seeded choices: the same arguments always build the same plan. Every fifth action
