@@ -53,6 +53,7 @@ def open_round(*, plan, month, due, by):
 @transaction.atomic
 def extend_round(*, round_, due, by):
     """Give officers until `due` instead."""
+    _lock(round_)
     if not round_.is_open:
         raise ValidationError({"due": "Reopen the round before extending it"})
     if due <= round_.due:
@@ -63,13 +64,20 @@ def extend_round(*, round_, due, by):
     return _save(round_, by)
 
 
+def _lock(round_):
+    """Take the round's row lock (plans/locks.py) and read it afresh into `round_`, so a
+    change of state is made to the round as it is, not as the caller last saw it."""
+    locks.round_for(round_.plan_id, round_.month)
+    round_.refresh_from_db()
+
+
 @transaction.atomic
 def close_round(*, round_, by):
     """Lock the round's updates; from now on only performance officers correct them.
 
     Takes the round's row lock, as every save in it does: a save under way finishes first,
     and any later one finds the round closed. Returns the round as closed."""
-    round_ = locks.round_for(round_.plan_id, round_.month)
+    _lock(round_)
     if not round_.is_open:
         raise ValidationError("The round is already closed")
     round_.closed_at = timezone.now()
@@ -80,6 +88,7 @@ def close_round(*, round_, by):
 @transaction.atomic
 def reopen_round(*, round_, by, reason):
     """Let officers write again in a closed round; the `reason` is kept in its history."""
+    _lock(round_)
     if round_.is_open:
         raise ValidationError({"reason": "The round is open already"})
     if not reason.strip():
