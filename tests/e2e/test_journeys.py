@@ -157,11 +157,17 @@ def test_a_clerk_opens_a_round_builds_the_quarterly_report_and_downloads_the_pdf
 
     clerk = visit("clerk")
     page = clerk.page
-    # The February round is open; close it, then open March's.
+    # The February round is open with updates missing: closing it asks first, naming them.
     clerk.goto("/plans/improvement-plan/rounds/2024/2/")
     page.get_by_role("button", name="Close the round").click()
     page.wait_for_load_state()
     clerk.check()
+    confirmation = page.locator("main").inner_text()
+    assert "Close the February 2024 round with 9 updates missing?" in confirmation
+    assert "OC.A2.1 Workforce Strategy approved" in confirmation
+    page.get_by_role("button", name="Close the round").click()
+    page.wait_for_load_state()
+    assert "The February 2024 round is closed." in page.locator("main").inner_text()
     clerk.goto("/plans/improvement-plan/rounds/open/")
     month, due = (
         page.get_by_role("group", name="Month being reported on"),
