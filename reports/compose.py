@@ -21,9 +21,10 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from plans import charts, measure_summary, sources, summary
+from plans import charts, dates, measure_summary, sources, summary
 from plans.models import Action, Evidence, Rag, Status, Update
 from reports import periods
+from reports.models import Report
 from tracker import policy
 
 SCHEMA = 2  # 2 added the measures and recommendations
@@ -48,7 +49,7 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
     and recommendations."""
     as_at = period.last_month
     before = period.previous.last_month
-    trend_months = [periods.add_months(as_at, n) for n in range(1 - TREND_MONTHS, 1)]
+    trend_months = [dates.add_months(as_at, n) for n in range(1 - TREND_MONTHS, 1)]
     quarter_ends = period.months[2::3] if period.kind == periods.ANNUAL else []
     months = sorted({*trend_months, before, *quarter_ends})
 
@@ -181,7 +182,7 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
     while len(trend_rows) > 1 and not trend_rows[0][1].any():
         trend_rows.pop(0)
 
-    kind_label = dict(KIND_LABELS)[period.kind]
+    kind_label = Report.Kind(period.kind).label
     snapshot = {
         "schema": SCHEMA,
         "title": f"{kind_label} report: {period.name}",
@@ -221,11 +222,6 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
     return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
 
 
-KIND_LABELS = [
-    (periods.QUARTERLY, "Quarterly"),
-    (periods.SIX_MONTHLY, "Six-monthly"),
-    (periods.ANNUAL, "Annual"),
-]
 MOVEMENTS = [
     ("complete", "Newly complete"),
     ("improved", "Improved"),
