@@ -125,7 +125,7 @@ def year_label(year):
     return f"{year}/{(year + 1) % 100:02d}"
 
 
-def financial_year_start(year):
+def year_start(year):
     """The first month of the financial year starting in `year`."""
     return datetime.date(year, FINANCIAL_YEAR_START, 1)
 

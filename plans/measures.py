@@ -116,7 +116,7 @@ def quarter_in_text(text):
     first, second = int(first), int(second)
     if second % 100 != (first + 1) % 100:
         return None
-    return dates.add_months(dates.financial_year_start(first), 3 * (int(number) - 1))
+    return dates.add_months(dates.year_start(first), 3 * (int(number) - 1))
 
 
 def period_in_text(text):

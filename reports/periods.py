@@ -14,9 +14,9 @@ from functools import cache
 from plans.dates import (
     add_months,
     financial_year,
-    financial_year_start,
     months_into_year,
     year_label,
+    year_start,
 )
 
 QUARTERLY, SIX_MONTHLY, ANNUAL = "quarterly", "six-monthly", "annual"
@@ -45,7 +45,7 @@ class Period:
 
     @property
     def first_month(self):
-        return add_months(financial_year_start(self.year), (self.number - 1) * self.length)
+        return add_months(year_start(self.year), (self.number - 1) * self.length)
 
     @property
     def last_month(self):

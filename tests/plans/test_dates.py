@@ -112,4 +112,4 @@ def test_the_financial_year_starts_in_april(month, year, label, quarter):
     assert dates.financial_year(month) == year
     assert dates.year_label(dates.financial_year(month)) == label
     assert dates.quarter(month) == quarter
-    assert dates.financial_year_start(year) == D(year, 4, 1)
+    assert dates.year_start(year) == D(year, 4, 1)
