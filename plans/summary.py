@@ -121,36 +121,46 @@ class Counted:
 
 
 class Figures:
-    """Breakdowns of a plan's actions at each of `months` (ascending): overall, per theme and
-    per priority served, and how each action was counted."""
+    """Breakdowns of a plan's actions overall at each of `months` (ascending), per theme and
+    per priority served at each of `group_months` (some of `months`), and how each action was
+    counted."""
 
-    def __init__(self, statuses, months):
+    def __init__(self, statuses, months, group_months):
         self.statuses = statuses
         self.by_id = {s.pk: s for s in statuses}
         self.months = months
+        self.group_months = group_months
+        self._keys = [m.isoformat() for m in months]  # as the entries give their months
+        self._groups_at = [months.index(m) for m in group_months]
         self.overall = [Breakdown(statuses) for _ in months]
-        self.themes = {}  # theme name -> [Breakdown per month], in plan order
-        self.priorities = {}  # (sort order, name) -> [Breakdown per month]
+        self.themes = {}  # theme name -> [Breakdown per group month], in plan order
+        self.priorities = {}  # (sort order, name) -> [Breakdown per group month]
         self.actions = []  # [Counted], in plan order
 
-    def _new(self):
-        return [Breakdown(self.statuses) for _ in self.months]
+    def _group(self, groups, key):
+        if key not in groups:
+            groups[key] = [Breakdown(self.statuses) for _ in self.group_months]
+        return groups[key]
 
     def count(self, row, entries, served, count_parents):
-        """Count the action `row` under the overall figures, its theme and each of the
-        priorities it `served`, from its `entries`: (month as text, status id, update id),
-        oldest first."""
-        at = entries_at(entries, [m.isoformat() for m in self.months])
+        """Count the action `row` overall, under its theme and under each priority it
+        serves (`served`: (sort order, name) pairs), from its `entries`: (month as text, status
+        id, update id), oldest first."""
+        at = entries_at(entries, self._keys)
         left_out = row["has_children"] and not count_parents
-        groups = [self.overall, self.themes.setdefault(row["theme__name"], self._new())]
-        groups += [self.priorities.setdefault(key, self._new()) for key in sorted(served)]
-        for group in groups:
-            for breakdown, entry in zip(group, at, strict=True):
-                if left_out:
-                    breakdown.parents_left_out += 1
-                else:
-                    breakdown.add(entry and entry[1])
         self.actions.append(Counted(row, left_out, at))
+        groups = [self._group(self.themes, row["theme__name"])]
+        groups += [self._group(self.priorities, key) for key in sorted(served)]
+        if left_out:
+            for breakdown in [*self.overall, *(b for group in groups for b in group)]:
+                breakdown.parents_left_out += 1
+            return
+        ids = [entry and entry[1] for entry in at]
+        for breakdown, status_id in zip(self.overall, ids, strict=True):
+            breakdown.add(status_id)
+        for index, position in enumerate(self._groups_at):
+            for group in groups:
+                group[index].add(ids[position])
 
     def status(self, action, month):
         """The status of `action` (a Counted) at `month`, or None."""
@@ -161,13 +171,14 @@ class Figures:
         return self.overall[self.months.index(month)]
 
     def themes_at(self, month):
-        """[(theme name, Breakdown)] at `month`, in plan order."""
-        index = self.months.index(month)
+        """[(theme name, Breakdown)] at `month` (one of the group months), in plan order."""
+        index = self.group_months.index(month)
         return [(name, months[index]) for name, months in self.themes.items()]
 
     def priorities_at(self, month):
-        """[(priority name, Breakdown)] at `month`, in the plan's order of priorities."""
-        index = self.months.index(month)
+        """[(priority name, Breakdown)] at `month` (one of the group months), in the plan's
+        order of priorities."""
+        index = self.group_months.index(month)
         return [(name, months[index]) for (_, name), months in sorted(self.priorities.items())]
 
     def trend(self, months):
@@ -178,14 +189,15 @@ class Figures:
         return found
 
 
-def figures(plan, months, *, committee=None, fields=()):
+def figures(plan, months, *, group_months=None, committee=None, fields=()):
     """The plan's actions (only `committee`'s, when given) counted at each of `months` (firsts
-    of months, ascending): each action's status then is its latest update every reader may see
-    on or before that month. `fields` are more values each Counted.row needs.
+    of months, ascending), and per theme and priority at each of `group_months` (some of
+    `months`; the last when None): each action's status then is its latest update every reader
+    may see on or before that month. `fields` are more values each Counted.row needs.
 
     Four queries whatever the size of the plan: the updates within the months are read once,
     with each action's last update before them, so older history costs nothing."""
-    found = Figures(list(Status.objects.filter(plan=plan)), months)
+    found = Figures(list(Status.objects.filter(plan=plan)), months, group_months or months[-1:])
     # Months as "YYYY-MM-DD" text, which sorts as the dates do: turning ten thousand of them
     # into date objects took a third of the time.
     as_text = Cast("month", CharField())
@@ -237,8 +249,9 @@ def figures(plan, months, *, committee=None, fields=()):
 def status_breakdown(plan, month=None):
     """The plan's breakdown overall and per theme as at `month` (the latest of all when None):
     (overall, [(theme, breakdown), ...])."""
-    found = figures(plan, [month or dates.LAST_MONTH])
-    return found.overall[0], [(name, months[0]) for name, months in found.themes.items()]
+    month = month or dates.LAST_MONTH  # no update is later
+    found = figures(plan, [month])
+    return found.overall_at(month), found.themes_at(month)
 
 
 # The tracker, dashboard and committee pages build on these. Each runs a fixed number of

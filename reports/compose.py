@@ -55,6 +55,7 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
     found = summary.figures(
         plan,
         months,
+        group_months=sorted({*quarter_ends, as_at}),
         committee=committee,
         fields=[
             "ref",
@@ -79,6 +80,8 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
         )
     }
 
+    # Each theme's breakdowns at each quarter's end, for an annual report's year in review.
+    quarters = [(m, dict(found.themes_at(m))) for m in quarter_ends]
     moves = defaultdict(list)
     listed, done_ids = [], []
     for action in found.actions:
@@ -164,13 +167,8 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
         "movement": {key: moves[key] for key, _ in summary.MOVEMENTS if key != "unchanged"},
         "unchanged": len(moves["unchanged"]),
         "year": [
-            {
-                "name": name,
-                "quarters": [
-                    {"month": m, **breakdowns[months.index(m)].dump()} for m in quarter_ends
-                ],
-            }
-            for name, breakdowns in found.themes.items()
+            {"name": name, "quarters": [{"month": m, **q[name].dump()} for m, q in quarters]}
+            for name in found.themes
         ]
         if quarter_ends
         else [],
