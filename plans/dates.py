@@ -110,6 +110,36 @@ def months_between(earlier, later):
     return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
+# Councils report on the financial year, which starts in April: its first quarter is April to
+# June, its fourth January to March. A financial year is named by the calendar year it starts in.
+FINANCIAL_YEAR_START = 4  # April
+
+
+def financial_year(month):
+    """The calendar year the financial year holding `month` starts in: March 2024 -> 2023."""
+    return month.year if month.month >= FINANCIAL_YEAR_START else month.year - 1
+
+
+def year_label(year):
+    """How people write the financial year starting in `year`: "2023/24"."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def year_start(year):
+    """The first month of the financial year starting in `year`."""
+    return datetime.date(year, FINANCIAL_YEAR_START, 1)
+
+
+def months_into_year(month):
+    """Whole months from the start of `month`'s financial year to `month`: April 0, March 11."""
+    return (month.month - FINANCIAL_YEAR_START) % 12
+
+
+def quarter(month):
+    """The financial quarter (1-4) holding `month`: April to June is 1, January to March 4."""
+    return months_into_year(month) // 3 + 1
+
+
 def _spaced(word):
     # Headers pasted from PDFs or wrapped in narrow cells split words: "Decembe r 2023".
     return r"\s*".join(word)

@@ -9,7 +9,7 @@ from crispy_forms_gds.fields import DateInputField
 from django import forms
 
 from plans import evidence, measures, ratings
-from plans.models import Review
+from plans.models import Measure, Review
 from tracker import policy
 from tracker.models import User
 
@@ -361,15 +361,6 @@ class DelegateForm(forms.ModelForm):
         field.widget.attrs["class"] = "govuk-select"
 
 
-# Unit -> (what to enter, an example).
-UNIT_HINTS = {
-    "number": ("A number", "1250"),
-    "percentage": ("A percentage", "85.5"),
-    "currency": ("An amount in pounds", "12500"),
-    "days": ("A number of days", "2.5"),
-}
-
-
 class MeasureValueForm(forms.Form):
     """A measure's figure for one period, with the owner's commentary."""
 
@@ -395,7 +386,7 @@ class MeasureValueForm(forms.Form):
     def __init__(self, *args, measure, current=None, correction=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.measure = measure
-        kind, self.example = UNIT_HINTS[measure.unit]
+        kind, self.example = Measure.Unit(measure.unit).hint
         self.fields["value"].help_text = f"{kind}, for example {self.example}"
         if not correction:
             del self.fields["reason"]

@@ -6,7 +6,6 @@ April: Q1 2023/24 is April to June 2023 and Q4 2023/24 is January to March 2024,
 committee reports. A period is stored as its first month.
 """
 
-import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -16,7 +15,6 @@ HIGHER = "higher"
 LOWER = "lower"
 MONTHLY = "monthly"
 QUARTERLY = "quarterly"
-FIRST_MONTH = 4  # April: the financial year's first month
 
 
 def rate(value, target, *, direction, tolerance=None):
@@ -51,7 +49,7 @@ def period_start(day, frequency):
     month = dates.first_of_month(day)
     if frequency == MONTHLY:
         return month
-    return dates.add_months(month, -((month.month - FIRST_MONTH) % 3))
+    return dates.add_months(month, -(dates.months_into_year(month) % 3))
 
 
 def period_end(start, frequency):
@@ -80,22 +78,12 @@ def latest_complete(month, frequency):
     return next_period(start, frequency, -1)
 
 
-def financial_year(month):
-    """ "2023/24" for any month from April 2023 to March 2024."""
-    year = month.year if month.month >= FIRST_MONTH else month.year - 1
-    return f"{year}/{(year + 1) % 100:02d}"
-
-
-def quarter_number(month):
-    return (month.month - FIRST_MONTH) % 12 // 3 + 1
-
-
 def period_label(start, frequency, *, long=False):
     """How people name the period: "January 2024", or "Q4 2023/24" for a quarter (with `long`,
     "Quarter 4 2023/24 (January to March 2024)")."""
     if frequency == MONTHLY:
         return f"{start:%B %Y}"
-    number, year = quarter_number(start), financial_year(start)
+    number, year = dates.quarter(start), dates.year_label(dates.financial_year(start))
     if not long:
         return f"Q{number} {year}"
     end = period_end(start, frequency)
@@ -106,7 +94,7 @@ def period_short(start, frequency):
     """A short label for chart axes: "Jan 2024" or "Q4 23/24"."""
     if frequency == MONTHLY:
         return f"{start:%b %Y}"
-    return f"Q{quarter_number(start)} {financial_year(start)[2:]}"
+    return f"Q{dates.quarter(start)} {dates.year_label(dates.financial_year(start))[2:]}"
 
 
 _QUARTER = re.compile(
@@ -128,7 +116,7 @@ def quarter_in_text(text):
     first, second = int(first), int(second)
     if second % 100 != (first + 1) % 100:
         return None
-    return dates.add_months(datetime.date(first, FIRST_MONTH, 1), 3 * (int(number) - 1))
+    return dates.add_months(dates.year_start(first), 3 * (int(number) - 1))
 
 
 def period_in_text(text):

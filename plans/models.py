@@ -882,6 +882,16 @@ class Measure(models.Model):
         CURRENCY = "currency", "Currency (£)"
         DAYS = "days", "Days"
 
+        @property
+        def hint(self):
+            """(what to enter, an example), for the field a figure is typed into."""
+            return {
+                "number": ("A number", "1250"),
+                "percentage": ("A percentage", "85.5"),
+                "currency": ("An amount in pounds", "12500"),
+                "days": ("A number of days", "2.5"),
+            }[self.value]
+
     class Direction(models.TextChoices):
         HIGHER = measures.HIGHER, "Higher is better"
         LOWER = measures.LOWER, "Lower is better"

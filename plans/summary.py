@@ -74,6 +74,22 @@ class Breakdown:
         ]
         return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
 
+    def dump(self):
+        """The counts as JSON-ready numbers, as a report's snapshot keeps them."""
+        return {
+            "by_status": {str(k): v for k, v in sorted(self.by_status.items())},
+            "no_update": self.no_update,
+            "parents_left_out": self.parents_left_out,
+        }
+
+    @classmethod
+    def load(cls, statuses, counts):
+        """The breakdown dump() gave `counts`, over the plan's `statuses`."""
+        made = cls(statuses, Counter({int(k): v for k, v in counts["by_status"].items()}))
+        made.no_update = counts["no_update"]
+        made.parents_left_out = counts["parents_left_out"]
+        return made
+
     def left_out(self):
         """What the percentages leave out, in words, e.g. ["2 parent actions", "3 N/A"]."""
         parts = []
@@ -95,43 +111,147 @@ def plural(count, noun):
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def with_latest_status(actions, month=None):
-    """Annotate actions with the status id and month of their latest update that every reader
-    may see (as at `month`, the first of a month, when given) and whether they have children.
-    One query."""
-    updates = Update.objects.visible_to(policy.EVERYONE).filter(action=OuterRef("pk"))
-    if month is not None:
-        updates = updates.filter(month__lte=month)
-    latest = updates.order_by("-month")
-    return actions.annotate(
-        latest_status_id=Subquery(latest.values("status_id")[:1]),
-        latest_month=Subquery(latest.values("month")[:1]),
-        has_children=Exists(Action.objects.filter(parent=OuterRef("pk"))),
+@dataclass
+class Counted:
+    """An action as figures() counted it."""
+
+    row: dict  # the action's values: pk, theme__name, has_children and the fields asked for
+    left_out: bool  # a parent (focus) action the plan leaves out of its figures
+    at: list  # its latest update at each month, (month as text, status id, update id) or None
+
+
+class Figures:
+    """Breakdowns of a plan's actions overall at each of `months` (ascending), per theme and
+    per priority served at each of `group_months` (some of `months`), and how each action was
+    counted."""
+
+    def __init__(self, statuses, months, group_months):
+        self.statuses = statuses
+        self.by_id = {s.pk: s for s in statuses}
+        self.months = months
+        self.group_months = group_months
+        self._keys = [m.isoformat() for m in months]  # as the entries give their months
+        self._groups_at = [months.index(m) for m in group_months]
+        self.overall = [Breakdown(statuses) for _ in months]
+        self.themes = {}  # theme name -> [Breakdown per group month], in plan order
+        self.priorities = {}  # (sort order, name) -> [Breakdown per group month]
+        self.actions = []  # [Counted], in plan order
+
+    def _group(self, groups, key):
+        if key not in groups:
+            groups[key] = [Breakdown(self.statuses) for _ in self.group_months]
+        return groups[key]
+
+    def count(self, row, entries, served, count_parents):
+        """Count the action `row` overall, under its theme and under each priority it
+        serves (`served`: (sort order, name) pairs), from its `entries`: (month as text, status
+        id, update id), oldest first."""
+        at = entries_at(entries, self._keys)
+        left_out = row["has_children"] and not count_parents
+        self.actions.append(Counted(row, left_out, at))
+        groups = [self._group(self.themes, row["theme__name"])]
+        groups += [self._group(self.priorities, key) for key in sorted(served)]
+        if left_out:
+            for breakdown in [*self.overall, *(b for group in groups for b in group)]:
+                breakdown.parents_left_out += 1
+            return
+        ids = [entry and entry[1] for entry in at]
+        for breakdown, status_id in zip(self.overall, ids, strict=True):
+            breakdown.add(status_id)
+        for index, position in enumerate(self._groups_at):
+            for group in groups:
+                group[index].add(ids[position])
+
+    def status(self, action, month):
+        """The status of `action` (a Counted) at `month`, or None."""
+        entry = action.at[self.months.index(month)]
+        return entry and self.by_id.get(entry[1])
+
+    def overall_at(self, month):
+        return self.overall[self.months.index(month)]
+
+    def themes_at(self, month):
+        """[(theme name, Breakdown)] at `month` (one of the group months), in plan order."""
+        index = self.group_months.index(month)
+        return [(name, months[index]) for name, months in self.themes.items()]
+
+    def priorities_at(self, month):
+        """[(priority name, Breakdown)] at `month` (one of the group months), in the plan's
+        order of priorities."""
+        index = self.group_months.index(month)
+        return [(name, months[index]) for (_, name), months in sorted(self.priorities.items())]
+
+    def trend(self, months):
+        """[(month, Breakdown)] overall for `months`, dropping leading months with no status."""
+        found = [(month, self.overall_at(month)) for month in months]
+        while len(found) > 1 and not found[0][1].by_status:
+            found.pop(0)
+        return found
+
+
+def figures(plan, months, *, group_months=None, committee=None, fields=()):
+    """The plan's actions (only `committee`'s, when given) counted at each of `months` (firsts
+    of months, ascending), and per theme and priority at each of `group_months` (some of
+    `months`; the last when None): each action's status then is its latest update every reader
+    may see on or before that month. `fields` are more values each Counted.row needs.
+
+    Four queries whatever the size of the plan: the updates within the months are read once,
+    with each action's last update before them, so older history costs nothing."""
+    found = Figures(list(Status.objects.filter(plan=plan)), months, group_months or months[-1:])
+    # Months as "YYYY-MM-DD" text, which sorts as the dates do: turning ten thousand of them
+    # into date objects took a third of the time.
+    as_text = Cast("month", CharField())
+    published = Update.objects.visible_to(policy.EVERYONE)
+    actions = Action.objects.filter(plan=plan)
+    updates = published.filter(action__plan=plan, month__gte=months[0], month__lte=months[-1])
+    if committee is not None:
+        actions = actions.filter(committees=committee)
+        updates = updates.filter(action__committees=committee)
+    history = defaultdict(list)  # action id -> [(month, status id, update id)], oldest first
+    for action_id, *entry in updates.order_by("action_id", "month").values_list(
+        "action_id", as_text, "status_id", "pk"
+    ):
+        history[action_id].append(tuple(entry))
+    earlier = published.filter(action=OuterRef("pk"), month__lt=months[0]).order_by("-month")
+    rows = (
+        actions.annotate(
+            has_children=Exists(Action.objects.filter(parent=OuterRef("pk"))),
+            prior_month=Subquery(earlier.values(text=as_text)[:1]),
+            prior_status=Subquery(earlier.values("status_id")[:1]),
+            prior_update=Subquery(earlier.values("pk")[:1]),
+        )
+        .order_by(*PLAN_ORDER)
+        .values(
+            "pk",
+            "theme__name",
+            "theme__priority__sort_order",
+            "theme__priority__name",
+            "has_children",
+            "prior_month",
+            "prior_status",
+            "prior_update",
+            *fields,
+        )
     )
+    served = served_priorities(plan)
+    for row in rows:
+        prior = (row.pop("prior_month"), row.pop("prior_status"), row.pop("prior_update"))
+        entries = history.get(row["pk"], [])
+        if prior[0] is not None:
+            entries = [prior, *entries]
+        serves = set(served[row["pk"]])
+        if row["theme__priority__name"] is not None:
+            serves.add((row["theme__priority__sort_order"], row["theme__priority__name"]))
+        found.count(row, entries, serves, plan.count_parent_actions)
+    return found
 
 
 def status_breakdown(plan, month=None):
-    """The plan's breakdown overall and per theme: (overall, [(theme, breakdown), ...]).
-
-    Two queries whatever the size of the plan.
-    """
-    statuses = list(Status.objects.filter(plan=plan))
-    overall = Breakdown(statuses)
-    themes = {}
-    rows = with_latest_status(Action.objects.filter(plan=plan), month).values_list(
-        "theme_id", "theme__name", "latest_status_id", "has_children"
-    )
-    for theme_id, theme_name, status_id, has_children in rows.order_by(
-        "theme__sort_order", "theme__name"
-    ):
-        theme = themes.setdefault(theme_id, (theme_name, Breakdown(statuses)))[1]
-        if has_children and not plan.count_parent_actions:
-            overall.parents_left_out += 1
-            theme.parents_left_out += 1
-            continue
-        overall.add(status_id)
-        theme.add(status_id)
-    return overall, list(themes.values())
+    """The plan's breakdown overall and per theme as at `month` (the latest of all when None):
+    (overall, [(theme, breakdown), ...])."""
+    month = month or dates.LAST_MONTH  # no update is later
+    found = figures(plan, [month])
+    return found.overall_at(month), found.themes_at(month)
 
 
 # The tracker, dashboard and committee pages build on these. Each runs a fixed number of
@@ -269,21 +389,27 @@ def group_by_theme(rows):
 
 RAG_RANK = {Rag.GREEN: 1, Rag.AMBER: 2, Rag.RED: 3}
 
+# Every kind of movement, in the order pages list them. Only a report has "new" actions (see
+# movement()); it gives the unchanged as a number rather than a list.
 MOVEMENTS = [
     ("complete", "Newly complete"),
     ("improved", "Improved"),
     ("slipped", "Slipped"),
+    ("new", "New actions"),
     ("unchanged", "Unchanged"),
     ("other", "Changed otherwise"),
 ]
 
 
-def movement(before, after):
+def movement(before, after, *, new=False):
     """How a status moved between two months, as a key of MOVEMENTS: "improved" and "slipped"
     compare RAG colours (red, amber, green); reopening a done action is "slipped"; a first
-    status, or a move to or from a grey status, is "other". None when there is no status now."""
+    status, or a move to or from a grey status, is "other". None when there is no status now.
+    With `new`, as a report compares periods, a first status is "new" whatever it is."""
     if after is None:
         return None
+    if before is None and new:
+        return "new"
     if before is not None and before.pk == after.pk:
         return "unchanged"
     if after.counts_as_done and not (before and before.counts_as_done):
@@ -333,7 +459,7 @@ class Dashboard:
 
     def movement_rows(self):
         """(label, actions) for each kind of movement since the previous month."""
-        return [(label, self.moves[key]) for key, label in MOVEMENTS]
+        return [(label, self.moves[key]) for key, label in MOVEMENTS if key in self.moves]
 
 
 def served_priorities(plan):
@@ -352,89 +478,35 @@ def dashboard(plan, month, window=12):
     """The plan's position as at `month`: breakdowns overall, per priority and per theme, the
     movement since the month before, the red and amber actions, and the breakdown for each of
     the `window` months up to `month` (dropping leading months with no status at all). Five
-    queries: the window's updates are read once, with each action's last update before it,
-    and the rest is counted here, so older history costs nothing."""
-    statuses = list(Status.objects.filter(plan=plan))
-    by_id = {s.pk: s for s in statuses}
+    queries: figures() and the red and amber actions' narratives."""
     months = [dates.add_months(month, n) for n in range(1 - window, 1)]
-    # Months as "YYYY-MM-DD" text, which sorts as the dates do: turning ten thousand of them
-    # into date objects took a third of the time.
-    as_text = Cast("month", CharField())
-    history = defaultdict(list)  # action id -> [(month, status id, update id)], oldest first
-    published = Update.objects.visible_to(policy.EVERYONE)
-    updates = published.filter(action__plan=plan, month__gte=months[0], month__lte=month)
-    for action_id, *entry in updates.order_by("action_id", "month").values_list(
-        "action_id", as_text, "status_id", "pk"
-    ):
-        history[action_id].append(entry)
-    earlier = published.filter(action=OuterRef("pk"), month__lt=months[0]).order_by("-month")
-
-    keys = [m.isoformat() for m in months]
-    trend = [Breakdown(statuses) for _ in months]
-    priorities, themes = {}, {}
-    moves = {key: [] for key, _ in MOVEMENTS}
+    found = figures(plan, months, fields=["ref", "title", "lead_officer__name"])
+    moves = {key: [] for key, _ in MOVEMENTS if key != "new"}
     attention = {}  # update id -> Worrying
-    actions = (
-        Action.objects.filter(plan=plan)
-        .annotate(
-            has_children=Exists(Action.objects.filter(parent=OuterRef("pk"))),
-            prior_month=Subquery(earlier.values(text=as_text)[:1]),
-            prior_status=Subquery(earlier.values("status_id")[:1]),
-            prior_update=Subquery(earlier.values("pk")[:1]),
-        )
-        .order_by(*PLAN_ORDER)
-        .values_list(
-            "pk",
-            "ref",
-            "title",
-            "lead_officer__name",
-            "theme__name",
-            "theme__priority__sort_order",
-            "theme__priority__name",
-            "has_children",
-            "prior_month",
-            "prior_status",
-            "prior_update",
-        )
-    )
-    served = served_priorities(plan)
-    for pk, ref, title, lead, theme, priority_order, priority, has_children, *prior in actions:
-        groups = [themes.setdefault(theme, Breakdown(statuses))]
-        serves = served[pk] | ({(priority_order, priority)} if priority is not None else set())
-        groups += [priorities.setdefault(key, Breakdown(statuses)) for key in sorted(serves)]
-        if has_children and not plan.count_parent_actions:
-            for breakdown in [*trend, *groups]:
-                breakdown.parents_left_out += 1
+    for action in found.actions:
+        if action.left_out:
             continue
-        entries = history.get(pk, [])
-        if prior[0] is not None:
-            entries = [prior, *entries]
-        at = entries_at(entries, keys)
-        for breakdown, entry in zip(trend, at, strict=True):
-            breakdown.add(entry and entry[1])
-        for breakdown in groups:
-            breakdown.add(at[-1] and at[-1][1])
-        before = by_id.get(at[-2][1]) if len(at) > 1 and at[-2] else None
-        after = by_id.get(at[-1][1]) if at[-1] else None
+        row, at = action.row, action.at
+        before = found.by_id.get(at[-2][1]) if len(at) > 1 and at[-2] else None
+        after = found.by_id.get(at[-1][1]) if at[-1] else None
         if kind := movement(before, after):
-            moves[kind].append(Moved(ref, title, before, after))
+            moves[kind].append(Moved(row["ref"], row["title"], before, after))
         if after is not None and after.rag in (Rag.RED, Rag.AMBER):
             when = datetime.date.fromisoformat(at[-1][0])
-            attention[at[-1][2]] = Worrying(ref, title, lead, after, when)
+            attention[at[-1][2]] = Worrying(
+                row["ref"], row["title"], row["lead_officer__name"], after, when
+            )
 
     for pk, narrative in Update.objects.filter(pk__in=attention).values_list(
         "pk", Substr("narrative", 1, 400)
     ):
         attention[pk].narrative = narrative
-    trend = list(zip(months, trend, strict=True))
-    while len(trend) > 1 and not trend[0][1].by_status:
-        trend.pop(0)
     return Dashboard(
         month=month,
-        overall=trend[-1][1],
-        priorities=[(name, b) for (_, name), b in sorted(priorities.items())],
-        themes=list(themes.items()),
-        trend=trend,
+        overall=found.overall_at(month),
+        priorities=found.priorities_at(month),
+        themes=found.themes_at(month),
+        trend=found.trend(months),
         moves=moves,
         attention=sorted(attention.values(), key=lambda a: a.status.rag != Rag.RED),
     )

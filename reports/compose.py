@@ -17,13 +17,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from plans import charts, measure_summary, sources, summary
-from plans.models import Action, Evidence, Rag, Status, Update
+from plans import charts, dates, measure_summary, sources, summary
+from plans.models import Evidence, Rag, Status, Update
 from reports import periods
+from reports.models import Report
 from tracker import policy
 
 SCHEMA = 2  # 2 added the measures and recommendations
@@ -48,91 +48,50 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
     and recommendations."""
     as_at = period.last_month
     before = period.previous.last_month
-    trend_months = [periods.add_months(as_at, n) for n in range(1 - TREND_MONTHS, 1)]
+    trend_months = [dates.add_months(as_at, n) for n in range(1 - TREND_MONTHS, 1)]
     quarter_ends = period.months[2::3] if period.kind == periods.ANNUAL else []
     months = sorted({*trend_months, before, *quarter_ends})
 
-    statuses = list(Status.objects.filter(plan=plan))
-    by_id = {s.pk: s for s in statuses}
-
-    actions = Action.objects.filter(plan=plan)
-    if committee is not None:
-        actions = actions.filter(committees=committee)
-    published = Update.objects.visible_to(policy.EVERYONE)
-
-    history = defaultdict(list)  # action id -> [(month, status id)], oldest first
-    for action_id, month, status_id in (
-        published.filter(action__in=actions.values("pk"), month__lte=as_at)
-        .order_by("action_id", "month")
-        .values_list("action_id", "month", "status_id")
-    ):
-        history[action_id].append((month, status_id))
-
-    latest = published.filter(action=OuterRef("pk"), month__lte=as_at).order_by("-month")
-    updates = {
-        u["action_id"]: u
-        for u in published.filter(
-            pk__in=actions.annotate(u=Subquery(latest.values("pk")[:1])).values("u")
-        ).values("action_id", "month", "narrative", "signature", "no_change")
-    }
-
-    rows = (
-        actions.annotate(has_children=Exists(Action.objects.filter(parent=OuterRef("pk"))))
-        .order_by(*summary.PLAN_ORDER)
-        .values(
-            "pk",
+    found = summary.figures(
+        plan,
+        months,
+        group_months=sorted({*quarter_ends, as_at}),
+        committee=committee,
+        fields=[
             "ref",
             "title",
             "due_text",
             "due_date",
             "start_text",
             "member_lead",
-            "has_children",
             "parent__ref",
-            "theme__name",
             "workstream__name",
-            "theme__priority__name",
-            "theme__priority__sort_order",
             "lead_officer__name",
             "director__name",
-        )
+        ],
     )
+    statuses = found.statuses
+    now_at = months.index(as_at)
+    latest = [action.at[now_at][2] for action in found.actions if action.at[now_at]]
+    updates = {
+        u["action_id"]: u
+        for u in Update.objects.filter(pk__in=latest).values(
+            "action_id", "month", "narrative", "signature", "no_change"
+        )
+    }
 
-    overall, themes, priorities = _Counts(), {}, {}
-    trend = {month: _Counts() for month in trend_months}
-    year = defaultdict(lambda: {month: _Counts() for month in quarter_ends})
+    # Each theme's breakdowns at each quarter's end, for an annual report's year in review.
+    quarters = [(m, dict(found.themes_at(m))) for m in quarter_ends]
     moves = defaultdict(list)
     listed, done_ids = [], []
-    served = summary.served_priorities(plan)
-    for row in rows:
-        groups = [overall, themes.setdefault(row["theme__name"], _Counts())]
-        priority = row["theme__priority__name"]
-        keys = set(served[row["pk"]])
-        if priority is not None:
-            keys.add((row["theme__priority__sort_order"], priority))
-        groups += [priorities.setdefault(key, _Counts()) for key in sorted(keys)]
-        at = _statuses_at(history.get(row["pk"], []), months)
-        status_id, before_id = at[as_at], at[before]
-        left_out = row["has_children"] and not plan.count_parent_actions
-        if left_out:
-            for breakdown in [*groups, *trend.values()]:
-                breakdown.parents_left_out += 1
-        else:
-            for breakdown in groups:
-                breakdown.add(status_id)
-            for month, breakdown in trend.items():
-                breakdown.add(at[month])
-            for month, breakdown in year[row["theme__name"]].items():
-                breakdown.add(at[month])
-            kind = summary.movement(by_id.get(before_id), by_id.get(status_id))
-            if before_id is None and status_id is not None:
-                kind = "new"
-            if kind:
-                moves[kind].append(row["ref"])
-        update = updates.get(row["pk"])
-        status = by_id.get(status_id)
+    for action in found.actions:
+        row, left_out = action.row, action.left_out
+        status, previous = found.status(action, as_at), found.status(action, before)
+        if not left_out and (kind := summary.movement(previous, status, new=True)):
+            moves[kind].append(row["ref"])
         if status is not None and status.counts_as_done and not left_out:
             done_ids.append(row["pk"])
+        update = updates.get(row["pk"])
         listed.append(
             {
                 "id": row["pk"],
@@ -140,7 +99,7 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
                 "title": row["title"],
                 "theme": row["theme__name"],
                 "workstream": row["workstream__name"] or "",
-                "priority": priority or "",
+                "priority": row["theme__priority__name"] or "",
                 "parent": row["parent__ref"] or "",
                 "is_parent": row["has_children"],
                 "left_out": left_out,
@@ -150,8 +109,8 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
                 "start": row["start_text"],
                 "due": row["due_text"],
                 "due_date": row["due_date"],
-                "status": status_id,
-                "previous_status": before_id,
+                "status": status and status.pk,
+                "previous_status": previous and previous.pk,
                 "update": update
                 and {
                     "month": update["month"],
@@ -165,7 +124,11 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
 
     evidence = defaultdict(list)
     for item in (
-        Evidence.objects.filter(update__in=published.filter(action__in=done_ids, month__lte=as_at))
+        Evidence.objects.filter(
+            update__in=Update.objects.visible_to(policy.EVERYONE).filter(
+                action__in=done_ids, month__lte=as_at
+            )
+        )
         .order_by("update__month", "added_at", "pk")
         .values("pk", "update__action_id", "description", "filename", "link")
     ):
@@ -177,11 +140,7 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
     for action in listed:
         action["evidence"] = evidence.get(action.pop("id"), [])
 
-    trend_rows = [(month, counts) for month, counts in trend.items()]
-    while len(trend_rows) > 1 and not trend_rows[0][1].any():
-        trend_rows.pop(0)
-
-    kind_label = dict(KIND_LABELS)[period.kind]
+    kind_label = Report.Kind(period.kind).label
     snapshot = {
         "schema": SCHEMA,
         "title": f"{kind_label} report: {period.name}",
@@ -200,15 +159,16 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
         "meeting": meeting and {"committee": meeting.committee.name, "date": meeting.date},
         "generated_at": timezone.localtime(now or timezone.now()),
         "statuses": [{"id": s.pk, **{f: getattr(s, f) for f in STATUS_FIELDS}} for s in statuses],
-        "overall": overall.dump(),
-        "priorities": [{"name": name, **c.dump()} for (_, name), c in sorted(priorities.items())],
-        "themes": [{"name": name, **c.dump()} for name, c in themes.items()],
-        "trend": [{"month": month, **c.dump()} for month, c in trend_rows],
-        "movement": {key: moves.get(key, []) for key, _ in MOVEMENTS},
-        "unchanged": len(moves.get("unchanged", [])),
+        "overall": found.overall_at(as_at).dump(),
+        "priorities": [{"name": name, **b.dump()} for name, b in found.priorities_at(as_at)],
+        "themes": [{"name": name, **b.dump()} for name, b in found.themes_at(as_at)],
+        "trend": [{"month": month, **b.dump()} for month, b in found.trend(trend_months)],
+        # The unchanged are given as a number.
+        "movement": {key: moves[key] for key, _ in summary.MOVEMENTS if key != "unchanged"},
+        "unchanged": len(moves["unchanged"]),
         "year": [
-            {"name": name, "quarters": [{"month": m, **c.dump()} for m, c in year[name].items()]}
-            for name in themes
+            {"name": name, "quarters": [{"month": m, **q[name].dump()} for m, q in quarters]}
+            for name in found.themes
         ]
         if quarter_ends
         else [],
@@ -221,73 +181,11 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
     return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
 
 
-KIND_LABELS = [
-    (periods.QUARTERLY, "Quarterly"),
-    (periods.SIX_MONTHLY, "Six-monthly"),
-    (periods.ANNUAL, "Annual"),
-]
-MOVEMENTS = [
-    ("complete", "Newly complete"),
-    ("improved", "Improved"),
-    ("slipped", "Slipped"),
-    ("new", "New actions"),
-    ("other", "Changed otherwise"),
-]
-
-
-def _statuses_at(entries, months):
-    """{month: status id in force then} for `months` (ascending), from an action's (month,
-    status id) entries (ascending): the latest entry on or before each month, or None."""
-    found, current, position = {}, None, 0
-    for month in months:
-        while position < len(entries) and entries[position][0] <= month:
-            current = entries[position][1]
-            position += 1
-        found[month] = current
-    return found
-
-
-class _Counts:
-    """Counts per status while composing; dumped as JSON-ready numbers."""
-
-    def __init__(self):
-        self.by_status = defaultdict(int)
-        self.no_update = 0
-        self.parents_left_out = 0
-
-    def add(self, status_id):
-        if status_id is None:
-            self.no_update += 1
-        else:
-            self.by_status[status_id] += 1
-
-    def any(self):
-        return bool(self.by_status)
-
-    def dump(self):
-        return {
-            "by_status": {str(k): v for k, v in sorted(self.by_status.items())},
-            "no_update": self.no_update,
-            "parents_left_out": self.parents_left_out,
-        }
-
-
 # Presenting a snapshot.
 
 
 def _date(text):
     return datetime.date.fromisoformat(text) if text else None
-
-
-def _breakdown(statuses, counts):
-    """A plans.summary.Breakdown from a snapshot's counts, so the report uses the dashboard's
-    own arithmetic (percentages, RAG totals, what is left out) and its charts."""
-    made = summary.Breakdown(statuses)
-    for key, value in counts["by_status"].items():
-        made.by_status[int(key)] = value
-    made.no_update = counts["no_update"]
-    made.parents_left_out = counts["parents_left_out"]
-    return made
 
 
 def _or_list(words):
@@ -360,8 +258,8 @@ def present(snapshot):
     ]
     by_id = {s.pk: s for s in statuses}
     as_at = _date(snapshot["as_at"])
-    overall = _breakdown(statuses, snapshot["overall"])
-    trend = [(_date(t["month"]), _breakdown(statuses, t)) for t in snapshot["trend"]]
+    overall = summary.Breakdown.load(statuses, snapshot["overall"])
+    trend = [(_date(t["month"]), summary.Breakdown.load(statuses, t)) for t in snapshot["trend"]]
 
     actions = []
     for item in snapshot["actions"]:
@@ -395,7 +293,9 @@ def present(snapshot):
     quarters = [
         {
             "name": theme["name"],
-            "quarters": [(_date(q["month"]), _breakdown(statuses, q)) for q in theme["quarters"]],
+            "quarters": [
+                (_date(q["month"]), summary.Breakdown.load(statuses, q)) for q in theme["quarters"]
+            ],
             "completed": [a for a in done_now if a["theme"] == theme["name"]],
         }
         for theme in snapshot["year"]
@@ -405,10 +305,13 @@ def present(snapshot):
 
     movement = [
         (key, label, [by_ref[ref] for ref in snapshot["movement"].get(key, [])])
-        for key, label in MOVEMENTS
+        for key, label in summary.MOVEMENTS
+        if key in snapshot["movement"]
     ]
-    priorities = [Group(g["name"], _breakdown(statuses, g)) for g in snapshot["priorities"]]
-    themes = [Group(g["name"], _breakdown(statuses, g)) for g in snapshot["themes"]]
+    priorities = [
+        Group(g["name"], summary.Breakdown.load(statuses, g)) for g in snapshot["priorities"]
+    ]
+    themes = [Group(g["name"], summary.Breakdown.load(statuses, g)) for g in snapshot["themes"]]
     # Snapshots of schema 1, from before measures were tracked, have no measures section: a
     # published report's page must say what its PDF said.
     card = measure_summary.present(snapshot["measures"]) if "measures" in snapshot else None

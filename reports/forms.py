@@ -3,10 +3,10 @@
 from crispy_forms_gds.fields import DateInputField
 from django import forms
 
+from plans.dates import add_months
 from plans.models import Committee, Plan
 from reports import periods
-from reports.compose import KIND_LABELS
-from reports.models import Meeting
+from reports.models import Meeting, Report
 
 # The most periods offered: three years of quarters, halves and years.
 YEARS_OFFERED = 3
@@ -15,12 +15,12 @@ YEARS_OFFERED = 3
 def period_choices(today):
     """Periods that have ended, newest first, grouped by kind for a select's option groups.
     Values are "kind:code", e.g. "quarterly:2024-Q3"."""
-    last = periods.add_months(today.replace(day=1), -1)
-    first = periods.add_months(last, -12 * YEARS_OFFERED + 1)
+    last = add_months(today.replace(day=1), -1)
+    first = add_months(last, -12 * YEARS_OFFERED + 1)
     ended = periods.between(first, last)
     return [
         (label, [(f"{p.kind}:{p.code}", p.label) for p in ended if p.kind == kind])
-        for kind, label in KIND_LABELS
+        for kind, label in Report.Kind.choices
     ]
 
 

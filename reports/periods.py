@@ -3,6 +3,7 @@
 Councils report on the financial year, which starts in April: 2023-Q1 is April to June 2023,
 2023-Q4 is January to March 2024, 2023-H2 is October 2023 to March 2024, and the year 2023 is
 April 2023 to March 2024. A period is named by the calendar year its financial year starts in.
+The month and financial-year arithmetic is plans.dates'.
 """
 
 import datetime
@@ -10,9 +11,16 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from plans.dates import (
+    add_months,
+    financial_year,
+    months_into_year,
+    year_label,
+    year_start,
+)
+
 QUARTERLY, SIX_MONTHLY, ANNUAL = "quarterly", "six-monthly", "annual"
 KINDS = {QUARTERLY: 3, SIX_MONTHLY: 6, ANNUAL: 12}  # kind -> months in a period
-FIRST_MONTH = 4  # April
 _CODE = {
     QUARTERLY: (re.compile(r"^(\d{4})-Q([1-4])$"), "{year}-Q{number}"),
     SIX_MONTHLY: (re.compile(r"^(\d{4})-H([12])$"), "{year}-H{number}"),
@@ -23,17 +31,6 @@ _EXAMPLE = {
     SIX_MONTHLY: "2024-H1 (April to September 2024)",
     ANNUAL: "2024 (April 2024 to March 2025)",
 }
-
-
-def add_months(month, count):
-    """The first of the month `count` months after (or before) `month`."""
-    index = month.year * 12 + month.month - 1 + count
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def financial_year(month):
-    """The calendar year the financial year holding `month` starts in: March 2024 -> 2023."""
-    return month.year if month.month >= FIRST_MONTH else month.year - 1
 
 
 @dataclass(frozen=True, order=True)
@@ -48,8 +45,7 @@ class Period:
 
     @property
     def first_month(self):
-        start = datetime.date(self.year, FIRST_MONTH, 1)
-        return add_months(start, (self.number - 1) * self.length)
+        return add_months(year_start(self.year), (self.number - 1) * self.length)
 
     @property
     def last_month(self):
@@ -66,17 +62,13 @@ class Period:
         return _CODE[self.kind][1].format(year=self.year, number=self.number)
 
     @property
-    def financial_year_label(self):
-        return f"{self.year}/{(self.year + 1) % 100:02d}"
-
-    @property
     def name(self):
         """Its name in a title: "Quarter 3 2023/24", "Half year 1 2023/24" or "2023/24"."""
         if self.kind == QUARTERLY:
-            return f"Quarter {self.number} {self.financial_year_label}"
+            return f"Quarter {self.number} {year_label(self.year)}"
         if self.kind == SIX_MONTHLY:
-            return f"Half year {self.number} {self.financial_year_label}"
-        return self.financial_year_label
+            return f"Half year {self.number} {year_label(self.year)}"
+        return year_label(self.year)
 
     @property
     def span(self):
@@ -106,9 +98,7 @@ def containing(kind, month):
     """The period of `kind` that holds `month` (any date in it)."""
     if kind not in KINDS:
         raise ValueError(f"Unknown kind of report: {kind}")
-    year = financial_year(month)
-    months_in = (month.month - FIRST_MONTH) % 12
-    return Period(kind, year, months_in // KINDS[kind] + 1)
+    return Period(kind, financial_year(month), months_into_year(month) // KINDS[kind] + 1)
 
 
 def parse(kind, text):

@@ -96,3 +96,20 @@ def test_date_as_shown(value, shown):
 @pytest.mark.parametrize("day", [D(2022, 12, 1), D(2024, 1, 11), D(2024, 2, 29)])
 def test_date_as_shown_reads_back_as_the_same_date(day):
     assert dates.parse_fuzzy_date(dates.date_as_shown(day)) == day
+
+
+@pytest.mark.parametrize(
+    ("month", "year", "label", "quarter"),
+    [
+        (D(2023, 4, 1), 2023, "2023/24", 1),
+        (D(2023, 6, 30), 2023, "2023/24", 1),
+        (D(2023, 12, 1), 2023, "2023/24", 3),
+        (D(2024, 3, 1), 2023, "2023/24", 4),
+        (D(1999, 5, 1), 1999, "1999/00", 1),
+    ],
+)
+def test_the_financial_year_starts_in_april(month, year, label, quarter):
+    assert dates.financial_year(month) == year
+    assert dates.year_label(dates.financial_year(month)) == label
+    assert dates.quarter(month) == quarter
+    assert dates.year_start(year) == D(year, 4, 1)

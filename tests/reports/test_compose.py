@@ -3,7 +3,6 @@ import json
 
 import pytest
 
-from plans import summary
 from plans.models import Committee, Evidence, Update
 from reports import compose, periods
 from tests import factories
@@ -59,15 +58,6 @@ def test_summary_per_priority_and_theme(report):
     assert report["themes"][1].sentence == (
         "2 of 3 actions (67%) are on track, complete or closed; 1 (33%) is grey (On hold)."
     )
-
-
-def test_figures_match_the_dashboard_for_the_same_month(quarter, report):
-    dashboard = summary.dashboard(quarter, datetime.date(2024, 3, 1))
-    assert report["overall"].by_status == dashboard.overall.by_status
-    assert report["overall"].no_update == dashboard.overall.no_update
-    assert [(m, b.by_status) for m, b in report["trend"]] == [
-        (m, b.by_status) for m, b in dashboard.trend
-    ]
 
 
 def test_movement_since_the_previous_quarter(report):
