@@ -250,7 +250,7 @@ def test_a_save_racing_the_rounds_close_never_lands_after_it(people, app_env, ma
         text = f"Lead words for RD {run}"
         answers = at_once(
             (lead, f"{PLAN}/actions/RD.{run}/update/{MONTH}/", update_form(made["status"], text)),
-            (clerk, f"{round_}close/", {}),
+            (clerk, f"{round_}close/", {"confirm": "yes"}),
             later=took * run / RUNS,  # the close comes later each run, sweeping the save
         )
         took = max(took, answers[0][-1])
