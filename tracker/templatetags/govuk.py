@@ -1,7 +1,6 @@
 """Small GOV.UK Design System components as template tags: `{% load govuk %}`."""
 
 from django import forms, template
-from django.utils.html import format_html
 
 register = template.Library()
 
@@ -16,14 +15,13 @@ TAG_CLASSES = {
 }
 
 
-@register.simple_tag
+@register.inclusion_tag("components/tag.html")
 def status_tag(status, empty="No update"):
     """A tag naming the status, coloured by its RAG value. The words always carry the meaning;
     the colour only repeats it. With no status (no update yet) it says `empty`, in grey."""
     if status is None:
-        return format_html('<strong class="govuk-tag govuk-tag--grey">{}</strong>', empty)
-    colour = TAG_CLASSES.get(status.rag, "govuk-tag--grey")
-    return format_html('<strong class="govuk-tag {}">{}</strong>', colour, status.label)
+        return {"colour": TAG_CLASSES["grey"], "text": empty}
+    return {"colour": TAG_CLASSES.get(status.rag, TAG_CLASSES["grey"]), "text": status.label}
 
 
 @register.filter
