@@ -2,6 +2,7 @@
 take several times longer than the rest of the page. Everything else here hands its markup to
 a template. `{% load browse %}`."""
 
+from functools import cache
 from html import escape
 
 from django import forms, template
@@ -32,6 +33,12 @@ def action_link(url, ref):
     return url.replace(REF, ref)
 
 
+def status_tags():
+    """status -> the HTML of its tag (components/tag.html), each rendered once: a list of
+    hundreds of rows repeats a handful of statuses, and rendering a template per row is slow."""
+    return cache(lambda status: render_to_string("components/tag.html", status_tag(status)))
+
+
 @register.filter
 def shorten(text, length):
     """At most `length` characters on one line, ending in an ellipsis when cut. Quicker than
@@ -50,7 +57,7 @@ def action_rows(rows, action_url, current, flat=False):
     Python's html.escape gives the same output as Django's escape without its lazy-string
     wrapper, which costs more than the escaping across a plan's thousands of cells."""
     link_before, link_after = action_url.split(REF)
-    tags = {}  # the handful of statuses' tags, each rendered once
+    tag = status_tags()
     html = []
     for row in rows:
         ref = escape(row["ref"])
@@ -75,9 +82,7 @@ def action_rows(rows, action_url, current, flat=False):
             due = row["due_date"]
             cells[3] += f'<span class="app-tracker__context">{due.day} {due:%b %Y}</span>'
         if status := row["status"]:
-            if status.pk not in tags:
-                tags[status.pk] = render_to_string("components/tag.html", status_tag(status))
-            cells.append(tags[status.pk])
+            cells.append(tag(status))
         elif row["has_children"] and not row["needs_update"]:
             cells.append('<span class="app-secondary">See sub-actions</span>')
         else:
@@ -135,5 +140,7 @@ def moved_items(moved, action_url):
 
 @register.inclusion_tag("plans/_worrying_rows.html")
 def worrying_rows(rows, action_url):
-    """One <tr> per red or amber action on the dashboard (summary.Worrying)."""
-    return {"rows": rows, "action_url": action_url}
+    """One <tr> per red or amber action on the dashboard (summary.Worrying), with its status's
+    tag."""
+    tag = status_tags()
+    return {"rows": [(row, tag(row.status)) for row in rows], "action_url": action_url}
