@@ -1,6 +1,7 @@
 """The tracker's rows are built in Python for speed (plans/templatetags/browse.py), outside the
-templates' components. This pins their markup: any change to it shows here as a diff against
-tests/plans/snapshots/, to be looked at and, if meant, written into the snapshot."""
+templates' components. This pins their markup, and the filter form's and the pagination's:
+any change to it shows here as a diff against tests/plans/snapshots/, to be looked at and, if
+meant, written into the snapshot."""
 
 import datetime
 import re
@@ -42,6 +43,18 @@ def small_plan(plan, people, time_machine):
     return plan
 
 
+def get(client, plan, query):
+    response = client.get(reverse("plans:tracker", kwargs={"slug": plan.slug}) + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def one_tag_a_line(html):
+    """The markup with the white space between tags, which templates lay out as they like,
+    made one line break: a change in the markup itself still shows."""
+    return re.sub(r">\s*<", ">\n<", html.strip()) + "\n"
+
+
 def bodies(html):
     """Every table body on the page, one after another."""
     return "\n".join(re.findall(r"<tbody.*?</tbody>", html, flags=re.DOTALL)) + "\n"
@@ -52,8 +65,26 @@ def bodies(html):
     [("", "tracker_rows_grouped.html"), ("?sort=-due", "tracker_rows_sorted.html")],
 )
 def test_the_tracker_rows_markup_is_unchanged(small_plan, client_for, query, snapshot):
-    response = client_for("councillor").get(
-        reverse("plans:tracker", kwargs={"slug": small_plan.slug}) + query
+    html = get(client_for("councillor"), small_plan, query)
+    assert bodies(html) == (SNAPSHOTS / snapshot).read_text()
+
+
+def test_the_filter_form_markup_is_unchanged(small_plan, client_for):
+    """Every kind of filter, some chosen, one in error. Ids differ from database to database,
+    so option values are compared without them; which option is chosen still shows."""
+    on_track = small_plan.statuses.get(label="On track").pk
+    html = get(
+        client_for("councillor"),
+        small_plan,
+        f"?q=a+%3Cb%3E&status={on_track}&rag=red&due_from=2024-13-01&overdue=on&sort=due",
     )
-    assert response.status_code == 200
-    assert bodies(response.content.decode()) == (SNAPSHOTS / snapshot).read_text()
+    form = re.search(r'<form method="get".*?</form>', html, flags=re.DOTALL).group(0)
+    form = re.sub(r'value="\d+"', 'value="id"', form)
+    assert one_tag_a_line(form) == (SNAPSHOTS / "tracker_filters.html").read_text()
+
+
+def test_the_pagination_markup_is_unchanged(small_plan, client_for, monkeypatch):
+    monkeypatch.setattr("plans.views.browse.PAGE_SIZE", 2)
+    html = get(client_for("councillor"), small_plan, "?sort=ref&page=2")
+    nav = re.search(r'<nav class="govuk-pagination".*?</nav>', html, flags=re.DOTALL).group(0)
+    assert one_tag_a_line(nav) == (SNAPSHOTS / "tracker_pagination.html").read_text()
