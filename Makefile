@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 APT_TEST := $(APT_RUN) chromium poppler-utils
 
-.PHONY: run test install system-deps system-deps-test lint format css check-deploy bench clean
+.PHONY: run test install lock system-deps system-deps-test lint format css check-deploy bench clean
 
 run: export DEBUG = true
 run: export ORGANISATION_NAME ?= Demo Borough Council
@@ -46,11 +46,22 @@ system-deps:
 system-deps-test:
 	$(call apt_install,$(APT_TEST))
 
-$(VENV)/.installed: pyproject.toml
+# The exact versions come from the lock; the project itself is installed without resolving.
+$(VENV)/.installed: requirements-dev.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
+
+# Rewrites the lock files from pyproject.toml's ranges, for Python 3.11 on any platform,
+# keeping every version already locked that still fits; `UPGRADE=--upgrade` moves them all on.
+# requirements.lock is what runs the service; requirements-dev.lock adds the tools and tests.
+LOCK := $(VENV)/bin/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+	--custom-compile-command "make lock" $(UPGRADE)
+lock: $(VENV)/.installed
+	$(LOCK) --output-file requirements.lock
+	$(LOCK) --extra dev --output-file requirements-dev.lock
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -1,10 +1,13 @@
-"""The tracker's table rows and filter fields, built in Python: through the template engine a
-plan's 500 rows take several times longer than the rest of the page. `{% load browse %}`."""
+"""The tracker's table rows, built in Python: through the template engine a plan's 500 rows
+take several times longer than the rest of the page. Everything else here hands its markup to
+a template. `{% load browse %}`."""
 
-from html import escape as escape_text
+from functools import cache
+from html import escape
 
 from django import forms, template
-from django.utils.html import escape
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from plans.templatetags.due_dates import due_label
@@ -14,6 +17,27 @@ register = template.Library()
 
 # Column number -> extra classes: the ref column is indented for sub-actions; narratives grey.
 CELL_CLASSES = {0: " app-tracker__ref", 6: " app-tracker__narrative"}
+# Stands for the ref in an action's URL reversed once per page (see action_url); a slug cannot
+# hold a "~", so it is found only where the ref goes.
+REF = "~ref~"
+
+
+def action_url(slug):
+    """An action's URL with `REF` in place of its ref: reversing a URL per row is slow on big
+    plans, so a page reverses this once and `action_link` puts each row's ref in."""
+    return reverse("plans:action", args=[slug, REF])
+
+
+@register.filter
+def action_link(url, ref):
+    """The URL of the action `ref`, from `url` as action_url gives it (to be autoescaped)."""
+    return url.replace(REF, ref)
+
+
+def status_tags():
+    """status -> the HTML of its tag (components/tag.html), each rendered once: a list of
+    hundreds of rows repeats a handful of statuses, and rendering a template per row is slow."""
+    return cache(lambda status: render_to_string("components/tag.html", status_tag(status)))
 
 
 @register.filter
@@ -27,20 +51,21 @@ def shorten(text, length):
 @register.simple_tag
 def action_rows(rows, action_url, current, flat=False):
     """One <tr> per row of the tracker (dicts from plans.views.browse): ref (indented under its
-    focus action unless `flat`), title linking to `action_url` + ref, lead officer, due date as
-    written and as derived, status, its month, the opening of the narrative, and, when there is
-    a `current` month, whether its update is in."""
-    # Python's own escape: the same output as Django's, without its lazy-string wrapper, which
-    # costs more than the escaping across a plan's thousands of cells. Plain strings only.
-    escape = escape_text
-    tags = {}  # the handful of statuses' tags, each built once
+    focus action unless `flat`), title linking to the action (`action_url` as action_url gives
+    it), lead officer, due date as written and as derived, status, its month, the opening of
+    the narrative, and, when there is a `current` month, whether its update is in.
+
+    Python's html.escape gives the same output as Django's escape without its lazy-string
+    wrapper, which costs more than the escaping across a plan's thousands of cells."""
+    link_before, link_after = action_url.split(REF)
+    tag = status_tags()
     html = []
     for row in rows:
         ref = escape(row["ref"])
         child = row["parent_ref"] is not None
         cells = [
             f"<strong>{ref}</strong>" if row["has_children"] else ref,
-            f'<a class="govuk-link" href="{action_url}{ref}/">'
+            f'<a class="govuk-link" href="{link_before}{ref}{link_after}">'
             f"{escape(shorten(row['title'], 160))}</a>",
             escape(row["lead_officer__name"] or ""),
             escape(due_label(row["due_text"], row["due_date"])),
@@ -55,9 +80,7 @@ def action_rows(rows, action_url, current, flat=False):
                 place += f": {row['workstream__name']}"
             cells[1] += f'<span class="app-tracker__context">{escape(place)}</span>'
         if status := row["status"]:
-            if status.pk not in tags:
-                tags[status.pk] = status_tag(status)
-            cells.append(tags[status.pk])
+            cells.append(tag(status))
         elif row["has_children"] and not row["needs_update"]:
             cells.append('<span class="app-secondary">See sub-actions</span>')
         else:
@@ -82,103 +105,40 @@ def action_rows(rows, action_url, current, flat=False):
     return mark_safe("\n".join(html))  # every value in it was escaped above
 
 
-@register.simple_tag
+@register.inclusion_tag("components/filter_field.html")
 def filter_field(field):
-    """One filter as a GOV.UK form group: a select, a text or date input, small checkboxes for
-    a multiple choice, or a single checkbox. Built here rather than by Django's widget
-    templates, which take longer than the whole of the tracker's table."""
+    """One filter as a GOV.UK form group (components/filter_field.html): a select, a text or
+    date input, small checkboxes for a multiple choice, or a single checkbox. The choices are
+    worked out here, once: Django's own widget templates render each option through the
+    template engine and take longer than the whole of the tracker's table."""
     widget = field.field.widget
-    name, id_ = field.html_name, field.auto_id
-    label = escape(field.label)
     value = field.value()
-    hint = (
-        f'<div class="govuk-hint" id="{id_}_hint">{escape(field.help_text)}</div>'
-        if field.help_text
-        else ""
-    )
-    described = f' aria-describedby="{id_}_hint"' if field.help_text else ""
-    errors = "".join(
-        f'<p class="govuk-error-message" id="{id_}_error">'
-        f'<span class="govuk-visually-hidden">Error:</span> {escape(error)}</p>'
-        for error in field.errors
-    )
-    group = f"govuk-form-group{' govuk-form-group--error' if field.errors else ''}"
     if isinstance(widget, forms.CheckboxSelectMultiple):
+        kind = "checkboxes"
         chosen = {str(v) for v in value or []}
-        items = "".join(
-            f'<div class="govuk-checkboxes__item"><input class="govuk-checkboxes__input" '
-            f'id="{id_}_{n}" name="{name}" type="checkbox" value="{escape(choice)}"'
-            f'{" checked" if str(choice) in chosen else ""}><label class="govuk-label '
-            f'govuk-checkboxes__label" for="{id_}_{n}">{escape(text)}</label></div>'
-            for n, (choice, text) in enumerate(field.field.choices, start=1)
-        )
-        return mark_safe(
-            f'<div class="{group}"><fieldset class="govuk-fieldset"><legend class="'
-            f'govuk-fieldset__legend govuk-fieldset__legend--s">{label}</legend>{errors}'
-            f'<div class="govuk-checkboxes govuk-checkboxes--small">{items}</div>'
-            f"</fieldset></div>"
-        )
-    if isinstance(widget, forms.CheckboxInput):
-        return mark_safe(
-            f'<div class="{group}"><div class="govuk-checkboxes govuk-checkboxes--small">'
-            f'<div class="govuk-checkboxes__item"><input class="govuk-checkboxes__input" '
-            f'id="{id_}" name="{name}" type="checkbox" value="on"{" checked" if value else ""}>'
-            f'<label class="govuk-label govuk-checkboxes__label" for="{id_}">{label}</label>'
-            f"</div></div></div>"
-        )
-    if isinstance(widget, forms.Select):
+        choices = [(str(c), text, str(c) in chosen) for c, text in field.field.choices]
+    elif isinstance(widget, forms.CheckboxInput):
+        kind, choices = "checkbox", None
+    elif isinstance(widget, forms.Select):
+        kind = "select"
         chosen = "" if value is None else str(value)
-        options = "".join(
-            f'<option value="{escape(choice)}"{" selected" if str(choice) == chosen else ""}>'
-            f"{escape(text)}</option>"
-            for choice, text in field.field.choices
-        )
-        control = (
-            f'<select class="govuk-select" id="{id_}" name="{name}"{described}>{options}</select>'
-        )
+        choices = [(str(c), text, str(c) == chosen) for c, text in field.field.choices]
     else:
-        kind = widget.attrs.get("type", widget.input_type)
-        shown = "" if value is None else escape(value)
-        control = (
-            f'<input class="govuk-input" id="{id_}" name="{name}" type="{kind}" '
-            f'value="{shown}"{described}>'
-        )
-    return mark_safe(
-        f'<div class="{group}"><label class="govuk-label govuk-label--s" for="{id_}">{label}'
-        f"</label>{hint}{errors}{control}</div>"
-    )
+        kind, choices = widget.attrs.get("type", widget.input_type), None
+        value = "" if value is None else str(value)
+    return {"field": field, "kind": kind, "choices": choices, "value": value}
 
 
-@register.simple_tag
+@register.inclusion_tag("plans/_moved_items.html")
 def moved_items(moved, action_url):
     """One <li> per action in a dashboard movement list: its ref and title, linked, and its
     status before and after."""
-    return mark_safe(  # every value in it is escaped
-        "".join(
-            f'<li><a class="govuk-link" href="{action_url}{escape(item.ref)}/">'
-            f"{escape(item.ref)} {escape(shorten(item.title, 100))}</a>: "
-            f"{escape(item.before.label) if item.before else 'no status'} "
-            f'<span aria-hidden="true">→</span><span class="govuk-visually-hidden">to</span> '
-            f"{escape(item.after.label)}</li>"
-            for item in moved
-        )
-    )
+    return {"moved": moved, "action_url": action_url}
 
 
-@register.simple_tag
+@register.inclusion_tag("plans/_worrying_rows.html")
 def worrying_rows(rows, action_url):
-    """One <tr> per red or amber action on the dashboard (summary.Worrying)."""
-    return mark_safe(  # every value in it is escaped
-        "".join(
-            f'<tr class="govuk-table__row">'
-            f'<td class="govuk-table__cell app-tracker__ref">{escape(row.ref)}</td>'
-            f'<td class="govuk-table__cell"><a class="govuk-link" href="{action_url}'
-            f'{escape(row.ref)}/">{escape(shorten(row.title, 120))}</a></td>'
-            f'<td class="govuk-table__cell">{escape(row.lead_officer or "")}</td>'
-            f'<td class="govuk-table__cell">{status_tag(row.status)}</td>'
-            f'<td class="govuk-table__cell">{row.month:%b %Y}</td>'
-            f'<td class="govuk-table__cell app-tracker__narrative">'
-            f"{escape(shorten(row.narrative, 180))}</td></tr>"
-            for row in rows
-        )
-    )
+    """One <tr> per red or amber action on the dashboard (summary.Worrying), with its status's
+    tag."""
+    tag = status_tags()
+    return {"rows": [(row, tag(row.status)) for row in rows], "action_url": action_url}

@@ -1,7 +1,6 @@
 """Measures in templates: `{% load measure_tags %}`."""
 
 from django import template
-from django.utils.html import format_html
 
 from plans import measures
 from tracker.templatetags.govuk import TAG_CLASSES
@@ -16,11 +15,10 @@ RATINGS = {
 }
 
 
-@register.simple_tag
+@register.inclusion_tag("components/tag.html")
 def rating_tag(rag, empty="Not rated"):
     """A tag naming a measure's rating, coloured by it; `empty` (grey) when there is none."""
-    colour = TAG_CLASSES.get(rag or "grey")
-    return format_html('<strong class="govuk-tag {}">{}</strong>', colour, RATINGS.get(rag, empty))
+    return {"colour": TAG_CLASSES.get(rag or "grey"), "text": RATINGS.get(rag, empty)}
 
 
 @register.filter

@@ -13,13 +13,13 @@ from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from plans import charts, export, history, measure_summary, sources, summary
 from plans.filters import SORTS, ActionFilter, MonthForm
 from plans.models import Action, Committee, Plan, Round, Update, UpdateRevision
+from plans.templatetags.browse import action_url
 from tracker import policy
 
 # The most actions one tracker page shows: a large plan is paged rather than sent whole.
@@ -132,7 +132,7 @@ def _results_context(request, plan, committee, filters):
         "rows": rows,
         "groups": None if sort else summary.group_by_theme(rows),
         "columns": _columns(request.GET, sort),
-        "action_url": reverse("plans:action", args=[plan.slug, "-"])[:-2],
+        "action_url": action_url(plan.slug),
         "export_query": query.urlencode(),
     }
 
@@ -293,7 +293,7 @@ def _dashboard_context(plan, form, month):
         "data": _dashboard_data(plan, month),
         "measures": measure_summary.present(measure_summary.snapshot(plan, month)),
         "recommendations": sources.snapshot(plan, month),
-        "action_url": reverse("plans:action", args=[plan.slug, "-"])[:-2],
+        "action_url": action_url(plan.slug),
         "chart_query": f"month={month.isoformat()}&v={plan.data_version}",
         "month_query": f"month={month.isoformat()}",
     }

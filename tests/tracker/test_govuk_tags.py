@@ -86,3 +86,20 @@ def test_sign_in_errors_come_first_and_mark_the_title(client):
     assert "<title>Error: Sign in" in html
     assert html.index("govuk-error-summary") < html.index("<h1")
     assert '<a href="#id_username">Please enter a correct username' in html
+
+
+def test_summary_row_puts_the_key_and_the_rendered_value_in_a_summary_list_row():
+    html = render(
+        '{% summary_row "Lead officer" %}<a href="/x/">{{ name }}</a>{% endsummary_row %}',
+        name="<Head> of HR",
+    )
+    assert html == (
+        '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">'
+        'Lead officer</dt><dd class="govuk-summary-list__value"><a href="/x/">'
+        "&lt;Head&gt; of HR</a></dd></div>"
+    )
+
+
+def test_summary_row_key_may_be_a_variable_and_is_escaped():
+    html = render("{% summary_row key %}None{% endsummary_row %}", key="Theme & <b>")
+    assert '<dt class="govuk-summary-list__key">Theme &amp; &lt;b&gt;</dt>' in html

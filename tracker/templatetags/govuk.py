@@ -1,7 +1,7 @@
 """Small GOV.UK Design System components as template tags: `{% load govuk %}`."""
 
 from django import forms, template
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -16,14 +16,36 @@ TAG_CLASSES = {
 }
 
 
-@register.simple_tag
+@register.inclusion_tag("components/tag.html")
 def status_tag(status, empty="No update"):
     """A tag naming the status, coloured by its RAG value. The words always carry the meaning;
     the colour only repeats it. With no status (no update yet) it says `empty`, in grey."""
     if status is None:
-        return format_html('<strong class="govuk-tag govuk-tag--grey">{}</strong>', empty)
-    colour = TAG_CLASSES.get(status.rag, "govuk-tag--grey")
-    return format_html('<strong class="govuk-tag {}">{}</strong>', colour, status.label)
+        return {"colour": TAG_CLASSES["grey"], "text": empty}
+    return {"colour": TAG_CLASSES.get(status.rag, TAG_CLASSES["grey"]), "text": status.label}
+
+
+@register.tag
+def summary_row(parser, token):
+    """`{% summary_row "Key" %}value{% endsummary_row %}`: one row of a GOV.UK summary list
+    (components/summary_row.html), its value whatever the template between renders."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("summary_row takes one argument, the row's key")
+    nodelist = parser.parse(("endsummary_row",))
+    parser.delete_first_token()
+    return SummaryRowNode(parser.compile_filter(bits[1]), nodelist)
+
+
+class SummaryRowNode(template.Node):
+    def __init__(self, key, nodelist):
+        self.key, self.nodelist = key, nodelist
+
+    def render(self, context):
+        row = context.template.engine.get_template("components/summary_row.html")
+        value = mark_safe(self.nodelist.render(context))  # the nodelist escaped what it rendered
+        with context.push(key=self.key.resolve(context), value=value):
+            return row.render(context)
 
 
 @register.filter
