@@ -1,3 +1,7 @@
+import datetime
+import io
+
+import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -62,3 +66,11 @@ def test_the_demo_administrator_is_no_superuser_and_sees_the_plans_statuses_in_t
     plan = Plan.objects.get()
     page = client.get(reverse("admin:plans_plan_change", args=[plan.pk])).content.decode()
     assert all(f'value="{s.label}"' in page for s in plan.statuses.all())
+
+
+def test_the_demo_officers_update_is_signed_in_its_month_whenever_the_demo_is_loaded(db):
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0), tick=False):
+        call_command("seed_demo", stdout=io.StringIO())
+    update = Update.objects.get(action__ref="OC.A2.4", month=datetime.date(2024, 2, 1))
+    assert update.signature == "DS 20.02.24"
+    assert update.updated_at.date() == datetime.date(2024, 2, 20)

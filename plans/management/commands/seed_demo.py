@@ -70,6 +70,9 @@ class Command(BaseCommand):
                     status=match(entry["status"]),
                     narrative=entry["narrative"],
                     author=users[entry["by"]],
+                    # Written in the month's round, signed with that day ("DS 20.02.24"),
+                    # not with the day the demo happens to be loaded.
+                    when=timezone.make_aware(datetime.datetime(month.year, month.month, 20, 10)),
                 )
         Round.objects.get_or_create(
             plan=plan,
