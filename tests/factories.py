@@ -21,7 +21,9 @@ def user(username, role=None, posts=(), **extra):
         **extra,
     )
     if role:
-        person.groups.add(Group.objects.get(name=role))
+        # get_or_create: a transactional test before this one may have flushed the groups the
+        # data migration made.
+        person.groups.add(Group.objects.get_or_create(name=role)[0])
     for name in posts:
         Post.objects.get_or_create(name=name)[0].holders.add(person)
     return person
