@@ -381,15 +381,36 @@ class ActionQuerySet(models.QuerySet):
             actions = actions.exclude(children__isnull=False)
         return actions
 
-    def updatable_by(self, user):
-        """Actions whose lead officer, update owner or other-lead post the user holds,
-        directly or as someone's delegate."""
-        people = [user.pk, *user.delegators.values_list("pk", flat=True)]
+    # Two questions about whose an action is, asked of posts' holders. They differ on
+    # purpose: anyone named on an action (its lead officer, update owner or an other lead)
+    # MAY write its update, so permissions and the tracker's "lead" filter ask `held_by`;
+    # but one post OWES it, the update owner's or, with none, the lead officer's, so that
+    # only one person is reminded and chased per action, and reminders, the home page and
+    # the chase list ask `answerable_by` (and `Action.answerable_post`, its Python twin).
+
+    def led_by(self, posts):
+        """Actions naming one of `posts` (posts, or a query of them) as lead officer, update
+        owner or other lead."""
+        others = Action.other_leads.through.objects.filter(post__in=posts).values("action")
+        return self.filter(Q(lead_officer__in=posts) | Q(update_owner__in=posts) | Q(pk__in=others))
+
+    def held_by(self, people):
+        """Actions `people` (users or their ids, a list or a query) may write the update of:
+        those naming a post they hold as lead officer, update owner or other lead."""
+        return self.led_by(Post.objects.filter(holders__in=people))
+
+    def answerable_by(self, people):
+        """Actions whose update `people` (users or their ids, a list or a query) owe: those
+        whose update owner post they hold or, naming no update owner, whose lead officer
+        post they hold."""
+        posts = Post.objects.filter(holders__in=people)
         return self.filter(
-            Q(lead_officer__holders__in=people)
-            | Q(update_owner__holders__in=people)
-            | Q(other_leads__holders__in=people)
-        ).distinct()
+            Q(update_owner__in=posts) | Q(update_owner__isnull=True, lead_officer__in=posts)
+        )
+
+    def updatable_by(self, user):
+        """Actions the user may write the update of, themselves or as someone's delegate."""
+        return self.held_by([user.pk, *user.delegators.values_list("pk", flat=True)])
 
 
 class Action(models.Model):
@@ -478,6 +499,12 @@ class Action(models.Model):
 
     def get_absolute_url(self):
         return reverse("plans:action", args=[self.plan.slug, self.ref])
+
+    @property
+    def answerable_post(self):
+        """The post whose holders owe this action's update (see ActionQuerySet.answerable_by),
+        or None when it names neither an update owner nor a lead officer."""
+        return self.update_owner or self.lead_officer
 
     def derive_dates(self):
         """Set the dates from the text people wrote; a pure function of it, so the two can

@@ -170,23 +170,17 @@ def is_correction(user, round_):
     return policy.may_run(user) and (round_ is None or not round_.is_open)
 
 
-def _held_by(user):
-    return (
-        Q(lead_officer__holders=user) | Q(update_owner__holders=user) | Q(other_leads__holders=user)
-    )
-
-
 def writing_for(user, action_ids):
     """{action id: the officer `user` writes for as their delegate, or None when writing as
     themselves} for each id. Two queries, plus one per person who named `user` delegate."""
     result = dict.fromkeys(action_ids)
-    own = set(Action.objects.filter(_held_by(user), pk__in=action_ids).values_list("pk", flat=True))
+    own = set(Action.objects.held_by([user]).filter(pk__in=action_ids).values_list("pk", flat=True))
     others = [pk for pk in action_ids if pk not in own]
     if not others or policy.may_run(user):
         return result
     for delegator in user.delegators.all():
-        held = Action.objects.filter(_held_by(delegator), pk__in=others).values_list(
-            "pk", flat=True
+        held = (
+            Action.objects.held_by([delegator]).filter(pk__in=others).values_list("pk", flat=True)
         )
         for pk in held:
             result[pk] = result[pk] or delegator
