@@ -8,7 +8,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -83,15 +83,6 @@ class Plan(models.Model):
             Status(plan=self, sort_order=position, **values)
             for position, values in enumerate(DEFAULT_STATUSES, start=1)
         )
-
-    def bump_version(self, layout=True):
-        """Mark cached views of this plan stale: all of them, or with layout=False (a monthly
-        update or figure was written, nothing else) all but those showing only the plan's
-        layout: its themes, posts, statuses and months. Call inside the writing transaction."""
-        versions = {"data_version": F("data_version") + 1}
-        if layout:
-            versions["layout_version"] = F("layout_version") + 1
-        Plan.objects.filter(pk=self.pk).update(**versions)
 
 
 # The vocabulary of a real council tracker: a new plan starts with these.

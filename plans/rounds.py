@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from plans import dates, locks
-from plans.models import Action, Plan, Post, Reminder, Round, Update
+from plans import dates, locks, versions
+from plans.models import Action, Post, Reminder, Round, Update
 from tracker.models import User
 
 
@@ -23,7 +23,7 @@ def _save(round_, by):
     round_._history_user = by
     round_.save()
     # Pages show which month is open and what is due, so cached views of the plan go stale.
-    Plan(pk=round_.plan_id).bump_version()
+    versions.plan_changed(round_.plan_id)
     return round_
 
 

@@ -12,10 +12,10 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from plans import locks, ratings
+from plans import locks, ratings, versions
 from plans.evidence import checksum
 from plans.models import Action, Evidence, Review, Status, Update, UpdateRevision
 from tracker import policy
@@ -131,17 +131,8 @@ def save_update(
         saved_at=when,
         **values,
     )
-    _changed(action)
+    versions.progress_changed(action)
     return update, True
-
-
-def _changed(action):
-    """Mark cached views stale after `action`'s update changed: the plan's pages but for its
-    layout, and the pages of the action and of its focus action, which shows its status."""
-    action.plan.bump_version(layout=False)
-    Action.objects.filter(pk__in=[action.pk, action.parent_id]).update(
-        updates_version=F("updates_version") + 1
-    )
 
 
 def lock_reason(user, month, round_):
@@ -279,7 +270,7 @@ def _submit(
     )
     added = _attach(update, evidence, by)
     if added and not changed:
-        _changed(action)  # new evidence alone still changes what readers see
+        versions.progress_changed(action)  # new evidence alone still changes what readers see
     return update, changed or added
 
 
@@ -427,5 +418,5 @@ def review_update(*, update, by, decision, note="", expected_version):
     )
     update.approval = decision
     update.save(update_fields=["approval"])
-    _changed(update.action)
+    versions.progress_changed(update.action)
     return update
