@@ -141,7 +141,7 @@ CASES = {
     "edit an action in the admin": (
         lambda w: _admin_edit(w.admin, "action", w.action.pk, title=NEWS),
         None,
-        "action",
+        "tracker",
         NEWS,
     ),
     "edit a status in the admin": (
