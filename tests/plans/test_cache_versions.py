@@ -26,6 +26,9 @@ JAN = datetime.date(2024, 1, 1)
 DEC = datetime.date(2023, 12, 1)
 OPEN = "the month of the open update round"
 CLOSED = "no update round is open"
+DUE = datetime.date(2024, 2, 8)
+NEWS = "Supplier failed."  # what each write makes appear
+SUBMITTED = Update.Approval.SUBMITTED
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +48,7 @@ def _round(plan, *, closed=False):
     return Round.objects.create(
         plan=plan,
         month=JAN,
-        due=datetime.date(2024, 2, 8),
+        due=DUE,
         closed_at=datetime.datetime(2024, 1, 19, tzinfo=datetime.UTC) if closed else None,
     )
 
@@ -82,11 +85,6 @@ def _import_measures(w):
     row = ["Sickness", "A resilient council", "Head of HR", "Percentage", "Higher", "Quarterly"]
     result = read_measures(workbook(rows=[row + [None] * (len(HEADER) - len(row))]))
     load_measures(result=result, plan=w.plan, dry_run=False, source="kpis.xlsx")
-
-
-NEWS = "Supplier failed."
-SUBMITTED = Update.Approval.SUBMITTED
-DUE = datetime.date(2024, 2, 8)
 
 
 # (writer, what to set up first, the page it changes, the text it makes appear there)
@@ -172,7 +170,8 @@ def test_a_write_shows_at_once_on_the_cached_page_it_changes(plan, people, clien
 
 
 def test_extending_a_round_marks_the_plans_pages_stale(plan, people):
-    # No cached page shows a round's due date yet; the pages that will must not need to know.
+    # No cached page shows a round's due date, so no page can show this write is seen; the
+    # raised version is what any page that comes to show it relies on.
     round_ = _round(plan)
     before = Plan.objects.get().data_version
     rounds.extend_round(round_=round_, due=DUE + datetime.timedelta(days=7), by=people["clerk"])
