@@ -1,8 +1,7 @@
 from django.contrib import admin
-from django.db.models import F
 from simple_history.admin import SimpleHistoryAdmin
 
-from plans import models
+from plans import models, versions
 from tracker.admin_site import ModelAdmin, StackedInline, TabularInline
 
 
@@ -12,14 +11,14 @@ class PlanDataAdmin(ModelAdmin):
     @staticmethod
     def stale(obj):
         """Mark the object's plan stale; posts and committees belong to every plan."""
-        plans = models.Plan.objects.all()
         if isinstance(obj, models.Plan):
-            plans = plans.filter(pk=obj.pk)
+            versions.plan_changed(obj.pk)
         elif isinstance(obj, models.Workstream):
-            plans = plans.filter(pk=obj.theme.plan_id)
+            versions.plan_changed(obj.theme.plan_id)
         elif hasattr(obj, "plan_id"):
-            plans = plans.filter(pk=obj.plan_id)
-        plans.update(data_version=F("data_version") + 1, layout_version=F("layout_version") + 1)
+            versions.plan_changed(obj.plan_id)
+        else:
+            versions.every_plan_changed()
 
     def save_related(self, request, form, formsets, change):
         # After the many-to-many fields too, so nothing cached predates any of the edit.

@@ -255,11 +255,7 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.filter(has_children=value == "yes")
 
     def filter_post(self, queryset, name, value):
-        return queryset.filter(
-            Q(lead_officer=value)
-            | Q(update_owner=value)
-            | Q(pk__in=Action.other_leads.through.objects.filter(post=value).values("action"))
-        )
+        return queryset.led_by([value])
 
     def filter_overdue(self, queryset, name, value):
         if not value:

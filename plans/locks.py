@@ -7,7 +7,7 @@ saves meeting at the same moment queue one behind the other instead of failing o
    officer's correction) locks the plan's row in its place. A workbook import, which writes
    any month, locks every round of the plan and then the plan's row (`whole_plan`);
 2. the update or figure being written (`entry`), created if there is none yet;
-3. last, the plan's row, when Plan.bump_version marks its cached pages stale.
+3. last, the plan's row, when plans.versions marks its cached pages stale.
 
 A writer that holds a later lock never waits for an earlier one, so no two wait on each other.
 SQLite runs one writing transaction at a time (transaction_mode IMMEDIATE in the settings), so

@@ -12,13 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from plans import locks, measures
+from plans import locks, measures, versions
 from plans.models import (
     Measure,
     MeasureTarget,
     MeasureValue,
     MeasureValueRevision,
-    Plan,
     Round,
 )
 from plans.updates import Conflict, Locked
@@ -98,7 +97,7 @@ def save_value(
         reason=reason,
         saved_at=when,
     )
-    Plan(pk=measure.plan_id).bump_version(layout=False)
+    versions.figure_changed(measure.plan_id)
     return entry, True
 
 

@@ -8,7 +8,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -83,15 +83,6 @@ class Plan(models.Model):
             Status(plan=self, sort_order=position, **values)
             for position, values in enumerate(DEFAULT_STATUSES, start=1)
         )
-
-    def bump_version(self, layout=True):
-        """Mark cached views of this plan stale: all of them, or with layout=False (a monthly
-        update or figure was written, nothing else) all but those showing only the plan's
-        layout: its themes, posts, statuses and months. Call inside the writing transaction."""
-        versions = {"data_version": F("data_version") + 1}
-        if layout:
-            versions["layout_version"] = F("layout_version") + 1
-        Plan.objects.filter(pk=self.pk).update(**versions)
 
 
 # The vocabulary of a real council tracker: a new plan starts with these.
@@ -381,15 +372,36 @@ class ActionQuerySet(models.QuerySet):
             actions = actions.exclude(children__isnull=False)
         return actions
 
-    def updatable_by(self, user):
-        """Actions whose lead officer, update owner or other-lead post the user holds,
-        directly or as someone's delegate."""
-        people = [user.pk, *user.delegators.values_list("pk", flat=True)]
+    # Two questions about whose an action is, asked of posts' holders. They differ on
+    # purpose: anyone named on an action (its lead officer, update owner or an other lead)
+    # MAY write its update, so permissions and the tracker's "lead" filter ask `held_by`;
+    # but one post OWES it, the update owner's or, with none, the lead officer's, so that
+    # only one person is reminded and chased per action, and reminders, the home page and
+    # the chase list ask `answerable_by` (and `Action.answerable_post`, its Python twin).
+
+    def led_by(self, posts):
+        """Actions naming one of `posts` (posts, or a query of them) as lead officer, update
+        owner or other lead."""
+        others = Action.other_leads.through.objects.filter(post__in=posts).values("action")
+        return self.filter(Q(lead_officer__in=posts) | Q(update_owner__in=posts) | Q(pk__in=others))
+
+    def held_by(self, people):
+        """Actions `people` (users or their ids, a list or a query) may write the update of:
+        those naming a post they hold as lead officer, update owner or other lead."""
+        return self.led_by(Post.objects.filter(holders__in=people))
+
+    def answerable_by(self, people):
+        """Actions whose update `people` (users or their ids, a list or a query) owe: those
+        whose update owner post they hold or, naming no update owner, whose lead officer
+        post they hold."""
+        posts = Post.objects.filter(holders__in=people)
         return self.filter(
-            Q(lead_officer__holders__in=people)
-            | Q(update_owner__holders__in=people)
-            | Q(other_leads__holders__in=people)
-        ).distinct()
+            Q(update_owner__in=posts) | Q(update_owner__isnull=True, lead_officer__in=posts)
+        )
+
+    def updatable_by(self, user):
+        """Actions the user may write the update of, themselves or as someone's delegate."""
+        return self.held_by([user.pk, *user.delegators.values_list("pk", flat=True)])
 
 
 class Action(models.Model):
@@ -478,6 +490,12 @@ class Action(models.Model):
 
     def get_absolute_url(self):
         return reverse("plans:action", args=[self.plan.slug, self.ref])
+
+    @property
+    def answerable_post(self):
+        """The post whose holders owe this action's update (see ActionQuerySet.answerable_by),
+        or None when it names neither an update owner nor a lead officer."""
+        return self.update_owner or self.lead_officer
 
     def derive_dates(self):
         """Set the dates from the text people wrote; a pure function of it, so the two can

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from plans import dates, locks
-from plans.models import Action, Plan, Post, Reminder, Round, Update
+from plans import dates, locks, versions
+from plans.models import Action, Post, Reminder, Round, Update
 from tracker.models import User
 
 
@@ -23,7 +23,7 @@ def _save(round_, by):
     round_._history_user = by
     round_.save()
     # Pages show which month is open and what is due, so cached views of the plan go stale.
-    Plan(pk=round_.plan_id).bump_version()
+    versions.plan_changed(round_.plan_id)
     return round_
 
 
@@ -119,14 +119,6 @@ class Owed:
         return (2, "", 0)
 
 
-def owes(people) -> Q:
-    """Actions whose update `people` (active users, a list or a queryset) owe, when their
-    post has holders: see `owed`."""
-    return Q(update_owner__holders__in=people) | Q(
-        update_owner__isnull=True, lead_officer__holders__in=people
-    )
-
-
 def covered_by(user: User):
     """`user` and the active officers who named them delegate: whose updates they owe."""
     return User.objects.filter(Q(pk=user.pk) | Q(delegate=user, is_active=True))
@@ -137,7 +129,7 @@ def owed(round_: Round, *, people=None) -> list[Owed]:
     emails and the chase list all give.
 
     An action's update is owed by the active holders of its update owner post or, when it
-    names none, of its lead officer post; when nobody holds that post, by the post itself;
+    names none, of its lead officer post (ActionQuerySet.answerable_by); when nobody holds that post, by the post itself;
     with neither post, by nobody (it needs a lead officer). People come first by name, then
     vacant posts, then the actions without a lead officer. With `people`, only what those
     people owe. Three queries whatever the size of the plan.
@@ -153,10 +145,10 @@ def owed(round_: Round, *, people=None) -> list[Owed]:
         .order_by("sort_order", "ref")
     )
     if people is not None:
-        actions = actions.filter(owes(people)).distinct()
+        actions = actions.answerable_by(people)
     groups: dict[tuple, Owed] = {}
     for action in actions:
-        post = action.update_owner or action.lead_officer
+        post = action.answerable_post
         holders = list(post.holders.all()) if post else []
         for owner in [Owed(person, None, []) for person in holders] or [Owed(None, post, [])]:
             if people is None or owner.person in people:

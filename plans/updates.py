@@ -12,10 +12,10 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from plans import locks, ratings
+from plans import locks, ratings, versions
 from plans.evidence import checksum
 from plans.models import Action, Evidence, Review, Status, Update, UpdateRevision
 from tracker import policy
@@ -131,17 +131,8 @@ def save_update(
         saved_at=when,
         **values,
     )
-    _changed(action)
+    versions.progress_changed(action)
     return update, True
-
-
-def _changed(action):
-    """Mark cached views stale after `action`'s update changed: the plan's pages but for its
-    layout, and the pages of the action and of its focus action, which shows its status."""
-    action.plan.bump_version(layout=False)
-    Action.objects.filter(pk__in=[action.pk, action.parent_id]).update(
-        updates_version=F("updates_version") + 1
-    )
 
 
 def lock_reason(user, month, round_):
@@ -170,23 +161,17 @@ def is_correction(user, round_):
     return policy.may_run(user) and (round_ is None or not round_.is_open)
 
 
-def _held_by(user):
-    return (
-        Q(lead_officer__holders=user) | Q(update_owner__holders=user) | Q(other_leads__holders=user)
-    )
-
-
 def writing_for(user, action_ids):
     """{action id: the officer `user` writes for as their delegate, or None when writing as
     themselves} for each id. Two queries, plus one per person who named `user` delegate."""
     result = dict.fromkeys(action_ids)
-    own = set(Action.objects.filter(_held_by(user), pk__in=action_ids).values_list("pk", flat=True))
+    own = set(Action.objects.held_by([user]).filter(pk__in=action_ids).values_list("pk", flat=True))
     others = [pk for pk in action_ids if pk not in own]
     if not others or policy.may_run(user):
         return result
     for delegator in user.delegators.all():
-        held = Action.objects.filter(_held_by(delegator), pk__in=others).values_list(
-            "pk", flat=True
+        held = (
+            Action.objects.held_by([delegator]).filter(pk__in=others).values_list("pk", flat=True)
         )
         for pk in held:
             result[pk] = result[pk] or delegator
@@ -285,7 +270,7 @@ def _submit(
     )
     added = _attach(update, evidence, by)
     if added and not changed:
-        _changed(action)  # new evidence alone still changes what readers see
+        versions.progress_changed(action)  # new evidence alone still changes what readers see
     return update, changed or added
 
 
@@ -433,5 +418,5 @@ def review_update(*, update, by, decision, note="", expected_version):
     )
     update.approval = decision
     update.save(update_fields=["approval"])
-    _changed(update.action)
+    versions.progress_changed(update.action)
     return update

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from plans import dates
+from plans import dates, versions
 from plans.models import (
     Action,
     Committee,
@@ -97,7 +97,7 @@ def build_plan(actions=500, months=24, *, slug="bench-plan", last=datetime.date(
     )
     _updates(children, statuses, months, last, rng)
     Round.objects.create(plan=plan, month=last, due=last + datetime.timedelta(days=40))
-    plan.bump_version()
+    versions.plan_changed(plan.pk)
     plan.refresh_from_db()
     return plan
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from plans import dates, locks
+from plans import dates, locks, versions
 from plans.excel.read import split_list
 from plans.models import (
     RESERVED_SLUGS,
@@ -274,7 +274,7 @@ def load_workbook(
             remembered = header_synonyms(plan, decisions)
             plan.header_synonyms = {name: sorted(set(words)) for name, words in remembered.items()}
             plan.save(update_fields=["header_synonyms"])
-        plan.bump_version()
+        versions.plan_changed(plan.pk)
         if dry_run:
             transaction.set_rollback(True)
     return preview

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
-from plans import dates, measures
+from plans import dates, measures, versions
 from plans.excel import headers, lengths
 from plans.excel.read import (
     DAMAGED,
@@ -514,7 +514,7 @@ def load_measures(*, result, plan, user=None, dry_run=True, source="", expected=
             raise MeasuresStale(preview, expected)  # rolls back whatever was written
         if preview.errors:
             raise MeasuresBlocked(preview)  # rolls back whatever was written
-        plan.bump_version()
+        versions.plan_changed(plan.pk)
         if dry_run:
             transaction.set_rollback(True)
     return preview

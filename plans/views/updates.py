@@ -247,7 +247,7 @@ def my_rows(user, round_):
             # Not needing one: updated already, or done (or so set) in an earlier month.
             needing=Exists(needing.filter(pk=OuterRef("pk"))),
             # Owed by the user (or whoever they cover for): the home page's list.
-            owed=Exists(needing.filter(rounds.owes(rounds.covered_by(user)), pk=OuterRef("pk"))),
+            owed=Exists(needing.answerable_by(rounds.covered_by(user)).filter(pk=OuterRef("pk"))),
         )
         .order_by("sort_order", "ref")
     )

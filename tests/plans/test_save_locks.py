@@ -10,7 +10,7 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
-from plans import measure_values, rounds, updates
+from plans import measure_values, rounds, updates, versions
 from plans.models import Measure, MeasureValue, Round, Update
 from plans.vocabulary import status_matcher
 from tests import factories
@@ -153,7 +153,7 @@ def test_an_import_and_a_live_save_at_once_both_finish(plan, people, round_, mon
     )
     result = read_workbook(book)
     reached, release = threading.Event(), threading.Event()
-    changed = updates._changed
+    changed = versions.progress_changed
 
     def slow_changed(target):
         if target.pk == action.pk and threading.current_thread().name == "officer":
@@ -161,7 +161,7 @@ def test_an_import_and_a_live_save_at_once_both_finish(plan, people, round_, mon
             release.wait(5)
         return changed(target)
 
-    monkeypatch.setattr(updates, "_changed", slow_changed)
+    monkeypatch.setattr(versions, "progress_changed", slow_changed)
     problems = []
 
     def in_thread(work):
