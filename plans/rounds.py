@@ -187,17 +187,31 @@ def reachable(round_: Round, owing: list[Owed], today: datetime.date):
     return people, reasons
 
 
+def due_in(round_: Round, user: User, people=None) -> list[Action]:
+    """The round's actions still needing an update that `user` owes, and those owed by
+    anyone who named them delegate (`people`, when the caller has them: covered_by(user)),
+    in plan order."""
+    people = list(covered_by(user)) if people is None else people
+    actions = {a.pk: a for owner in owed(round_, people=people) for a in owner.actions}
+    return sorted(actions.values(), key=lambda a: (a.sort_order, a.ref))
+
+
 def due_for(user):
-    """[(round, [actions])]: for each open round, the actions still needing an update that
-    `user` owes, and those owed by anyone who named them delegate."""
+    """[(round, [actions])]: for each open round, what `user` owes in it (`due_in`)."""
     people = list(covered_by(user))
     due = []
     for round_ in Round.objects.open().select_related("plan"):
-        actions = {a.pk: a for owner in owed(round_, people=people) for a in owner.actions}
-        for action in actions.values():
+        actions = due_in(round_, user, people)
+        for action in actions:
             action.plan = round_.plan
-        due.append((round_, sorted(actions.values(), key=lambda a: (a.sort_order, a.ref))))
+        due.append((round_, actions))
     return due
+
+
+def count_actions(owing: list[Owed]) -> int:
+    """How many actions `owing` names: an action whose post several people hold is listed
+    under each of them but counted once."""
+    return len({action.pk for owner in owing for action in owner.actions})
 
 
 def progress(round_):

@@ -114,7 +114,7 @@ def round_close(request, slug, year, month):
     round_ = round_or_404(slug, year, month)
     missing = rounds.owed(round_) if round_.is_open else []
     if request.method == "GET":
-        count = len({action.pk for owner in missing for action in owner.actions})
+        count = rounds.count_actions(missing)
         return render(
             request,
             "plans/round_close.html",
@@ -170,7 +170,7 @@ def chase(request, slug, year, month):
             "owing": [
                 (owner, last.get(owner.person.pk) if owner.person else None) for owner in owing
             ],
-            "count": sum(len(owner.actions) for owner in owing),
+            "count": rounds.count_actions(owing),
             "may_manage": policy.may_manage(request.user),
         },
     )

@@ -157,15 +157,9 @@ def saved_message(update, changed):
     return text + already
 
 
-def owed(user: User, round_: Round) -> list[Action]:
-    """The actions `user` still owes an update in `round_`, in plan order. The one place these
-    pages ask plans/rounds.py what is owed."""
-    return next((actions for open_, actions in rounds.due_for(user) if open_.pk == round_.pk), [])
-
-
 def next_owed(user: User, round_: Round) -> str:
     """A sentence linking to the next update `user` owes in `round_`, with how many are left."""
-    left = owed(user, round_)
+    left = rounds.due_in(round_, user)
     if not left:
         return f"That was the last update you owed for {round_.month:%B %Y}."
     following = left[0]
