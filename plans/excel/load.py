@@ -76,6 +76,9 @@ class ThemeReport:
     # knows whether the update is still the one the preview showed.
     updates_changed: list = field(default_factory=list)
     updates_unchanged: int = 0
+    # Of updates_created and updates_changed, those with words but no status: kept with the
+    # plan's "Not given" status.
+    updates_not_given: int = 0
 
 
 @dataclass
@@ -97,6 +100,14 @@ class Preview:
     warnings: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     months: list = field(default_factory=list)  # "YYYY-MM"
+    # Every period with a column, as people say it: {"month": "YYYY-MM" stored on, "label"}.
+    periods: list = field(default_factory=list)
+    left_out_headers: list = field(default_factory=list)  # [sheet, column, header]: known
+    # Questions to answer before anything is written: which month a current Status / Latest
+    # Update column is for ([sheet, column, header, rows]), and which financial year quarters
+    # written without a year are in ([sheet, column, header]).
+    month_needed: list = field(default_factory=list)
+    year_needed: list = field(default_factory=list)
     plan: str = ""  # the plan's slug
 
     def theme(self, name):
@@ -104,7 +115,13 @@ class Preview:
 
     @property
     def blocked(self):
-        return bool(self.errors or self.unmapped or self.undecided_headers)
+        return bool(
+            self.errors
+            or self.unmapped
+            or self.undecided_headers
+            or self.month_needed
+            or self.year_needed
+        )
 
     @property
     def totals(self):
@@ -117,10 +134,16 @@ class Preview:
             "updates_changed": sum(len(r.updates_changed) for r in reports),
         }
 
+    @property
+    def updates_not_given(self):
+        """Updates added or changed with words but no status ("Not given")."""
+        return sum(report.updates_not_given for report in self.themes.values())
+
     def as_dict(self):
         data = asdict(self)
         data["themes"] = [asdict(report) for report in self.themes.values()]
         data["totals"] = self.totals
+        data["updates_not_given"] = self.updates_not_given
         return json.loads(json.dumps(data))  # as the job stores it, so previews compare
 
 
@@ -240,6 +263,10 @@ def load_workbook(
             if dates.month_in_text(item[2]) and item[2] not in decisions
         ],
         months=[f"{month:%Y-%m}" for month in result.months],
+        periods=[{"month": f"{p.month:%Y-%m}", "label": p.label} for p in result.periods],
+        left_out_headers=[list(item) for item in result.left_out_headers],
+        month_needed=[list(item) for item in result.month_needed],
+        year_needed=[list(item) for item in result.year_needed],
     )
     for problem in result.problems:
         target = preview.errors if problem.severity == "error" else preview.warnings
@@ -274,7 +301,10 @@ def load_workbook(
             remembered = header_synonyms(plan, decisions)
             plan.header_synonyms = {name: sorted(set(words)) for name, words in remembered.items()}
             plan.save(update_fields=["header_synonyms"])
-        versions.plan_changed(plan.pk)
+        # A re-import that changes nothing leaves every cached page as it is.
+        totals = preview.totals
+        if any(totals[key] for key in ("created", "changed", "updates_created", "updates_changed")):
+            versions.plan_changed(plan.pk)
         if dry_run:
             transaction.set_rollback(True)
     return preview
@@ -308,6 +338,7 @@ class _Loader:
         self.priorities = {p.name: p for p in Priority.objects.filter(plan=plan)}
         self.posts = {p.name: p for p in Post.objects.all()}
         self.committees = {c.name: c for c in Committee.objects.all()}
+        self.not_given_status = None
 
     def run(self, result):
         existing = {
@@ -492,23 +523,12 @@ class _Loader:
             action = actions[row.ref]
             report = self.preview.theme(action.theme.name if action.theme_id else row.theme)
             for entry in row.months:
-                if not entry.status:
-                    self.preview.warnings.append(
-                        {
-                            "sheet": row.sheet,
-                            "row": row.row,
-                            "column": entry.narrative_column,
-                            "value": entry.narrative[:100],
-                            "message": f"The {entry.month:%B %Y} update has no status, so it "
-                            "was not imported.",
-                        }
-                    )
-                    continue
-                status = self.statuses[entry.status]
+                status = self.statuses[entry.status] if entry.status else self.not_given()
                 known = existing.get((action.pk, entry.month))
                 if known is None:
                     new_updates.append((action, entry.month, status, entry.narrative))
                     report.updates_created += 1
+                    report.updates_not_given += status.not_given
                     continue
                 pk, status_id, narrative, approval, imported = known
                 if (status_id, narrative) == (status.pk, entry.narrative):
@@ -538,6 +558,7 @@ class _Loader:
                     reason=self.reason,
                     when=self.now,
                 )
+                report.updates_not_given += status.not_given
                 report.updates_changed.append(
                     {
                         "ref": row.ref,
@@ -550,6 +571,12 @@ class _Loader:
             if index % 200 == 0:
                 self.progress(40 + 50 * index // total)
         self.create_updates(new_updates)
+
+    def not_given(self):
+        """The plan's "Not given" status, for words imported without a status."""
+        if self.not_given_status is None:
+            self.not_given_status = self.plan.not_given_status()
+        return self.not_given_status
 
     @staticmethod
     def why_left_alone(update):

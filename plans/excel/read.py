@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from plans import dates
-from plans.excel import headers, lengths
+from plans.excel import headers, lengths, periods
 from plans.excel.headers import DEFAULT_SYNONYMS, FIELDS, HEADER_COLUMNS, HEADER_ROWS
 
 __all__ = [
@@ -124,6 +124,14 @@ class ReadResult:
     problems: list = field(default_factory=list)  # Problem, in reading order
     unknown_headers: list = field(default_factory=list)  # (sheet, column letter, header)
     months: list = field(default_factory=list)  # datetime.date, every month with a column
+    # Every period with a column (or a Modified date), in order: months, quarters, "current".
+    periods: list = field(default_factory=list)  # periods.Period
+    left_out_headers: list = field(default_factory=list)  # (sheet, column letter, header)
+    # Questions only the administrator can answer, asked before anything is written:
+    # a current Status / Update column with rows that give no month (no Modified date),
+    month_needed: list = field(default_factory=list)  # (sheet, column letter, header, rows)
+    # and quarters written without a year when the plan has no start date.
+    year_needed: list = field(default_factory=list)  # (sheet, column letter, header)
     status_definitions: list = field(default_factory=list)  # StatusDefinition
     sheets: list = field(default_factory=list)  # SheetSummary, one per sheet
 
@@ -139,6 +147,8 @@ def read_workbook(
     max_bytes=20 * 1024 * 1024,
     max_cell_chars=EXCEL_CELL_CHARS,
     max_rows=100_000,
+    month=None,
+    year=None,
 ):
     """Read the action plan in `source` (a path, or a binary file-like object such as an
     uploaded file) into a ReadResult.
@@ -148,8 +158,11 @@ def read_workbook(
     damaged, password-protected, over `max_bytes`, or over `max_rows` non-blank rows);
     anything wrong with particular sheets, rows or cells is a Problem in the result.
     `synonyms` adds header words to DEFAULT_SYNONYMS ({field: [header, ...]}).
+    `month` (the first of a month) is the month of a current Status / Latest Update pair in
+    rows with no Modified date; `year` the financial year (its first calendar year) of
+    quarters written without one, else the year in a sheet's title block ("2023/24").
     """
-    reader = _Reader(headers.vocabulary(synonyms), max_cell_chars, max_rows)
+    reader = _Reader(headers.vocabulary(synonyms), max_cell_chars, max_rows, month, year)
     owned = isinstance(source, str | os.PathLike)
     file = open(source, "rb") if owned else source  # noqa: SIM115 - closed in finally
     try:
@@ -369,8 +382,12 @@ def _iter_rows(sheet, **limits):
 class _Reader:
     """Reads sheets one after another into one ReadResult."""
 
-    def __init__(self, vocab, max_cell_chars, max_rows):
+    def __init__(self, vocab, max_cell_chars, max_rows, month=None, year=None):
         self.vocab = vocab
+        self.month = month
+        self.year = year
+        self.periods = {}  # Period.key -> Period
+        self.month_needed = {}  # (sheet, letter, header) -> rows without a month
         self.max_cell_chars = max_cell_chars
         self.max_rows = max_rows
         self.rows_read = 0
@@ -402,7 +419,7 @@ class _Reader:
         rows = _iter_rows(sheet, max_row=HEADER_ROWS, max_col=HEADER_COLUMNS)
         for number, values in enumerate(rows, start=1):
             top.append((number, [cell_text(value) for value in values]))
-        header = headers.find_header(top, self.vocab)
+        header = headers.find_header(top, self.vocab, self.sheet_year(name, top))
         if header is not None:
             self.note_sheet(name, header.row, "actions")
             self.read_actions(sheet, header)
@@ -415,6 +432,16 @@ class _Reader:
         note = f"no column headed Ref, Reference or Action ref in the first {HEADER_ROWS} rows"
         self.note_sheet(name, None, "skipped", note)
         self.problem(name, None, None, "", f"Sheet '{name}' was skipped: {note}.")
+
+    def sheet_year(self, name, top):
+        """The financial year of the sheet's quarters written without a year: the one given,
+        else one written in the sheet's name or title block ("Delivery Plan 2023/24")."""
+        if self.year is not None:
+            return self.year
+        titles = [name] + [" ".join(texts) for _, texts in top if sum(map(bool, texts)) <= 2]
+        return next(
+            (year for text in titles if (year := periods.financial_year_in_text(text))), None
+        )
 
     def text(self, sheet, row, index, value):
         """cell_text, with a warning for a formula (kept as text) or over-long text."""
@@ -467,6 +494,8 @@ class _Reader:
         letter = get_column_letter
         for index, text in header.unknown:
             self.result.unknown_headers.append((name, letter(index + 1), text))
+        for index, text in header.left_out:
+            self.result.left_out_headers.append((name, letter(index + 1), text))
         for index, text, earlier in header.duplicates:
             self.problem(
                 name,
@@ -487,8 +516,15 @@ class _Reader:
                 "error",
             )
         for columns in header.months:
+            index = columns.status if columns.status is not None else columns.narrative
+            period = columns.period
+            if period.kind == "quarter" and period.month is None:
+                self.result.year_needed.append((name, letter(index + 1), header.texts[index]))
+                continue
+            if period.kind == "current":
+                continue  # each row's month is read from its Modified date
+            self.periods[period.key] = period
             if not dates.in_range(columns.month):
-                index = columns.status if columns.status is not None else columns.narrative
                 self.problem(
                     name,
                     header.row,
@@ -566,6 +602,9 @@ class _Reader:
                 values_by_field[key] = filled.get(key, "")
         months = []
         for columns in header.months:
+            month = self.row_month(name, number, values, header, columns)
+            if month is None:
+                continue
             status = narrative = ""
             if columns.status is not None:
                 status = self.text(name, number, columns.status, values[columns.status])
@@ -574,7 +613,7 @@ class _Reader:
             if status or narrative:
                 months.append(
                     MonthEntry(
-                        columns.month,
+                        month,
                         status,
                         narrative,
                         letters.get(columns.status, ""),
@@ -589,6 +628,37 @@ class _Reader:
             values=values_by_field,
             months=months,
         )
+
+    def row_month(self, name, number, values, header, columns):
+        """The month the row's entry in `columns` is for: the column's, or for a current
+        pair the row's Modified date, else the month given; None (with a question or an
+        error noted) when there is none to record."""
+        if columns.period.kind != "current":
+            return columns.month
+        month = None
+        if header.modified is not None:
+            month = periods.month_of_value(values[header.modified])
+        if month is not None and not dates.in_range(month):
+            letter = get_column_letter(header.modified + 1)
+            text = cell_text(values[header.modified])
+            self.problem(
+                name, number, letter, text, f"This date is in {dates.out_of_range(month)}.", "error"
+            )
+            return None
+        month = month or self.month
+        if month is None:
+            if any(
+                not _blank(values[index])
+                for index in (columns.status, columns.narrative)
+                if index is not None
+            ):
+                index = columns.status if columns.status is not None else columns.narrative
+                where = (name, get_column_letter(index + 1), header.texts[index])
+                self.month_needed[where] = self.month_needed.get(where, 0) + 1
+            return None
+        self.months.add(month)
+        self.periods.setdefault(month, periods.month_period(month))
+        return month
 
     def add_row(self, row):
         """Keep `row` unless its ref was seen before: the same content again is a warning,
@@ -668,6 +738,8 @@ class _Reader:
         self.join_continued()
         result = self.result
         result.months = sorted(self.months)
+        result.periods = [self.periods[key] for key in sorted(self.periods)]
+        result.month_needed = [(*where, rows) for where, rows in self.month_needed.items()]
         if not any(summary.kind == "actions" for summary in result.sheets):
             result.problems.append(
                 Problem(
