@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from plans.excel import periods
 from plans.excel.measures import FIELDS, LABELS, PERIOD_KINDS
 from plans.models import DEFAULT_STATUSES, Plan
 
@@ -70,10 +71,42 @@ FIELD_LABELS = {
 
 class MappingForm(forms.Form):
     """The administrator's answers before an import: what each status word the plan does not
-    know means, and what each unrecognised column holds."""
+    know means, what each unrecognised column holds, and which month or financial year
+    columns naming none are for."""
 
-    def __init__(self, *args, unmapped, unknown_headers, undecided, plan, **kwargs):
+    def __init__(
+        self,
+        *args,
+        unmapped,
+        unknown_headers,
+        undecided,
+        plan,
+        month_needed=(),
+        year_needed=(),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        if month_needed:
+            shown = "; ".join(
+                f"{sheet}, column {column} “{header}” ({rows} row{'s' if rows != 1 else ''})"
+                for sheet, column, header, rows in month_needed
+            )
+            self.fields["month"] = forms.CharField(
+                label="Which month are the current status and update for?",
+                help_text=f"Write it as YYYY-MM, for example 2024-01. No Modified or Last "
+                f"updated date gives it: {shown}.",
+                max_length=20,
+            )
+        if year_needed:
+            shown = "; ".join(
+                f"{sheet}, column {column} “{header}”" for sheet, column, header in year_needed
+            )
+            self.fields["financial_year"] = forms.CharField(
+                label="Which financial year are the quarters in?",
+                help_text=f"Write it as 2023/24 (Q1 is April to June 2023). The headings give "
+                f"no year and the plan has no start date: {shown}.",
+                max_length=20,
+            )
         labels = (
             list(plan.statuses.values_list("label", flat=True))
             if plan
@@ -115,6 +148,26 @@ class MappingForm(forms.Form):
                     else ""
                 ),
             )
+
+    def clean_month(self):
+        try:
+            return periods.parse_month(self.cleaned_data["month"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean_financial_year(self):
+        try:
+            return periods.parse_year(self.cleaned_data["financial_year"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def periods_given(self):
+        """{"month": date, "financial_year": year} for the questions asked."""
+        return {
+            name: self.cleaned_data[name]
+            for name in ("month", "financial_year")
+            if name in self.fields
+        }
 
     def status_mapping(self):
         return {self.statuses[name]: self.cleaned_data[name] for name in self.statuses}

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from plans.excel import periods
 from plans.excel.load import ImportBlocked, PreviewStale, header_synonyms, load_workbook
 from plans.excel.read import ImportFileError, read_workbook
 from plans.models import ImportJob, Plan
@@ -27,6 +28,8 @@ def run(job, *, dry_run, progress=None):
             file,
             max_bytes=settings.IMPORT_MAX_BYTES,
             synonyms=header_synonyms(job.plan, job.header_mapping),
+            month=job.month,
+            year=job.financial_year or periods.plan_year(job.plan),
         )
     try:
         preview = load_workbook(

@@ -100,7 +100,8 @@ class Preview:
     warnings: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     months: list = field(default_factory=list)  # "YYYY-MM"
-    # Every period with a column, as people say it: {"month": "YYYY-MM" stored on, "label"}.
+    # Every period with a column, as people say it: {"month": "YYYY-MM" stored on, "label",
+    # "stored_on": "June 2023" for a quarter, else ""}.
     periods: list = field(default_factory=list)
     left_out_headers: list = field(default_factory=list)  # [sheet, column, header]: known
     # Questions to answer before anything is written: which month a current Status / Latest
@@ -263,7 +264,14 @@ def load_workbook(
             if dates.month_in_text(item[2]) and item[2] not in decisions
         ],
         months=[f"{month:%Y-%m}" for month in result.months],
-        periods=[{"month": f"{p.month:%Y-%m}", "label": p.label} for p in result.periods],
+        periods=[
+            {
+                "month": f"{p.month:%Y-%m}",
+                "label": p.label,
+                "stored_on": f"{p.month:%B %Y}" if p.kind == "quarter" else "",
+            }
+            for p in result.periods
+        ],
         left_out_headers=[list(item) for item in result.left_out_headers],
         month_needed=[list(item) for item in result.month_needed],
         year_needed=[list(item) for item in result.year_needed],

@@ -40,7 +40,7 @@ class Period:
 
     @property
     def key(self):
-        return self.month or self.kind
+        return self.month or self.label
 
 
 CURRENT = Period("current", None, "current")

@@ -519,7 +519,8 @@ class _Reader:
             index = columns.status if columns.status is not None else columns.narrative
             period = columns.period
             if period.kind == "quarter" and period.month is None:
-                self.result.year_needed.append((name, letter(index + 1), header.texts[index]))
+                for each in sorted(i for i in (columns.status, columns.narrative) if i is not None):
+                    self.result.year_needed.append((name, letter(each + 1), header.texts[each]))
                 continue
             if period.kind == "current":
                 continue  # each row's month is read from its Modified date

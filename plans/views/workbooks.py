@@ -49,19 +49,22 @@ def job_detail(request, pk):
     )
     preview = job.preview
     form = None
-    if job.state == ImportJob.State.PREVIEWED and (
-        preview.get("unmapped") or preview.get("unknown_headers")
-    ):
+    questions = ("unmapped", "unknown_headers", "month_needed", "year_needed")
+    if job.state == ImportJob.State.PREVIEWED and any(preview.get(key) for key in questions):
         form = MappingForm(
             request.POST or None,
             unmapped=preview.get("unmapped", {}),
             unknown_headers=preview.get("unknown_headers", []),
             undecided=preview.get("undecided_headers", []),
             plan=job.plan,
+            month_needed=preview.get("month_needed", []),
+            year_needed=preview.get("year_needed", []),
         )
         if request.method == "POST" and form.is_valid():
             job.status_mapping = {**job.status_mapping, **form.status_mapping()}
             job.header_mapping = {**job.header_mapping, **form.header_mapping()}
+            for name, value in form.periods_given().items():
+                setattr(job, name, value)
             jobs.preview(job)
             return redirect("plans:import_job", pk=job.pk)
     elif request.method == "POST":
