@@ -143,7 +143,7 @@ class MappingForm(forms.Form):
                 required=required,
                 help_text=f"{sheet}, column {column}."
                 + (
-                    " It names a month, so it may hold that month's status or update."
+                    " It names a month or quarter, so it may hold that period's status or update."
                     if required
                     else ""
                 ),

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from plans import dates, locks, versions
+from plans.excel import periods
 from plans.excel.read import split_list
 from plans.models import (
     RESERVED_SLUGS,
@@ -89,7 +90,7 @@ class Preview:
     missing: list = field(default_factory=list)  # refs in the plan but not in the workbook
     unmapped: dict = field(default_factory=dict)  # status as written -> ["Sheet!K12", ...]
     unknown_headers: list = field(default_factory=list)  # [sheet, column, header]
-    # Unknown headings naming a month: probably a month's status or update column that was
+    # Unknown headings naming a month or quarter: probably a month's status or update column that was
     # not recognised, so the administrator must say what each is before anything is written.
     undecided_headers: list = field(default_factory=list)  # [sheet, column, header]
     errors: list = field(default_factory=list)  # {"sheet", "row", "column", "value", "message"}
@@ -227,7 +228,12 @@ def header_synonyms(plan, decisions):
 
 
 def is_month_word(word):
-    return word in dates.MONTHS or word.isdigit()
+    """Is `word` part of how a heading names its period ("Jan", "2024", "Q1", "FY")?"""
+    return (
+        word in dates.MONTHS
+        or word.isdigit()
+        or re.fullmatch(r"q[1-4]|qtr|quarter|fy|\d+(st|nd|rd|th)", word) is not None
+    )
 
 
 def load_workbook(
@@ -261,7 +267,7 @@ def load_workbook(
         undecided_headers=[
             list(item)
             for item in result.unknown_headers
-            if dates.month_in_text(item[2]) and item[2] not in decisions
+            if periods.period_in_text(item[2]) and item[2] not in decisions
         ],
         months=[f"{month:%Y-%m}" for month in result.months],
         periods=[

@@ -507,3 +507,65 @@ def test_the_preview_says_how_many_updates_have_no_status(client_for):
     page = upload(client_for("admin"), monthly_named().getvalue()).content.decode()
     assert "Updates with words but no status" in page
     assert "kept, with the status “Not given”" in page
+
+
+# Answers about columns ----------------------------------------------------------------------
+
+
+def test_a_mapped_status_or_narrative_takes_its_period_from_the_heading_or_modified(plan, tmp_path):
+    path = tmp_path / "mapped.xlsx"
+    path.write_bytes(
+        build(
+            {
+                "Plan": [
+                    [
+                        "Ref",
+                        "Action",
+                        "Q1 2024/25 Colour",
+                        "Q1 2024/25 Words",
+                        "Position",
+                        "Date updated",
+                    ],
+                    [
+                        "M1",
+                        "Mend it",
+                        "Green",
+                        "Half mended.",
+                        "Nearly there.",
+                        datetime.datetime(2024, 8, 20),
+                    ],
+                ]
+            }
+        ).getvalue()
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import_plan", str(path), "--plan", plan.slug, stdout=io.StringIO(), stderr=err
+        )
+    assert "'Q1 2024/25 Colour' (Plan C) names a month or quarter" in err.getvalue()
+    call_command(
+        "import_plan",
+        str(path),
+        "--plan",
+        plan.slug,
+        "--map-column",
+        "Q1 2024/25 Colour=status",
+        "--map-column",
+        "Q1 2024/25 Words=narrative",
+        "--map-column",
+        "Position=narrative",
+        stdout=io.StringIO(),
+    )
+    assert stored(plan)[1] == {
+        ("M1", month(2024, 6)): ("On track", "Half mended."),
+        ("M1", month(2024, 8)): ("Not given", "Nearly there."),
+    }
+    plan.refresh_from_db()
+    # Remembered without the period, so next year's quarters need no answer.
+    assert plan.header_synonyms == {"narrative": ["position", "words"], "status": ["colour"]}
+    result = read_workbook(
+        build({"Plan": [["Ref", "Action", "Q2 2025/26 Colour"], ["M1", "Mend it", "Green"]]}),
+        synonyms=plan.header_synonyms,
+    )
+    assert [(e.month, e.status) for e in result.rows[0].months] == [(month(2025, 9), "Green")]

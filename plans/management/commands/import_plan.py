@@ -124,7 +124,7 @@ class Command(BaseCommand):
                 write(f"Column not imported: {sheet} {column} {header!r}")
         for sheet, column, header in preview.undecided_headers:
             self.stderr.write(
-                f"Error: column {header!r} ({sheet} {column}) names a month but was not "
+                f"Error: column {header!r} ({sheet} {column}) names a month or quarter but was not "
                 f"recognised; add --map-column '{header}=status' (or narrative, or ignore)."
             )
         for sheet, column, header, rows in preview.month_needed:
