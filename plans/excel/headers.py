@@ -279,7 +279,7 @@ def read_header(row_number, texts, vocab, above=None, year=None):
     (a band row may name the period of the columns under it); `year` the financial year of
     quarters written without one."""
     header = Header(row=row_number, texts=texts)
-    band = periods.band_periods(above or [])
+    band = periods.band_periods(above or [], year)
     months = {}
     for index, text in enumerate(texts):
         if not text:

@@ -118,14 +118,14 @@ def _whole_date(text):
     return dates.parse_fuzzy_date(text) if text and re.match(r"^[\d/.\-: ]+$", text) else None
 
 
-def band_periods(texts):
+def band_periods(texts, year=None):
     """{column index: Period} from a band row above a header: each period written in the row
     stands for the columns under it, up to the next non-empty cell (a cell merged across a
     Status/Update pair reads as its first cell, the rest blank)."""
     found, current = {}, None
     for index, text in enumerate(texts):
         if text:
-            current = period_in_text(text)
+            current = period_in_text(text, year)
         if current is not None:
             found[index] = current
     return found

@@ -569,3 +569,18 @@ def test_a_mapped_status_or_narrative_takes_its_period_from_the_heading_or_modif
         synonyms=plan.header_synonyms,
     )
     assert [(e.month, e.status) for e in result.rows[0].months] == [(month(2025, 9), "Green")]
+
+
+def test_a_title_naming_the_quarter_dates_a_plain_status_and_commentary(plan):
+    data = build(
+        {
+            "Delivery": [
+                ["Council Plan Delivery Plan 2023/24 Quarter 2 Monitoring"],
+                ["Ref", "Milestone", "Lead", "Status", "Commentary"],
+                ["DL1", "Adopt the local plan", "Head of Planning", "Green", "Examination done."],
+            ]
+        }
+    )
+    preview = import_twice(plan, data)
+    assert stored(plan)[1] == {("DL1", month(2023, 9)): ("On track", "Examination done.")}
+    assert [p["label"] for p in preview.periods] == ["Q2 2023/24"]
