@@ -485,6 +485,8 @@ def test_the_web_preview_asks_the_month_and_the_year_and_imports_with_them(clien
         reverse("plans:import_job", args=[job.pk]), {"financial_year": "2023/24"}, follow=True
     ).content.decode()
     assert "Q1 2023/24 (stored on June 2023)" in page
+    assert "Columns left out (1)" in page
+    assert "column J: “Direction of travel”" in page
     assert "Confirm and import" in page
 
 
@@ -584,3 +586,17 @@ def test_a_title_naming_the_quarter_dates_a_plain_status_and_commentary(plan):
     preview = import_twice(plan, data)
     assert stored(plan)[1] == {("DL1", month(2023, 9)): ("On track", "Examination done.")}
     assert [p["label"] for p in preview.periods] == ["Q2 2023/24"]
+
+
+def test_the_command_places_quarters_in_the_plans_financial_year(plan, tmp_path):
+    plan.start = datetime.date(2025, 5, 1)
+    plan.save()
+    path = tmp_path / "quarters.xlsx"
+    path.write_bytes(quarterly_without_year().getvalue())
+    out = io.StringIO()
+    call_command("import_plan", str(path), "--plan", plan.slug, stdout=out)
+    assert "Column left out: Action plan J 'Direction of travel'" in out.getvalue()
+    assert sorted(set(Update.objects.values_list("month", flat=True))) == [
+        month(2025, 6),
+        month(2025, 9),
+    ]

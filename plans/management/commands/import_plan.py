@@ -122,6 +122,11 @@ class Command(BaseCommand):
         for sheet, column, header in preview.unknown_headers:
             if header not in undecided:
                 write(f"Column not imported: {sheet} {column} {header!r}")
+        for sheet, column, header in preview.left_out_headers:
+            write(
+                f"Column left out: {sheet} {column} {header!r} (add --map-column "
+                f"'{header}=FIELD' to import it)"
+            )
         for sheet, column, header in preview.undecided_headers:
             self.stderr.write(
                 f"Error: column {header!r} ({sheet} {column}) names a month or quarter but was not "
