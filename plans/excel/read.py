@@ -78,7 +78,7 @@ class Problem:
 
 @dataclass(slots=True)
 class MonthEntry:
-    month: datetime.date  # the first of the month
+    month: datetime.date | None  # the first of the month; None while a question is open
     status: str
     narrative: str
     status_column: str  # column letter, "" if the month has no such column
@@ -604,8 +604,6 @@ class _Reader:
         months = []
         for columns in header.months:
             month = self.row_month(name, number, values, header, columns)
-            if month is None:
-                continue
             status = narrative = ""
             if columns.status is not None:
                 status = self.text(name, number, columns.status, values[columns.status])
@@ -632,8 +630,9 @@ class _Reader:
 
     def row_month(self, name, number, values, header, columns):
         """The month the row's entry in `columns` is for: the column's, or for a current
-        pair the row's Modified date, else the month given; None (with a question or an
-        error noted) when there is none to record."""
+        pair the row's Modified date, else the month given. None while a question about it
+        is unanswered: the entry is still read, so its status word is asked about in the
+        same round, and the import stays blocked until the answer comes."""
         if columns.period.kind != "current":
             return columns.month
         month = None
@@ -645,7 +644,7 @@ class _Reader:
             self.problem(
                 name, number, letter, text, f"This date is in {dates.out_of_range(month)}.", "error"
             )
-            return None
+            return month  # the error blocks the import
         month = month or self.month
         if month is None:
             if any(
@@ -730,7 +729,7 @@ class _Reader:
                 continue
             if field_name == "narrative":
                 for entry in row.months:
-                    if f"{entry.month:%Y-%m}" == month:
+                    if entry.month and f"{entry.month:%Y-%m}" == month:
                         entry.narrative += text
             elif field_name in row.values:
                 row.values[field_name] += text

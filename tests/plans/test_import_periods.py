@@ -600,3 +600,31 @@ def test_the_command_places_quarters_in_the_plans_financial_year(plan, tmp_path)
         month(2025, 6),
         month(2025, 9),
     ]
+
+
+def test_the_month_and_unknown_status_words_are_asked_in_one_round(plan):
+    data = build(
+        {
+            "List": [
+                ["Ref", "Action", "Status", "Latest update"],
+                ["A1", "Open the pool", "Wobbly", "Tiles cracked."],
+                ["A2", "Shut the tip", None, "Consulting."],
+            ]
+        }
+    )
+    with pytest.raises(ImportBlocked) as blocked:
+        load_workbook(plan=plan, result=read_workbook(data))
+    preview = blocked.value.preview
+    assert preview.month_needed == [["List", "C", "Status", 2]]
+    assert preview.unmapped == {"Wobbly": ["List!C2"]}
+    data.seek(0)
+    load_workbook(
+        plan=plan,
+        result=read_workbook(data, month=month(2024, 4)),
+        mapping={"Wobbly": "Medium progress"},
+        dry_run=False,
+    )
+    assert stored(plan)[1] == {
+        ("A1", month(2024, 4)): ("Medium progress", "Tiles cracked."),
+        ("A2", month(2024, 4)): ("Not given", "Consulting."),
+    }
