@@ -20,7 +20,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone
 
-from plans import charts, dates, measure_summary, sources, summary
+from plans import charts, dates, sources, summary
+from plans.measures import scorecard
 from plans.models import Evidence, Rag, Status, Update
 from reports import periods
 from reports.models import Report
@@ -174,7 +175,7 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
         else [],
         "actions": listed,
         # The measures and recommendations are the whole plan's, whatever the committee.
-        "measures": measure_summary.snapshot(plan, as_at),
+        "measures": scorecard.snapshot(plan, as_at),
         "recommendations": sources.snapshot(plan, as_at),
     }
     # What is stored is exactly what was rendered: JSON in, JSON out.
@@ -314,7 +315,7 @@ def present(snapshot):
     themes = [Group(g["name"], summary.Breakdown.load(statuses, g)) for g in snapshot["themes"]]
     # Snapshots of schema 1, from before measures were tracked, have no measures section: a
     # published report's page must say what its PDF said.
-    card = measure_summary.present(snapshot["measures"]) if "measures" in snapshot else None
+    card = scorecard.present(snapshot["measures"]) if "measures" in snapshot else None
     return {
         **snapshot,
         "as_at": as_at,

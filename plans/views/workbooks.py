@@ -34,7 +34,7 @@ def upload(request):
         else:
             jobs.preview(job)
         return redirect("plans:import_job", pk=job.pk)
-    # Imports of measures are listed on their own page (plans/views/measure_imports.py).
+    # Imports of measures are listed on their own page (plans/measures/import_views.py).
     recent = ImportJob.objects.filter(kind=ImportJob.Kind.ACTIONS).select_related(
         "plan", "uploaded_by"
     )[:10]

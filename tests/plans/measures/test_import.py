@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from plans.excel.measures import MeasuresBlocked, load_measures, read_measures
+from plans.measures.workbook import MeasuresBlocked, load_measures, read_measures
 from plans.models import (
     ImportJob,
     Measure,

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
-from plans import dates, measures, versions
+from plans import dates, versions
 from plans.excel import headers, lengths
 from plans.excel.read import (
     DAMAGED,
@@ -41,7 +41,8 @@ from plans.excel.read import (
     _open_workbook,
     cell_text,
 )
-from plans.measure_values import save_value
+from plans.measures import rating
+from plans.measures.values import save_value
 from plans.models import (
     ImportJob,
     Measure,
@@ -170,7 +171,7 @@ def classify(heading, vocabulary, decisions):
     ("undecided", (frequency, start)) for a period in unexplained words, ("skip", None) for a
     heading the administrator left out, or ("unknown", None)."""
     decided = decisions.get(heading)
-    frequency, start = measures.period_in_text(heading)
+    frequency, start = rating.period_in_text(heading)
     if decided == "":
         return "skip", None
     if decided in FIELDS:
@@ -376,7 +377,7 @@ class _Reader:
             )
             return None
         try:
-            found = measures.parse_number(cell_text(cell.value))
+            found = rating.parse_number(cell_text(cell.value))
         except ValueError as error:
             self.problem(sheet, number, letter, _excerpt(cell_text(cell.value)), f"{error}.")
             return None
@@ -500,7 +501,7 @@ def load_measures(*, result, plan, user=None, dry_run=True, source="", expected=
         unknown_headers=[list(item) for item in result.unknown_headers],
         undecided_headers=[list(item) for item in result.undecided_headers],
         periods=[
-            measures.period_label(start, frequency)
+            rating.period_label(start, frequency)
             for frequency, start in sorted(result.periods, key=lambda item: (item[1], item[0]))
         ],
     )
@@ -599,7 +600,7 @@ class _Loader:
         if "frequency" in row.fields:
             return row.fields["frequency"]
         kinds = {cell.frequency for cell in row.cells}
-        return measures.MONTHLY if kinds == {measures.MONTHLY} else measures.QUARTERLY
+        return rating.MONTHLY if kinds == {rating.MONTHLY} else rating.QUARTERLY
 
     def create(self, row, position):
         if "direction" not in row.fields:
@@ -660,7 +661,7 @@ class _Loader:
                     cell.column,
                     cell.value,
                     f"“{measure.name}” is {measure.frequency}, so its targets and figures go in "
-                    f"{'quarter' if measure.frequency == measures.QUARTERLY else 'month'} "
+                    f"{'quarter' if measure.frequency == rating.QUARTERLY else 'month'} "
                     "columns.",
                 )
             elif cell.kind == "target":
@@ -683,7 +684,7 @@ class _Loader:
                 self.value(measure, None, values, commentary[period], period=period)
 
     def target(self, measure, cell, targets):
-        label = measures.period_label(cell.period, measure.frequency)
+        label = rating.period_label(cell.period, measure.frequency)
         known = targets.get((measure.pk, cell.period))
         if known is None:
             MeasureTarget.objects.create(measure=measure, period=cell.period, target=cell.value)
@@ -729,7 +730,7 @@ class _Loader:
             self.preview.values_changed.append(
                 {
                     "name": measure.name,
-                    "period": measures.period_label(period, measure.frequency),
+                    "period": rating.period_label(period, measure.frequency),
                     "old": f"{measure.format(entry.value)} {entry.commentary}".strip(),
                     "new": f"{measure.format(figure)} {words}".strip(),
                 }
@@ -740,7 +741,7 @@ def _shown(value):
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return measures.plain(value)
+        return rating.plain(value)
     return str(value)
 
 
