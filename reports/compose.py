@@ -332,6 +332,9 @@ def present(snapshot):
         "trend": trend,
         "rags": [rag for rag in RAG_ORDER if any(s.rag == rag and s.counted for s in statuses)],
         "movement": movement,
+        # The movement table (plans/_movement_table.html), the unchanged given as a number.
+        "movement_counts": [(label, len(moved)) for _, label, moved in movement]
+        + [("Unchanged", snapshot["unchanged"])],
         "exceptions": with_status(lambda s: s.rag in (Rag.RED, Rag.AMBER)),
         "completed": done_now,
         # On hold and not due to start: grey statuses that mean something for the action,
