@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from plans import dates
 from plans.measures import rating
+from plans.models.months import month_constraints
 from plans.models.structure import Plan, Post, Priority, Theme
 
 
@@ -134,14 +134,7 @@ class MeasureTarget(models.Model):
         ordering = ["measure", "period"]
         constraints = [
             models.UniqueConstraint(fields=["measure", "period"], name="one_target_per_period"),
-            models.CheckConstraint(
-                condition=Q(period__day=1), name="target_period_is_first_of_month"
-            ),
-            models.CheckConstraint(
-                condition=Q(period__range=(dates.FIRST_MONTH, dates.LAST_MONTH)),
-                name="target_period_in_range",
-                violation_error_message=f"The month must be within {dates.MONTH_RANGE}",
-            ),
+            *month_constraints("period", "target_period"),
         ]
 
     def __str__(self):
@@ -170,14 +163,7 @@ class MeasureValue(models.Model):
         ordering = ["measure", "period"]
         constraints = [
             models.UniqueConstraint(fields=["measure", "period"], name="one_value_per_period"),
-            models.CheckConstraint(
-                condition=Q(period__day=1), name="value_period_is_first_of_month"
-            ),
-            models.CheckConstraint(
-                condition=Q(period__range=(dates.FIRST_MONTH, dates.LAST_MONTH)),
-                name="value_period_in_range",
-                violation_error_message=f"The month must be within {dates.MONTH_RANGE}",
-            ),
+            *month_constraints("period", "value_period"),
         ]
 
     def __str__(self):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from plans import dates
+from plans.models.months import month_constraints
 from plans.models.structure import Action, Plan, Status
 from tracker import policy
 
@@ -50,12 +50,7 @@ class Round(models.Model):
             models.UniqueConstraint(
                 fields=["plan"], condition=Q(closed_at__isnull=True), name="one_open_round_per_plan"
             ),
-            models.CheckConstraint(condition=Q(month__day=1), name="round_month_is_first_of_month"),
-            models.CheckConstraint(
-                condition=Q(month__range=(dates.FIRST_MONTH, dates.LAST_MONTH)),
-                name="round_month_in_range",
-                violation_error_message=f"The month must be within {dates.MONTH_RANGE}",
-            ),
+            *month_constraints("month", "round_month"),
         ]
 
     def __str__(self):
@@ -142,14 +137,7 @@ class Update(models.Model):
         ordering = ["action", "-month"]
         constraints = [
             models.UniqueConstraint(fields=["action", "month"], name="one_update_per_action_month"),
-            models.CheckConstraint(
-                condition=Q(month__day=1), name="update_month_is_first_of_month"
-            ),
-            models.CheckConstraint(
-                condition=Q(month__range=(dates.FIRST_MONTH, dates.LAST_MONTH)),
-                name="update_month_in_range",
-                violation_error_message=f"The month must be within {dates.MONTH_RANGE}",
-            ),
+            *month_constraints("month", "update_month"),
         ]
 
     def __str__(self):
