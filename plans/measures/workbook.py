@@ -36,9 +36,9 @@ from plans.excel.read import (
     MAX_BLANK_ROWS,
     ImportFileError,
     Problem,
-    _excerpt,
-    _is_formula,
-    _open_workbook,
+    excerpt,
+    is_formula,
+    open_workbook,
     cell_text,
 )
 from plans.measures import rating
@@ -200,7 +200,7 @@ def read_measures(source, *, decisions=None, max_bytes=20 * 1024 * 1024):
     file = open(source, "rb") if owned else source  # noqa: SIM115 - closed in finally
     reader = _Reader(decisions or {})
     try:
-        workbook = _open_workbook(file, max_bytes)
+        workbook = open_workbook(file, max_bytes)
         try:
             for sheet in workbook.worksheets:
                 reader.read_sheet(sheet)
@@ -291,7 +291,7 @@ class _Reader:
                     sheet,
                     number,
                     letter,
-                    _excerpt(text),
+                    excerpt(text),
                     f"Column {letter} means the same as column {taken[key]}, so it was ignored.",
                     "warning",
                 )
@@ -367,19 +367,19 @@ class _Reader:
         """The cell's number as Decimal, percentages as Excel shows them (a cell formatted as
         a percentage holds 0.85 and shows 85%); None with an error when it is not one."""
         letter = cell.column_letter
-        if _is_formula(cell.value):
+        if is_formula(cell.value):
             self.problem(
                 sheet,
                 number,
                 letter,
-                _excerpt(cell_text(cell.value)),
+                excerpt(cell_text(cell.value)),
                 "This cell holds a formula, which is not calculated: paste the figure as a value.",
             )
             return None
         try:
             found = rating.parse_number(cell_text(cell.value))
         except ValueError as error:
-            self.problem(sheet, number, letter, _excerpt(cell_text(cell.value)), f"{error}.")
+            self.problem(sheet, number, letter, excerpt(cell_text(cell.value)), f"{error}.")
             return None
         if isinstance(cell.value, int | float) and "%" in (cell.number_format or ""):
             found *= 100
@@ -399,7 +399,7 @@ class _Reader:
                     sheet,
                     number,
                     cell.column_letter,
-                    _excerpt(text),
+                    excerpt(text),
                     f"“{text}” is not a {LABELS[key].lower()} this import knows: use {allowed}.",
                 )
             return choice
@@ -424,7 +424,7 @@ class _Reader:
         """Does `text` fit the model field storing `key`? If not, an error says so."""
         message = lengths.too_long(text, lengths.MEASURE_FIELDS[key], LABELS[key])
         if message:
-            self.problem(sheet, number, letter, _excerpt(text), message)
+            self.problem(sheet, number, letter, excerpt(text), message)
         return not message
 
 
@@ -676,7 +676,7 @@ class _Loader:
                         row.sheet,
                         row.row,
                         next(c.column for c in row.cells if c.period == period),
-                        _excerpt(commentary[period]),
+                        excerpt(commentary[period]),
                         "A commentary for a period with no figure was not imported.",
                     )
                 )
