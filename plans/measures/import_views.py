@@ -1,11 +1,13 @@
 """Importing measures from a workbook: upload, preview (explaining unrecognised columns),
-confirm. Administrators only; the reading and loading rules are in plans/measures/workbook.py."""
+confirm. Administrators only; the reading and loading rules are in plans/measures/workbook.py,
+and the job runs as an action plan's import does (plans/excel/jobs.py)."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from plans.measures import workbook
+from plans.excel import jobs
 from plans.measures.forms import HeadingForm, MeasureUploadForm
 from plans.models import ImportJob, Plan
 from tracker import policy
@@ -25,7 +27,7 @@ def upload(request, slug):
             filename=uploaded.name,
             uploaded_by=request.user,
         )
-        workbook.check_job(job)
+        jobs.start(job)
         return redirect("plans:measure_import_job", plan.slug, job.pk)
     recent = ImportJob.objects.filter(kind=ImportJob.Kind.MEASURES, plan=plan).select_related(
         "uploaded_by"
@@ -59,14 +61,21 @@ def job_detail(request, slug, pk):
         )
         if request.method == "POST" and form.is_valid():
             job.header_mapping = {**job.header_mapping, **form.header_mapping()}
-            workbook.check_job(job)
+            jobs.preview(job)
             return redirect("plans:measure_import_job", slug, job.pk)
     elif request.method == "POST":
         return redirect("plans:measure_import_job", slug, job.pk)
     return render(
         request,
         "plans/measures/import_job.html",
-        {"plan": job.plan, "job": job, "preview": preview, "form": form},
+        {
+            "plan": job.plan,
+            "job": job,
+            "preview": preview,
+            "form": form,
+            "upload_url": reverse("plans:measure_import", args=[slug]),
+            "confirm_url": reverse("plans:measure_import_confirm", args=[slug, job.pk]),
+        },
     )
 
 
@@ -74,6 +83,6 @@ def job_detail(request, slug, pk):
 @require_POST
 def confirm(request, slug, pk):
     job = _job(slug, pk)
-    if not workbook.confirm_job(job):
+    if not jobs.confirm(job):
         messages.error(request, "This import cannot be confirmed: check the preview.")
     return redirect("plans:measure_import_job", slug, job.pk)

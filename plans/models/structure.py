@@ -54,6 +54,12 @@ class Plan(models.Model):
         blank=True,
         help_text="Column headings this plan's workbooks use, by field, remembered from imports.",
     )
+    measure_header_synonyms = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Column headings this plan's workbooks of measures use, by field or period "
+        "kind, remembered from imports.",
+    )
     data_version = models.PositiveIntegerField(
         default=0, editable=False, help_text="Raised by every write, so cached pages know."
     )
