@@ -65,6 +65,11 @@ class PreviewStale(ImportBlocked):
         super().__init__(preview)
         self.changes = changes
 
+    @property
+    def reason(self):
+        """What changed, as it follows "Nothing was imported: "."""
+        return "since the preview was made, " + "; ".join(self.changes)
+
 
 @dataclass
 class ThemeReport:

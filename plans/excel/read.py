@@ -166,7 +166,7 @@ def read_workbook(
     owned = isinstance(source, str | os.PathLike)
     file = open(source, "rb") if owned else source  # noqa: SIM115 - closed in finally
     try:
-        workbook = _open_workbook(file, max_bytes)
+        workbook = open_workbook(file, max_bytes)
         try:
             for name in workbook.sheetnames:
                 reader.read_sheet(workbook[name])
@@ -189,7 +189,7 @@ def _size(count):
     return f"{max(1, round(count / 1024))} KB"
 
 
-def _open_workbook(file, max_bytes):
+def open_workbook(file, max_bytes):
     """The openpyxl workbook in `file`, read-only, formulas as text; ImportFileError if the
     file is too big, empty, not an .xlsx, encrypted or damaged."""
     file.seek(0, os.SEEK_END)
@@ -357,7 +357,7 @@ def cell_text(value):
     return str(value).strip()
 
 
-def _is_formula(value):
+def is_formula(value):
     return isinstance(value, ArrayFormula | DataTableFormula) or (
         isinstance(value, str) and value.startswith("=") and len(value) > 1
     )
@@ -367,7 +367,7 @@ def _blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _excerpt(text, length=100):
+def excerpt(text, length=100):
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1] + "…"
 
@@ -446,12 +446,12 @@ class _Reader:
     def text(self, sheet, row, index, value):
         """cell_text, with a warning for a formula (kept as text) or over-long text."""
         text = cell_text(value)
-        if _is_formula(value):
+        if is_formula(value):
             self.problem(
                 sheet,
                 row,
                 get_column_letter(index + 1),
-                _excerpt(text),
+                excerpt(text),
                 "This cell holds a formula; it was read as the formula's text, not calculated.",
             )
         if len(text) > self.max_cell_chars:
@@ -459,7 +459,7 @@ class _Reader:
                 sheet,
                 row,
                 get_column_letter(index + 1),
-                _excerpt(text),
+                excerpt(text),
                 f"This cell has {len(text):,} characters; it was truncated to the first "
                 f"{self.max_cell_chars:,}.",
             )
@@ -480,7 +480,7 @@ class _Reader:
         for part in parts:
             if message := lengths.too_long(part, field, what):
                 letter = get_column_letter(index + 1)
-                self.problem(sheet, row, letter, _excerpt(part), message, "error")
+                self.problem(sheet, row, letter, excerpt(part), message, "error")
 
     def count_row(self):
         self.rows_read += 1
@@ -501,7 +501,7 @@ class _Reader:
                 name,
                 header.row,
                 letter(index + 1),
-                _excerpt(text),
+                excerpt(text),
                 f"Column {letter(index + 1)} means the same as column {letter(earlier + 1)} "
                 f"('{header.texts[earlier]}'), so it was ignored.",
             )
@@ -530,7 +530,7 @@ class _Reader:
                     name,
                     header.row,
                     letter(index + 1),
-                    _excerpt(header.texts[index]),
+                    excerpt(header.texts[index]),
                     f"Column {letter(index + 1)} is headed with {dates.out_of_range(columns.month)}.",
                     "error",
                 )
@@ -576,7 +576,7 @@ class _Reader:
                                 self.check_length(name, number, header, key, filled[key])
                     else:
                         text = " | ".join(cell_text(values[index]) for index in occupied)
-                        no_ref.append((number, _excerpt(text)))
+                        no_ref.append((number, excerpt(text)))
                     continue
                 self.report_no_ref(name, ref_letter, no_ref)
                 self.add_row(self.action_row(name, number, values, header, letters, filled))
