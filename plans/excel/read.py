@@ -53,6 +53,22 @@ SCAN_CHUNK = 256 * 1024  # bytes of a zip member read at a time when scanning it
 # Fields holding several names, one a line or separated by semicolons.
 LIST_FIELDS = {"other_leads", "committees"}
 LIST_SEPARATORS = re.compile(r"\s*[\n;]\s*")
+# What a Yes / No / blank cell may say, in lower case.
+YES = {"yes", "y", "true", "1", "x", "✓", "✔"}
+NO = {"no", "n", "false", "0", "", "-", "n/a", "na"}
+# Text in the Ref column of a row that counts or sums the actions above it.
+TOTAL_REF = re.compile(r"^(grand\s+|sub[\s-]*)?totals?\b|^count\b|^number\s+of\b", re.IGNORECASE)
+# A row of one cell saying what the rows below are: "Priority: A thriving borough".
+BAND = re.compile(
+    r"^\s*(?P<kind>priority|theme|area|objective|outcome|workstream|work\s*stream|programme|"
+    r"sub[\s-]*theme|strand|project)\s*\d*\s*[:\-–—]\s*(?P<name>\S.*)$",
+    re.IGNORECASE,
+)
+WORKSTREAM_BANDS = {"workstream", "programme", "subtheme", "strand", "project"}
+# A row of one cell that is a note to the reader, not a band: "Note: ...", "Key: ...".
+NOTE = re.compile(r"^\s*(notes?|nb|n\.b\.|key|please|\*)\b", re.IGNORECASE)
+BAND_CHARS = 200  # a band row's text is a theme's name; longer text is a note
+
 # A cell of a sheet, or a string of the shared strings table: the elements whose text is
 # one cell's text.
 CELL_ELEMENTS = {"c", "si"}
@@ -312,6 +328,16 @@ def _part_name(filename):
     return f"The workbook's part {filename}"
 
 
+def yes_no(text):
+    """True for Yes (Y, x, a tick), False for No or blank, None for anything else."""
+    text = str(text or "").strip().casefold()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    return None
+
+
 def split_list(text):
     """The names in a cell of a list field, such as Other leads."""
     return [part for part in LIST_SEPARATORS.split(text or "") if part]
@@ -530,22 +556,71 @@ class _Reader:
                     no_ref.clear()  # the header again: a new block starts
                     filled.clear()
                     continue
+                if ref and (_is_formula(values[ref_index]) or TOTAL_REF.match(ref)):
+                    message = "This row counts or sums the actions, not an action; skipped."
+                    self.problem(name, number, ref_letter, _excerpt(ref), message)
+                    continue
+                if not ref and set(occupied) <= headings:
+                    # A heading row naming the theme or workstream of the rows below.
+                    for key in ("theme", "workstream"):
+                        if key in columns and not _blank(values[columns[key]]):
+                            filled[key] = cell_text(values[columns[key]])
+                            self.check_length(name, number, header, key, filled[key])
+                    continue
+                title_index = columns.get("title")
+                has_title = title_index is not None and not _blank(values[title_index])
+                if len(occupied) == 1 and not (ref and has_title):
+                    text = cell_text(values[occupied[0]])
+                    band = BAND.match(text)
+                    if NOTE.match(text) or len(text) > BAND_CHARS:
+                        self.problem(
+                            name,
+                            number,
+                            letters[occupied[0]],
+                            _excerpt(text),
+                            "A note, not an action; skipped.",
+                        )
+                        continue
+                    if band or occupied[0] != title_index:
+                        self.band(filled, columns, band, text)
+                        no_ref.clear()
+                        continue
                 if not ref:
-                    if set(occupied) <= headings:
-                        # A heading row naming the theme or workstream of the rows below.
-                        for key in ("theme", "workstream"):
-                            if key in columns and not _blank(values[columns[key]]):
-                                filled[key] = cell_text(values[columns[key]])
-                                self.check_length(name, number, header, key, filled[key])
-                    else:
-                        text = " | ".join(cell_text(values[index]) for index in occupied)
-                        no_ref.append((number, _excerpt(text)))
+                    text = " | ".join(cell_text(values[index]) for index in occupied)
+                    no_ref.append((number, _excerpt(text)))
+                    continue
+                if not has_title and title_index is not None:
+                    self.problem(
+                        name,
+                        number,
+                        letters[title_index],
+                        ref,
+                        f"Row has Ref {ref} but no action in column {letters[title_index]}; "
+                        "skipped.",
+                    )
                     continue
                 self.report_no_ref(name, ref_letter, no_ref)
                 self.add_row(self.action_row(name, number, values, header, letters, filled))
         finally:
             rows.close()
         self.report_no_ref(name, ref_letter, no_ref)
+
+    @staticmethod
+    def band(filled, columns, band, text):
+        """Apply a band row ("Priority: A thriving borough") to the rows below it: a priority,
+        theme or area band names their theme (and a priority band their theme's priority),
+        a workstream or programme band their workstream. A band without a word before its
+        colon names the theme, or the workstream where the sheet has a Theme column."""
+        kind = re.sub(r"[\s-]+", "", band["kind"]).casefold() if band else ""
+        name = band["name"].strip() if band else text
+        if kind in WORKSTREAM_BANDS or (not kind and "theme" in columns):
+            filled["workstream"] = name
+            return
+        filled.pop("workstream", None)
+        filled["theme"] = name
+        filled["band"] = True
+        if kind == "priority" and "priority" not in columns:
+            filled["priority"] = name
 
     def report_no_ref(self, name, ref_letter, no_ref):
         for number, text in no_ref:
@@ -559,11 +634,23 @@ class _Reader:
         }
         for key, text in values_by_field.items():
             self.check_length(name, number, header, key, text)
+        for key in headers.FLAG_FIELDS:
+            if key in values_by_field:
+                self.check_yes_no(name, number, letters[header.fields[key]], values_by_field[key])
+        if header.priorities:
+            served = []
+            for index, priority in header.priorities.items():
+                text = self.text(name, number, index, values[index])
+                if self.check_yes_no(name, number, letters[index], text):
+                    served.append(priority)
+            values_by_field[headers.PRIORITY_SERVED] = served
         for key in ("theme", "workstream"):
             if key in values_by_field:
                 if values_by_field[key]:
                     filled[key] = values_by_field[key]
                 values_by_field[key] = filled.get(key, "")
+        if "priority" in filled and "priority" not in header.fields:
+            values_by_field["priority"] = filled["priority"]
         months = []
         for columns in header.months:
             status = narrative = ""
@@ -584,11 +671,25 @@ class _Reader:
         return ActionRow(
             sheet=name,
             row=number,
-            theme=values_by_field.get("theme") or name.strip(),
-            workstream=values_by_field.get("workstream", ""),
+            theme=values_by_field.get("theme") or filled.get("theme") or name.strip(),
+            workstream=values_by_field.get("workstream") or filled.get("workstream", ""),
             values=values_by_field,
             months=months,
         )
+
+    def check_yes_no(self, sheet, row, letter, text):
+        """yes_no(text), with an error naming the cell when it is neither."""
+        answer = yes_no(text)
+        if answer is None:
+            self.problem(
+                sheet,
+                row,
+                letter,
+                _excerpt(text),
+                "Write Yes, No or leave the cell empty.",
+                "error",
+            )
+        return answer
 
     def add_row(self, row):
         """Keep `row` unless its ref was seen before: the same content again is a warning,
