@@ -17,7 +17,8 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from plans import dates, locks, versions
-from plans.excel.read import split_list
+from plans.excel.headers import FLAG_FIELDS, PRIORITY_SERVED
+from plans.excel.read import quarter_number, split_list, yes_no
 from plans.models import (
     RESERVED_SLUGS,
     Action,
@@ -45,6 +46,7 @@ TEXT_FIELDS = {
     "source": "source",
 }
 POST_FIELDS = ["director", "lead_officer", "update_owner"]
+MANY_FIELDS = ("other_leads", "committees", "priorities")
 
 
 class ImportBlocked(Exception):
@@ -274,7 +276,9 @@ def load_workbook(
             remembered = header_synonyms(plan, decisions)
             plan.header_synonyms = {name: sorted(set(words)) for name, words in remembered.items()}
             plan.save(update_fields=["header_synonyms"])
-        versions.plan_changed(plan.pk)
+        if any(count for name, count in preview.totals.items() if name != "unchanged"):
+            # An import that changes nothing leaves every cached page as it is.
+            versions.plan_changed(plan.pk)
         if dry_run:
             transaction.set_rollback(True)
     return preview
@@ -314,7 +318,7 @@ class _Loader:
             a.ref: a
             for a in Action.objects.filter(plan=self.plan)
             .select_related("theme", "workstream", "director", "lead_officer", "update_owner")
-            .prefetch_related("other_leads", "committees")
+            .prefetch_related(*MANY_FIELDS)
         }
         seen, new, changed = set(), [], []
         has_lead_column = any("lead_officer" in row.values for row in result.rows)
@@ -324,6 +328,7 @@ class _Loader:
                 "as each action's lead officer."
             )
         position = Action.objects.filter(plan=self.plan).count()
+        self.first_year = self.quarters_from(result)
         for row in result.rows:
             values = self.values_for(row, has_lead_column)
             report = self.preview.theme(values["theme"].name)
@@ -350,6 +355,50 @@ class _Loader:
         self.preview.missing = sorted(set(existing) - seen)
         self.progress(100)
 
+    def quarters_from(self, result):
+        """The financial year a "Quarter for completion" of 1 starts: the plan's first, or
+        else the first the workbook has updates for (said in a note); None if neither."""
+        if not any("due_quarter" in row.values for row in result.rows):
+            return None
+        if self.plan.start:
+            return dates.financial_year(self.plan.start)
+        if result.months:
+            year = dates.financial_year(result.months[0])
+            self.preview.notes.append(
+                "The plan has no start date, so “Quarter for completion” 1 is taken as April to "
+                f"June {year}, the start of the first financial year the workbook has updates "
+                "for. Give the plan a start date to count from another year."
+            )
+            return year
+        self.preview.notes.append(
+            "The plan has no start date and the workbook no months, so each “Quarter for "
+            "completion” is kept as written and gives no due date. Give the plan a start date "
+            "and import again."
+        )
+        return None
+
+    def due_from_quarter(self, text):
+        """The due date written for quarter number `text` counted from the plan's first year:
+        the quarter's last month, "June 2024"; or "Quarter 3" when there is no year to count
+        from."""
+        number = quarter_number(text)
+        if number is None:
+            return ""
+        if self.first_year is None:
+            return f"Quarter {number}"
+        month = dates.add_months(dates.year_start(self.first_year), 3 * number - 1)
+        return f"{month:%B %Y}"
+
+    def priority(self, name):
+        """The plan's priority called `name` (case aside), created if the plan has none."""
+        for known, priority in self.priorities.items():
+            if known.casefold() == name.casefold():
+                return priority
+        self.priorities[name] = Priority.objects.create(
+            plan=self.plan, name=name, sort_order=len(self.priorities) + 1
+        )
+        return self.priorities[name]
+
     def post(self, name):
         if not name:
             return None
@@ -369,12 +418,7 @@ class _Loader:
             )
             self.themes[theme_name] = theme
         if given.get("priority") and theme.priority_id is None:
-            name = given["priority"]
-            if name not in self.priorities:
-                self.priorities[name] = Priority.objects.create(
-                    plan=self.plan, name=name, sort_order=len(self.priorities) + 1
-                )
-            theme.priority = self.priorities[name]
+            theme.priority = self.priority(given["priority"])
             theme.save(update_fields=["priority"])
         values["theme"] = theme
         stream_name = row.workstream or given.get("workstream", "")
@@ -390,6 +434,13 @@ class _Loader:
         for name, attribute in TEXT_FIELDS.items():
             if name in given:
                 values[attribute] = given[name]
+        if given.get("due_quarter") and not given.get("due"):
+            values["due_text"] = self.due_from_quarter(given["due_quarter"])
+        for name in FLAG_FIELDS:
+            if name in given:
+                values[name] = bool(yes_no(given[name]))
+        if PRIORITY_SERVED in given:
+            values["priorities"] = [self.priority(name) for name in given[PRIORITY_SERVED]]
         others = split_list(given.get("other_leads", ""))
         if not has_lead_column and others:
             given = {**given, "lead_officer": others[0]}
@@ -416,7 +467,7 @@ class _Loader:
         """[[field, old, new]] for each field the workbook changes, as people would read them."""
         changes = []
         for name, new in values.items():
-            if name in ("other_leads", "committees"):
+            if name in MANY_FIELDS:
                 old_names = sorted(str(item) for item in getattr(action, name).all())
                 new_names = sorted(str(item) for item in new)
                 if old_names != new_names:
@@ -430,7 +481,7 @@ class _Loader:
     def create_actions(self, new, existing):
         actions = []
         for row, values, position in new:
-            scalar = {k: v for k, v in values.items() if k not in ("other_leads", "committees")}
+            scalar = {k: v for k, v in values.items() if k not in MANY_FIELDS}
             action = Action(plan=self.plan, ref=row.ref, sort_order=position, **scalar)
             action.derive_dates()  # bulk_create does not call save()
             actions.append(action)
@@ -442,7 +493,7 @@ class _Loader:
             default_change_reason=self.reason,
         )
         by_ref = {action.ref: action for action in created}
-        through_leads, through_committees = [], []
+        through_leads, through_committees, through_priorities = [], [], []
         for row, values, _ in new:
             action = by_ref[row.ref]
             for post in values.get("other_leads", []):
@@ -453,16 +504,19 @@ class _Loader:
                 through_committees.append(
                     Action.committees.through(action_id=action.pk, committee_id=committee.pk)
                 )
+            for priority in values.get("priorities", []):
+                through_priorities.append(
+                    Action.priorities.through(action_id=action.pk, priority_id=priority.pk)
+                )
+        Action.priorities.through.objects.bulk_create(through_priorities, ignore_conflicts=True)
         Action.other_leads.through.objects.bulk_create(through_leads, ignore_conflicts=True)
         Action.committees.through.objects.bulk_create(through_committees, ignore_conflicts=True)
         return by_ref
 
     def change_action(self, action, values):
         for name, value in values.items():
-            if name == "other_leads":
-                action.other_leads.set(value)
-            elif name == "committees":
-                action.committees.set(value)
+            if name in MANY_FIELDS:
+                getattr(action, name).set(value)
             else:
                 setattr(action, name, value)
         action._history_user = self.user

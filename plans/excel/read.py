@@ -338,6 +338,15 @@ def yes_no(text):
     return None
 
 
+_QUARTER_NUMBER = re.compile(r"^\s*(?:q|qtr|quarter)?\s*(\d{1,2})\s*$", re.IGNORECASE)
+
+
+def quarter_number(text):
+    """The number in a "Quarter for completion" cell ("3", "Q3", "Quarter 3"), or None."""
+    match = _QUARTER_NUMBER.match(str(text or ""))
+    return int(match[1]) if match and int(match[1]) >= 1 else None
+
+
 def split_list(text):
     """The names in a cell of a list field, such as Other leads."""
     return [part for part in LIST_SEPARATORS.split(text or "") if part]
@@ -637,6 +646,17 @@ class _Reader:
         for key in headers.FLAG_FIELDS:
             if key in values_by_field:
                 self.check_yes_no(name, number, letters[header.fields[key]], values_by_field[key])
+        quarter = values_by_field.get("due_quarter")
+        if quarter and quarter_number(quarter) is None:
+            self.problem(
+                name,
+                number,
+                letters[header.fields["due_quarter"]],
+                _excerpt(quarter),
+                "Write the quarter's number: 1 is April to June of the plan's first year, "
+                "5 April to June of its second.",
+                "error",
+            )
         if header.priorities:
             served = []
             for index, priority in header.priorities.items():
