@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from plans import dates, locks, versions
-from plans.excel.headers import FLAG_FIELDS, PRIORITY_SERVED
+from plans.excel.headers import FLAG_FIELDS, PRIORITY_SERVED, header_key, vocabulary
 from plans.excel.read import quarter_number, split_list, yes_no
 from plans.models import (
     RESERVED_SLUGS,
@@ -30,6 +30,7 @@ from plans.models import (
     Update,
     UpdateRevision,
     Workstream,
+    normalise_label,
 )
 from plans.updates import save_update
 from plans.vocabulary import parent_ref, status_matcher
@@ -100,6 +101,15 @@ class Preview:
     notes: list = field(default_factory=list)
     months: list = field(default_factory=list)  # "YYYY-MM"
     plan: str = ""  # the plan's slug
+    # Every headed column: {"sheet", "letter", "heading", "sample", "becomes"} (see
+    # read.Column), for the table in which the administrator can change any of them.
+    columns: list = field(default_factory=list)
+    # Words read by a partial match ("Amber-ish" as Medium progress): {written: [status
+    # label, ["Sheet!K12", ...]]}, shown so the administrator can see and change them.
+    read_as: dict = field(default_factory=dict)
+    # Words matching nothing in unrecognised columns that may hold statuses, asked in the
+    # same round as the columns so that choosing "status" needs no second round.
+    maybe_unmapped: dict = field(default_factory=dict)  # written -> ["Sheet!K", ...]
 
     def theme(self, name):
         return self.themes.setdefault(name, ThemeReport(name))
@@ -171,37 +181,83 @@ def changes_since(old: dict, new: dict) -> list[str]:
 
 
 def check_statuses(plan, result, mapping):
-    """Status words as written -> Status, and the words that match nothing with where they
-    occur. `mapping` holds the administrator's choices ({label as written: status label})."""
-    match = status_matcher(plan.statuses.all())
-    chosen = {key.strip().lower(): match(target) for key, target in mapping.items()}
-    found, unmapped = {}, defaultdict(list)
+    """Status words as written -> Status, the words that match nothing with where they occur,
+    and the words read by a partial match ({written: [status label, places]}). `mapping` holds
+    the administrator's choices ({label as written: status label})."""
+    statuses = list(plan.statuses.all())
+    match = status_matcher(statuses)
+    exact = {
+        normalise_label(name)
+        for status in statuses
+        for name in [status.label, status.code, *status.synonym_list()]
+    }
+    chosen = {normalise_label(key): match(target) for key, target in mapping.items()}
+    found, unmapped, partial, written = {}, defaultdict(list), {}, {}
     for row in result.rows:
         for entry in row.months:
             label = entry.status
-            if not label or label in found:
+            if not label:
                 continue
-            status = chosen.get(label.strip().lower()) or match(label)
+            place = f"{row.sheet}!{entry.status_column}{row.row}"
+            if label in partial:
+                partial[label][1].append(place)
+            if label in found:
+                continue
+            key = normalise_label(label)
+            status = chosen.get(key)
+            if status is None and (status := match(label)) is not None and key not in exact:
+                partial[label] = [status.label, [place]]
             if status is None:
-                unmapped[label].append(f"{row.sheet}!{entry.status_column}{row.row}")
+                # Asked once however its case and spacing vary: under its first writing.
+                unmapped[written.setdefault(key, label)].append(place)
             else:
                 found[label] = status
-    return found, dict(unmapped)
+    return found, dict(unmapped), partial
+
+
+# Heading words of an unrecognised column that may hold statuses.
+STATUS_HEADING_WORDS = {"status", "rag", "brag", "rating", "progress"}
+
+
+def maybe_statuses(plan, result, mapping, undecided):
+    """Words in unrecognised columns that may hold statuses (their heading names a month or a
+    status word) that neither the plan nor `mapping` knows: {written: ["Sheet!K", ...]}."""
+    match = status_matcher(plan.statuses.all())
+    chosen = {normalise_label(key) for key in mapping}
+    found, written = defaultdict(list), {}
+    for column in result.columns:
+        words = set(re.findall(r"[^\W_]+", column.heading.casefold()))
+        if column.becomes != "?" or not (
+            (column.sheet, column.letter, column.heading) in undecided
+            or words & STATUS_HEADING_WORDS
+        ):
+            continue
+        for value in column.values:
+            key = normalise_label(value)
+            if key not in chosen and match(value) is None:
+                found[written.setdefault(key, value)].append(f"{column.sheet}!{column.letter}")
+    return dict(found)
 
 
 def header_synonyms(plan, decisions):
     """The reader's synonyms: the plan's remembered headings plus this import's `decisions`
-    ({heading as written: field, "status", "narrative" or "" to leave it out})."""
+    ({heading as written: field, "status", "narrative", PRIORITY_SERVED, or "" to leave it
+    out}). A decision replaces whatever was remembered for the same heading."""
     synonyms = {name: list(words) for name, words in (plan.header_synonyms if plan else {}).items()}
     for header, name in decisions.items():
+        key = header_key(header)
+        for words in synonyms.values():
+            words[:] = [word for word in words if header_key(word) != key]
         if name in ("status", "narrative"):
             # A month column's heading: remember its words without the month and year.
             words = [w for w in re.findall(r"[^\W_]+", header.casefold()) if not is_month_word(w)]
             if words:
                 synonyms.setdefault(name, []).append(" ".join(words))
-        elif name:
-            synonyms.setdefault(name, []).append(header)
-    return synonyms
+            if key in vocabulary().fields:  # a field's heading: no longer that field
+                synonyms.setdefault("not_field", []).append(header)
+        else:
+            synonyms.setdefault(name or "ignore", []).append(header)
+    return {name: words for name, words in synonyms.items() if words}
 
 
 def is_month_word(word):
@@ -242,6 +298,16 @@ def load_workbook(
             if dates.month_in_text(item[2]) and item[2] not in decisions
         ],
         months=[f"{month:%Y-%m}" for month in result.months],
+        columns=[
+            {
+                "sheet": column.sheet,
+                "letter": column.letter,
+                "heading": column.heading,
+                "sample": column.sample,
+                "becomes": column.becomes,
+            }
+            for column in result.columns
+        ],
     )
     for problem in result.problems:
         target = preview.errors if problem.severity == "error" else preview.warnings
@@ -258,7 +324,13 @@ def load_workbook(
         plan = plan or create_plan(new_plan)
         # Before any update row: the lock order every writer keeps (plans/locks.py).
         locks.whole_plan(plan.pk)
-        statuses, preview.unmapped = check_statuses(plan, result, mapping)
+        statuses, preview.unmapped, preview.read_as = check_statuses(plan, result, mapping)
+        undecided = {tuple(item) for item in preview.undecided_headers}
+        preview.maybe_unmapped = {
+            word: places
+            for word, places in maybe_statuses(plan, result, mapping, undecided).items()
+            if normalise_label(word) not in {normalise_label(w) for w in preview.unmapped}
+        }
         preview.plan = plan.slug
         if not preview.blocked:
             _Loader(plan, preview, statuses, user, source, progress).run(result)

@@ -20,17 +20,24 @@ from xml.parsers import expat
 import openpyxl
 from django.conf import settings
 from openpyxl.chartsheet import Chartsheet
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from plans import dates
 from plans.excel import headers, lengths
-from plans.excel.headers import DEFAULT_SYNONYMS, FIELDS, HEADER_COLUMNS, HEADER_ROWS
+from plans.excel.headers import (
+    DEFAULT_SYNONYMS,
+    FIELDS,
+    HEADER_COLUMNS,
+    HEADER_ROWS,
+    PRIORITY_SERVED,
+)
 
 __all__ = [
     "DEFAULT_SYNONYMS",
     "FIELDS",
     "ActionRow",
+    "Column",
     "ImportFileError",
     "MonthEntry",
     "Problem",
@@ -68,6 +75,8 @@ WORKSTREAM_BANDS = {"workstream", "programme", "subtheme", "strand", "project"}
 # A row of one cell that is a note to the reader, not a band: "Note: ...", "Key: ...".
 NOTE = re.compile(r"^\s*(notes?|nb|n\.b\.|key|please|\*)\b", re.IGNORECASE)
 BAND_CHARS = 200  # a band row's text is a theme's name; longer text is a note
+SAMPLE_CHARS = 60  # a sample value in the mapping table is cut to this length
+VALUES_KEPT = 20  # distinct values kept of an unrecognised column, for status questions
 
 # A cell of a sheet, or a string of the shared strings table: the elements whose text is
 # one cell's text.
@@ -127,6 +136,20 @@ class StatusDefinition:
     leadership_action: str
 
 
+@dataclass(slots=True)
+class Column:
+    """One column of an actions sheet as the import reads it, for the preview's mapping table.
+    `becomes` is a field name, "status:YYYY-MM" / "narrative:YYYY-MM" for a month's status or
+    update, "priority_served:NAME", "" when left out, or "?" for a heading not recognised."""
+
+    sheet: str
+    letter: str
+    heading: str
+    becomes: str
+    sample: str = ""  # the first value under the heading in an action's row
+    values: list = field(default_factory=list)  # distinct short values, for unrecognised ones
+
+
 class SheetSummary(NamedTuple):
     name: str
     header_row: int | None
@@ -142,6 +165,7 @@ class ReadResult:
     months: list = field(default_factory=list)  # datetime.date, every month with a column
     status_definitions: list = field(default_factory=list)  # StatusDefinition
     sheets: list = field(default_factory=list)  # SheetSummary, one per sheet
+    columns: list = field(default_factory=list)  # Column, every headed column of actions sheets
 
     @property
     def errors(self):
@@ -328,6 +352,11 @@ def _part_name(filename):
     return f"The workbook's part {filename}"
 
 
+def headers_index(letter):
+    """The 0-based index of column `letter`."""
+    return column_index_from_string(letter) - 1
+
+
 def yes_no(text):
     """True for Yes (Y, x, a tick), False for No or blank, None for anything else."""
     text = str(text or "").strip().casefold()
@@ -498,6 +527,22 @@ class _Reader:
                 "action plan should; check for stray content far below the actions."
             )
 
+    def header_columns(self, name, header):
+        """Column entries for every headed column of `header`, in column order."""
+        becomes = dict.fromkeys((index for index, _ in header.unknown), "?")
+        becomes |= dict.fromkeys((index for index, _ in header.left_out), "")
+        becomes |= {index: "" for index, _, _ in header.duplicates}
+        becomes |= {index: f"{PRIORITY_SERVED}:{n}" for index, n in header.priorities.items()}
+        for columns in header.months:
+            for kind in ("status", "narrative"):
+                if getattr(columns, kind) is not None:
+                    becomes[getattr(columns, kind)] = f"{kind}:{columns.month:%Y-%m}"
+        becomes |= {index: key for key, index in header.fields.items()}
+        return [
+            Column(name, get_column_letter(index + 1), header.texts[index], becomes[index])
+            for index in sorted(becomes)
+        ]
+
     def read_header_problems(self, name, header):
         letter = get_column_letter
         for index, text in header.unknown:
@@ -544,6 +589,9 @@ class _Reader:
         ref_letter = get_column_letter(ref_index + 1)
         headings = {columns[key] for key in ("theme", "workstream") if key in columns}
         letters = {index: get_column_letter(index + 1) for index in range(header.width)}
+        described = self.header_columns(name, header)
+        self.result.columns += described
+        waiting = {headers_index(c.letter): c for c in described}  # columns without a sample
         filled = {}  # "theme" / "workstream" -> the value above
         # Rows with text but no Ref since the last action: reported as skipped unless a
         # repeated header follows, which makes them that header's title and band rows.
@@ -610,6 +658,8 @@ class _Reader:
                     continue
                 self.report_no_ref(name, ref_letter, no_ref)
                 self.add_row(self.action_row(name, number, values, header, letters, filled))
+                if waiting:
+                    self.sample(waiting, values)
         finally:
             rows.close()
         self.report_no_ref(name, ref_letter, no_ref)
@@ -630,6 +680,20 @@ class _Reader:
         filled["band"] = True
         if kind == "priority" and "priority" not in columns:
             filled["priority"] = name
+
+    @staticmethod
+    def sample(waiting, values):
+        """Note the first value of each column in `waiting` under its heading, and distinct
+        values of unrecognised columns; a column leaves `waiting` once it has all it needs."""
+        for index, column in list(waiting.items()):
+            text = cell_text(values[index])
+            if not text:
+                continue
+            column.sample = column.sample or _excerpt(text, SAMPLE_CHARS)
+            if column.becomes != "?" or len(column.values) >= VALUES_KEPT:
+                del waiting[index]
+            elif len(text) <= SAMPLE_CHARS and text not in column.values:
+                column.values.append(text)
 
     def report_no_ref(self, name, ref_letter, no_ref):
         for number, text in no_ref:
@@ -663,7 +727,7 @@ class _Reader:
                 text = self.text(name, number, index, values[index])
                 if self.check_yes_no(name, number, letters[index], text):
                     served.append(priority)
-            values_by_field[headers.PRIORITY_SERVED] = served
+            values_by_field[PRIORITY_SERVED] = served
         for key in ("theme", "workstream"):
             if key in values_by_field:
                 if values_by_field[key]:
