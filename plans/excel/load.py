@@ -234,9 +234,11 @@ def maybe_statuses(plan, result, mapping, undecided):
             continue
         for value in column.values:
             key = normalise_label(value)
-            if key not in chosen and match(value) is None:
-                found[written.setdefault(key, value)].append(f"{column.sheet}!{column.letter}")
-    return dict(found)
+            place = f"{column.sheet}!{column.letter}"
+            places = found[written.setdefault(key, value)]
+            if key not in chosen and match(value) is None and place not in places:
+                places.append(place)
+    return {word: places for word, places in found.items() if places}
 
 
 def header_synonyms(plan, decisions):
