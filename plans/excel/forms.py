@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from plans import dates
 from plans.excel.headers import PRIORITY_SERVED
 from plans.excel.measures import FIELDS, LABELS, PERIOD_KINDS
 from plans.models import DEFAULT_STATUSES, Plan
@@ -63,7 +64,7 @@ FIELD_LABELS = {
     "committees": "Committees",
     "start": "Start date",
     "due": "Due date",
-    "due_quarter": "Quarter for completion (1 = April to June of the plan's first year)",
+    "due_quarter": "Quarter for completion (a number)",
     "risk": "Risk / focus",
     "outcome": "Outcome and measures of success",
     "source": "Source",
@@ -71,9 +72,9 @@ FIELD_LABELS = {
     "contract": "Contract (Yes / No)",
     "support_function": "Support function (Yes / No)",
     "efficiency": "Efficiency (Yes / No)",
-    "status": "Status, of the month or quarter its heading names",
-    "narrative": "Update, of the month or quarter its heading names",
-    PRIORITY_SERVED: "Yes where the action serves the priority its heading names",
+    "status": "Status of its month or quarter",
+    "narrative": "Update of its month or quarter",
+    PRIORITY_SERVED: "Serves the priority it names (Yes)",
 }
 
 
@@ -95,6 +96,17 @@ def read_as(becomes):
     if kind == PRIORITY_SERVED:
         return f"Serves the priority “{detail}” where it says Yes"
     return FIELD_LABELS.get(kind, kind).split(" (")[0]
+
+
+def month_labels(months):
+    """ "YYYY-MM" months as people read them, with their financial quarter: "January 2024
+    (Q4 2023/24)"."""
+    labels = []
+    for text in months:
+        month = datetime.datetime.strptime(text, "%Y-%m").date()
+        year = dates.year_label(dates.financial_year(month))
+        labels.append(f"{month:%B %Y} (Q{dates.quarter(month)} {year})")
+    return labels
 
 
 def _places(places):

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from plans.excel import jobs
-from plans.excel.forms import MappingForm, UploadForm
+from plans.excel.forms import MappingForm, UploadForm, month_labels
 from plans.excel.write import export_plan
 from plans.models import ImportJob, Plan
 from tracker import policy
@@ -60,7 +60,14 @@ def job_detail(request, pk):
     elif request.method == "POST":
         return redirect("plans:import_job", pk=job.pk)
     return render(
-        request, "plans/import_job.html", {"job": job, "preview": job.preview, "form": form}
+        request,
+        "plans/import_job.html",
+        {
+            "job": job,
+            "preview": job.preview,
+            "form": form,
+            "months": month_labels(job.preview.get("months", [])),
+        },
     )
 
 

@@ -64,7 +64,8 @@ def test_the_preview_lists_every_column_with_a_sample_and_what_it_becomes(client
         ("N", "Direction of travel", "Up", "?"),
     ]  # fmt: skip
     for shown in ["Column G “Due date” becomes", "Status for January 2024",
-                  "Update for February 2024", "Statutory function", "Sample value"]:  # fmt: skip
+                  "Update for February 2024", "Statutory function", "Sample value",
+                  "Months found: January 2024 (Q4 2023/24), February 2024 (Q4 2023/24)"]:  # fmt: skip
         assert shown in page
     # Partial matches are shown as read, so they can be changed.
     assert job.preview["read_as"] == {

@@ -1,13 +1,10 @@
 """Import an action plan workbook from the command line, with the same preview as the web."""
 
-import datetime
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from plans import dates
-from plans.excel.forms import read_as
+from plans.excel.forms import month_labels, read_as
 from plans.excel.load import ImportBlocked, create_plan, header_synonyms, load_workbook
 from plans.excel.read import ImportFileError, read_workbook
 from plans.models import Plan
@@ -89,18 +86,7 @@ class Command(BaseCommand):
 
     def report(self, preview):
         write = self.stdout.write
-        months = [datetime.datetime.strptime(month, "%Y-%m").date() for month in preview.months]
-        write(
-            "Months found: "
-            + (
-                ", ".join(
-                    f"{month:%B %Y} (Q{dates.quarter(month)} "
-                    f"{dates.year_label(dates.financial_year(month))})"
-                    for month in months
-                )
-                or "none"
-            )
-        )
+        write(f"Months found: {', '.join(month_labels(preview.months)) or 'none'}")
         if preview.columns:
             write("Columns:")
         for column in preview.columns:
