@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from plans.excel import jobs
-from plans.excel.forms import MappingForm, UploadForm, month_labels
+from plans.excel.forms import MappingForm, UploadForm, month_labels, read_as
 from plans.excel.write import export_plan
 from plans.models import ImportJob, Plan
 from tracker import policy
@@ -67,6 +67,9 @@ def job_detail(request, pk):
             "preview": job.preview,
             "form": form,
             "months": month_labels(job.preview.get("months", [])),
+            "column_rows": [
+                (column, read_as(column["becomes"])) for column in job.preview.get("columns", [])
+            ],
         },
     )
 

@@ -99,7 +99,8 @@ def test_one_round_answers_columns_and_statuses_and_any_column_can_be_changed(cl
     assert not job.preview["blocked"], job.preview["errors"]
     assert job.preview["unmapped"] == {} and job.preview["maybe_unmapped"] == {}
     assert "Confirm and import" in page
-    admin.post(reverse("plans:import_confirm", args=[job.pk]))
+    page = admin.post(reverse("plans:import_confirm", args=[job.pk]), follow=True)
+    assert "Became" in page.content.decode()  # what each column became, once imported
     plan = Plan.objects.get()
     found = {
         a.ref: (a.outcome, a.director_id, a.statutory, [c.name for c in a.committees.all()])

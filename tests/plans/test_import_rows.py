@@ -53,6 +53,40 @@ def delivery_plan():
     return to_bytes(workbook)
 
 
+def delivery_plan_by_area():
+    """Another delivery plan: two sheets, the milestone before its ref, theme and workstream
+    bands in the milestone column, a target date as a real date cell and as "Sept 2024", a
+    key to the colours (a note) and a sub-total row.
+
+    Place: 1 header; 2 band "Theme: Growing the economy"; 3 band "Workstream: Town centres";
+    4 P1; 5 band "Workstream: Skills"; 6 P2; 8 key. People: 1 header; 2 C1; 3 sub-total."""
+    header = ["Milestone", "Ref", "Lead officer", "Target date", "Status (June 2023)"]
+    workbook = Workbook()
+    place = workbook.active
+    place.title = "Place"
+    for row in [
+        header,
+        ["Theme: Growing the economy"],
+        ["Workstream: Town centres"],
+        ["Regenerate the market square", "P1", "Head of Regeneration", "March 2024", "Green"],
+        ["Workstream: Skills"],
+        ["Open a skills hub", "P2", "Skills Lead", datetime.datetime(2024, 6, 1), "Amber"],
+        [],
+        ["Key: G = on track, A = some slippage"],
+    ]:
+        place.append(row)
+    for number in (2, 3, 5):
+        place.merge_cells(start_row=number, start_column=1, end_row=number, end_column=5)
+    people = workbook.create_sheet("People")
+    for row in [
+        header,
+        ["Refresh the carers strategy", "C1", "Head of Adult Care", "Sept 2024", None],
+        ["Milestones: 1", "Sub-total"],
+    ]:
+        people.append(row)
+    return to_bytes(workbook)
+
+
 IMPACT_HEADER = ["Theme", "Ref", "Key action", "Task officer", "Quarter for completion",
                  "Contract", "Statutory function", "Support function", "Efficiency",
                  "Council Plan Priority 1 – Resource and Opportunity",
@@ -161,6 +195,28 @@ def test_a_delivery_plan_takes_its_themes_from_band_rows_and_skips_rows_that_are
     ]
 
 
+def test_a_delivery_plan_by_area_takes_theme_and_workstream_bands_on_each_sheet(plan):
+    result = read_workbook(delivery_plan_by_area())
+    assert [(p.sheet, p.row, p.column, p.message) for p in result.problems] == [
+        ("Place", 8, "A", "A note, not an action; skipped."),
+        ("People", 3, "B", "This row counts or sums the actions, not an action; skipped."),
+    ]
+    load_workbook(plan=plan, result=result, dry_run=False)
+    assert stored(plan) == {
+        "P1": ("Growing the economy", "", "Town centres", "Regenerate the market square",
+               "Head of Regeneration", "March 2024", datetime.date(2024, 3, 1)),
+        "P2": ("Growing the economy", "", "Skills", "Open a skills hub", "Skills Lead",
+               "Jun-24", datetime.date(2024, 6, 1)),
+        "C1": ("People", "", "", "Refresh the carers strategy", "Head of Adult Care",
+               "Sept 2024", datetime.date(2024, 9, 1)),
+    }  # fmt: skip
+    june = datetime.date(2023, 6, 1)
+    assert updates(plan) == [
+        ("P1", june, "On track", ""),
+        ("P2", june, "Medium progress", ""),
+    ]
+
+
 def test_an_impact_assessment_gives_flags_priorities_served_committees_and_quarter_due_dates(
     plan,
 ):
@@ -196,7 +252,7 @@ def test_an_impact_assessment_gives_flags_priorities_served_committees_and_quart
     assert sorted(plan.priorities.values_list("name", flat=True)) == [resource, communities]
 
 
-@pytest.mark.parametrize("build", [delivery_plan, impact_assessment])
+@pytest.mark.parametrize("build", [delivery_plan, delivery_plan_by_area, impact_assessment])
 def test_importing_again_changes_nothing_and_leaves_the_cache_alone(plan, build):
     load_workbook(plan=plan, result=read_workbook(build()), dry_run=False)
     before = (stored(plan), updates(plan), versions(plan))
