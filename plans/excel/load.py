@@ -198,11 +198,11 @@ def check_statuses(plan, result, mapping):
             label = entry.status
             if not label:
                 continue
-            place = f"{row.sheet}!{entry.status_column}{row.row}"
-            if label in partial:
-                partial[label][1].append(place)
             if label in found:
+                if label in partial:
+                    partial[label][1].append(f"{row.sheet}!{entry.status_column}{row.row}")
                 continue
+            place = f"{row.sheet}!{entry.status_column}{row.row}"
             key = normalise_label(label)
             status = chosen.get(key)
             if status is None and (status := match(label)) is not None and key not in exact:
