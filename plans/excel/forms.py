@@ -1,7 +1,11 @@
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from plans import dates
+from plans.excel.headers import PRIORITY_SERVED
 from plans.models import DEFAULT_STATUSES, Plan
 
 
@@ -59,19 +63,61 @@ FIELD_LABELS = {
     "committees": "Committees",
     "start": "Start date",
     "due": "Due date",
+    "due_quarter": "Quarter for completion (a number)",
     "risk": "Risk / focus",
     "outcome": "Outcome and measures of success",
     "source": "Source",
-    "status": "A month's status",
-    "narrative": "A month's update",
+    "statutory": "Statutory function (Yes / No)",
+    "contract": "Contract (Yes / No)",
+    "support_function": "Support function (Yes / No)",
+    "efficiency": "Efficiency (Yes / No)",
+    "status": "Status of its month or quarter",
+    "narrative": "Update of its month or quarter",
+    PRIORITY_SERVED: "Serves the priority it names (Yes)",
 }
 
 
-class MappingForm(forms.Form):
-    """The administrator's answers before an import: what each status word the plan does not
-    know means, and what each unrecognised column holds."""
+def column_kind(becomes):
+    """The choice in the mapping table for a column read as `becomes` (see read.Column)."""
+    return "" if becomes == "?" else becomes.partition(":")[0]
 
-    def __init__(self, *args, unmapped, unknown_headers, undecided, plan, **kwargs):
+
+def read_as(becomes):
+    """What a column read as `becomes` holds, in words: "Status for January 2024"."""
+    kind, _, detail = becomes.partition(":")
+    if becomes == "?":
+        return "Not recognised: left out unless you choose"
+    if not kind:
+        return "Left out"
+    if kind in ("status", "narrative"):
+        month = datetime.datetime.strptime(detail, "%Y-%m")
+        return f"{'Status' if kind == 'status' else 'Update'} for {month:%B %Y}"
+    if kind == PRIORITY_SERVED:
+        return f"Serves the priority “{detail}” where it says Yes"
+    return FIELD_LABELS.get(kind, kind).split(" (")[0]
+
+
+def month_labels(months):
+    """ "YYYY-MM" months as people read them, with their financial quarter: "January 2024
+    (Q4 2023/24)"."""
+    labels = []
+    for text in months:
+        month = datetime.datetime.strptime(text, "%Y-%m").date()
+        year = dates.year_label(dates.financial_year(month))
+        labels.append(f"{month:%B %Y} (Q{dates.quarter(month)} {year})")
+    return labels
+
+
+def _places(places):
+    return ", ".join(places[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
+
+
+class MappingForm(forms.Form):
+    """The administrator's answers before an import, in one round: what each status word the
+    plan does not know means, what each word read by a partial match means (as read, unless
+    changed), and what every column holds: its row of the mapping table."""
+
+    def __init__(self, *args, plan, preview, **kwargs):
         super().__init__(*args, **kwargs)
         labels = (
             list(plan.statuses.values_list("label", flat=True))
@@ -79,45 +125,91 @@ class MappingForm(forms.Form):
             else [status["label"] for status in DEFAULT_STATUSES]
         )
         choices = [("", "Choose a status"), *[(label, label) for label in labels]]
-        self.statuses, self.headers = {}, {}
-        for index, (written, places) in enumerate(sorted(unmapped.items())):
-            name = f"status_{index}"
+        self.statuses, self.headers, self.rows = {}, {}, []
+        questions = [
+            ("status", preview.get("unmapped", {}), True, "“{}” means", "Found in {}."),
+            (
+                "maybe",
+                preview.get("maybe_unmapped", {}),
+                False,
+                "If its column holds statuses, “{}” means",
+                "Found in {}, a column not yet recognised. Leave it if the column is left out.",
+            ),
+        ]
+        for prefix, words, required, label, hint in questions:
+            for index, (written, places) in enumerate(sorted(words.items())):
+                name = f"{prefix}_{index}"
+                self.statuses[name] = written
+                self.fields[name] = forms.ChoiceField(
+                    label=label.format(written),
+                    choices=choices,
+                    required=required,
+                    help_text=hint.format(_places(places)),
+                )
+        for index, (written, (label, places)) in enumerate(
+            sorted(preview.get("read_as", {}).items())
+        ):
+            name = f"readas_{index}"
             self.statuses[name] = written
-            shown = ", ".join(places[:5]) + (
-                f" and {len(places) - 5} more" if len(places) > 5 else ""
-            )
             self.fields[name] = forms.ChoiceField(
-                label=f"“{written}” means", choices=choices, help_text=f"Found in {shown}."
+                label=f"“{written}” was read as {label}",
+                choices=choices[1:],
+                initial=label,
+                required=False,
+                help_text=f"Found in {_places(places)}. Change it if it means something else.",
             )
-        must_decide = {header for _, _, header in undecided}
-        seen = set()
-        for sheet, column, header in unknown_headers:
-            if header in seen:
-                continue
-            seen.add(header)
-            name = f"column_{len(self.headers)}"
-            self.headers[name] = header
-            required = header in must_decide
-            first = ("", "Choose what this column holds") if required else ("", "Leave it out")
-            self.fields[name] = forms.ChoiceField(
-                label=f"Column “{header}” holds",
-                choices=[
-                    first,
-                    *FIELD_LABELS.items(),
-                    *([("-", "Leave it out")] if required else []),
-                ],
-                required=required,
-                help_text=f"{sheet}, column {column}."
-                + (
-                    " It names a month, so it may hold that month's status or update."
-                    if required
-                    else ""
-                ),
-            )
+        must_decide = {header for _, _, header in preview.get("undecided_headers", [])}
+        self.initial_kinds = {}
+        by_heading = {}
+        for column in preview.get("columns", []):
+            heading = column["heading"]
+            field_name = by_heading.get(heading)
+            if field_name is None:
+                field_name = by_heading[heading] = f"column_{len(by_heading)}"
+                self.headers[field_name] = heading
+                self.initial_kinds[field_name] = kind = column_kind(column["becomes"])
+                required = heading in must_decide
+                first = ("", "Choose what this column holds") if required else ("", "Left out")
+                self.fields[field_name] = forms.ChoiceField(
+                    label=f"Column {column['letter']} “{heading}” becomes",
+                    choices=[
+                        first,
+                        *FIELD_LABELS.items(),
+                        *([("-", "Left out")] if required else []),
+                    ],
+                    required=required,
+                    initial=kind,
+                )
+                self.rows.append((column, self[field_name], read_as(column["becomes"])))
+            else:
+                self.rows.append((column, None, read_as(column["becomes"])))
+
+    @property
+    def status_fields(self):
+        return [self[name] for name in self.statuses]
 
     def status_mapping(self):
-        return {self.statuses[name]: self.cleaned_data[name] for name in self.statuses}
+        """{word as written: status label} for every answered status question."""
+        return {
+            written: self.cleaned_data[name]
+            for name, written in self.statuses.items()
+            if self.cleaned_data.get(name)
+            and not (name.startswith("readas_") and self.cleaned_data[name] == self[name].initial)
+        }
 
     def header_mapping(self):
-        """{heading: field}; "" for a column to leave out."""
-        return {self.headers[name]: self.cleaned_data[name].strip("-") for name in self.headers}
+        """{heading: field}, "" for a column to leave out: each column whose row the
+        administrator changed, and each unrecognised one (answered, so not asked again)."""
+        mapping = {}
+        for name, heading in self.headers.items():
+            if self.add_prefix(name) not in self.data:
+                continue  # a form without the table (or this row) changes nothing
+            chosen = self.cleaned_data[name].strip("-")
+            initial = self.initial_kinds[name]
+            unrecognised = any(
+                column["heading"] == heading and column["becomes"] == "?"
+                for column, _, _ in self.rows
+            )
+            if chosen != initial or unrecognised:
+                mapping[heading] = chosen
+        return mapping
