@@ -4,7 +4,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 
 from plans.models import Action, Post, Reminder, Round
 from tracker.models import User
@@ -20,7 +20,7 @@ class Owed:
     actions: list[Action]
 
     @property
-    def key(self):
+    def key(self) -> tuple[int, str, int]:
         if self.person is not None:
             return (0, str(self.person).lower(), self.person.pk)
         if self.post is not None:
@@ -28,12 +28,12 @@ class Owed:
         return (2, "", 0)
 
 
-def covered_by(user: User):
+def covered_by(user: User) -> QuerySet[User]:
     """`user` and the active officers who named them delegate: whose updates they owe."""
     return User.objects.filter(Q(pk=user.pk) | Q(delegate=user, is_active=True))
 
 
-def owed(round_: Round, *, people=None) -> list[Owed]:
+def owed(round_: Round, *, people: list[User] | None = None) -> list[Owed]:
     """Who owes the round's missing updates: the one answer the home page, the reminder
     emails and the chase list all give.
 
@@ -70,7 +70,9 @@ def owed_by(user: User, round_: Round) -> list[Action]:
     return next((owner.actions for owner in owed(round_, people=[user])), [])
 
 
-def reachable(round_: Round, owing: list[Owed], today: datetime.date):
+def reachable(
+    round_: Round, owing: list[Owed], today: datetime.date
+) -> tuple[list[User], list[str]]:
     """([people], [reasons]): whom of `owing` a chase reminder can go to now, and why each
     of the rest cannot be reminded (nobody holds the post, no email address, chased
     already today: a second chase the same day is refused when sending)."""
@@ -96,7 +98,7 @@ def reachable(round_: Round, owing: list[Owed], today: datetime.date):
     return people, reasons
 
 
-def due_in(round_: Round, user: User, people=None) -> list[Action]:
+def due_in(round_: Round, user: User, people: list[User] | None = None) -> list[Action]:
     """The round's actions still needing an update that `user` owes, and those owed by
     anyone who named them delegate (`people`, when the caller has them: covered_by(user)),
     in plan order."""
@@ -105,7 +107,7 @@ def due_in(round_: Round, user: User, people=None) -> list[Action]:
     return sorted(actions.values(), key=lambda a: (a.sort_order, a.ref))
 
 
-def due_for(user):
+def due_for(user: User) -> list[tuple[Round, list[Action]]]:
     """[(round, [actions])]: for each open round, what `user` owes in it (`due_in`)."""
     people = list(covered_by(user))
     due = []

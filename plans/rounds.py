@@ -11,13 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from plans import dates, locks, tasks, versions
-from plans.models import Action, Reminder, Round, Update
+from plans.models import Action, Plan, Reminder, Round, Status, Update
+from tracker.models import User
 
 
-def _save(round_, by):
+def _save(round_: Round, by: User) -> Round:
     # simple-history records the user from the request; functions run by tasks and commands
     # have none, so name the user explicitly.
-    round_._history_user = by
+    round_._history_user = by  # type: ignore[attr-defined]  # simple-history reads it
     round_.save()
     # Pages show which month is open and what is due, so cached views of the plan go stale.
     versions.plan_changed(round_.plan_id)
@@ -25,7 +26,7 @@ def _save(round_, by):
 
 
 @transaction.atomic
-def open_round(*, plan, month, due, by):
+def open_round(*, plan: Plan, month: datetime.date, due: datetime.date, by: User) -> Round:
     """Open the round for `month` (the first of a month), due by `due`, and send each officer
     with actions to update the "round opened" reminder."""
     if month.day != 1:
@@ -46,7 +47,7 @@ def open_round(*, plan, month, due, by):
 
 
 @transaction.atomic
-def extend_round(*, round_, due, by):
+def extend_round(*, round_: Round, due: datetime.date, by: User) -> Round:
     """Give officers until `due` instead."""
     _lock(round_)
     if not round_.is_open:
@@ -59,7 +60,7 @@ def extend_round(*, round_, due, by):
     return _save(round_, by)
 
 
-def _lock(round_):
+def _lock(round_: Round) -> None:
     """Take the round's row lock (plans/locks.py) and read it afresh into `round_`, so a
     change of state is made to the round as it is, not as the caller last saw it."""
     locks.round_for(round_.plan_id, round_.month)
@@ -67,7 +68,7 @@ def _lock(round_):
 
 
 @transaction.atomic
-def close_round(*, round_, by):
+def close_round(*, round_: Round, by: User) -> Round:
     """Lock the round's updates; from now on only performance officers correct them.
 
     Takes the round's row lock, as every save in it does: a save under way finishes first,
@@ -81,7 +82,7 @@ def close_round(*, round_, by):
 
 
 @transaction.atomic
-def reopen_round(*, round_, by, reason):
+def reopen_round(*, round_: Round, by: User, reason: str) -> Round:
     """Let officers write again in a closed round; the `reason` is kept in its history."""
     _lock(round_)
     if round_.is_open:
@@ -96,14 +97,14 @@ def reopen_round(*, round_, by, reason):
     return _save(round_, by)
 
 
-def progress(round_):
+def progress(round_: Round) -> tuple[int, int]:
     """(updated, still needed) counts of the round's rateable actions."""
     rateable = Action.objects.rateable(round_.plan)
     needed = Action.objects.needing_update(round_).count()
     return rateable.count() - needed, needed
 
 
-def rollup(parent, month):
+def rollup(parent: Action, month: datetime.date) -> tuple[list[tuple[Status, int]], int]:
     """[(status, count)] of the parent's children's updates for `month`, in the plan's order,
     and how many children have none yet. Two queries."""
     children = list(parent.children.values_list("pk", flat=True))
@@ -113,7 +114,7 @@ def rollup(parent, month):
     return ordered, len(children) - sum(counts.values())
 
 
-def reminder_due(round_, today):
+def reminder_due(round_: Round, today: datetime.date) -> Reminder.Kind | None:
     """Which scheduled reminder (a Reminder.Kind) the round calls for on `today`, or None.
 
     The day after the due date and every day after: overdue. From REMINDER_DAYS_BEFORE_DUE
@@ -130,7 +131,7 @@ def reminder_due(round_, today):
     return Reminder.Kind.OPENED
 
 
-def history(round_):
+def history(round_: Round) -> list[tuple[datetime.datetime, User | None, str]]:
     """[(when, who, what happened)] for the round, newest first, from its saved history."""
     events = []
     before = None

@@ -7,6 +7,7 @@ worker changes nothing twice.
 """
 
 import logging
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -22,7 +23,7 @@ State = Report.State
 
 
 @task()
-def build_report(report_id):
+def build_report(report_id: int) -> str | None:
     """Build one queued report: compose and render it, then store the PDF, its checksum and
     snapshot and mark it ready, all at once; on any error mark it failed with the reason.
     Returns the state it left the report in ("ready" or "failed"), or None when there was
@@ -60,7 +61,7 @@ def build_report(report_id):
     return State.READY if stored else None
 
 
-def _finish(report, *, content=None, **values):
+def _finish(report: Report, *, content: bytes | None = None, **values: Any) -> bool:
     """Write the outcome of this build, unless someone started another build meanwhile.
 
     The PDF goes to a new file name and the row is pointed at it in the same transaction, so
@@ -81,6 +82,6 @@ def _finish(report, *, content=None, **values):
     return True
 
 
-def describe(error):
+def describe(error: BaseException) -> str:
     """The reason a build failed, in a line a clerk can pass on."""
     return f"{type(error).__name__}: {error}"[:1000]

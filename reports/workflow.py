@@ -10,13 +10,23 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from reports.models import Report
+from plans.models import Committee, Plan
+from reports.models import Meeting, Report
+from reports.periods import Period
 from reports.tasks import build_report
+from tracker.models import User
 
 State = Report.State
 
 
-def request_report(*, plan, period, committee=None, meeting=None, by) -> Report:
+def request_report(
+    *,
+    plan: Plan,
+    period: Period,
+    committee: Committee | None = None,
+    meeting: Meeting | None = None,
+    by: User,
+) -> Report:
     """Queue a report for building. Asking again for one that is still a draft builds that
     draft again (unless it is being built now) rather than adding another; so does asking at
     the same moment as someone else, whose draft the database's one-draft rule keeps."""
@@ -38,7 +48,7 @@ def request_report(*, plan, period, committee=None, meeting=None, by) -> Report:
     return report
 
 
-def build_again(report):
+def build_again(report: Report) -> bool:
     """Queue a draft to be built again from today's data: after a failure, a lost worker,
     or updates written since. Returns False if the report was not in a state to rebuild."""
     if not report.can_build_again:
@@ -53,14 +63,14 @@ def build_again(report):
     return bool(changed)
 
 
-def _queue(report):
+def _queue(report: Report) -> None:
     # Enqueued in the caller's transaction, if any: with the database backend the task row
     # and the report row are committed together, so a worker never looks for a report that
     # is not there yet. With the immediate backend (tests) the build runs right here.
     build_report.enqueue(report.pk)
 
 
-def publish(report, *, by, sha256):
+def publish(report: Report, *, by: User, sha256: str) -> Report:
     """Publish a ready report: its stored PDF, checksum and snapshot become final.
 
     `sha256` is the checksum of the version the clerk checked; if the draft was built
