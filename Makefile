@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 APT_TEST := $(APT_RUN) chromium poppler-utils
 
-.PHONY: run test install lock system-deps system-deps-test lint format css check-deploy bench clean
+.PHONY: run test install lock system-deps system-deps-test lint typecheck format css check-deploy bench clean
 
 run: export DEBUG = true
 run: export ORGANISATION_NAME ?= Demo Borough Council
@@ -76,6 +76,10 @@ css: node_modules/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# mypy with django-stubs on the workflow modules [tool.mypy] in pyproject.toml lists.
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

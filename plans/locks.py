@@ -15,10 +15,13 @@ there these locks change nothing and the promise holds all the same.
 """
 
 import datetime
+from typing import Any, TypeVar
 
 from django.db import models
 
 from plans.models import Plan, Round
+
+Row = TypeVar("Row", bound=models.Model)
 
 
 def round_for(plan_id: int, month: datetime.date | None = None) -> Round | None:
@@ -45,7 +48,7 @@ def _plan_row(plan_id: int) -> None:
     list(Plan.objects.select_for_update().filter(pk=plan_id).values("pk"))
 
 
-def entry(model: type[models.Model], *, defaults: dict, **key) -> tuple[models.Model, bool]:
+def entry(model: type[Row], *, defaults: dict[str, Any], **key: Any) -> tuple[Row, bool]:
     """The row of `model` with `key`, locked until the transaction ends, and whether this call
     created it from `defaults`. When two writers create it at once, the second's insert waits
     for the first to commit, fails on the unique constraint within a savepoint, and this

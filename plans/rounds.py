@@ -1,26 +1,24 @@
-"""Running monthly update rounds: open, extend, close and reopen them; who still owes an
-update; when reminders fall due. Each write is one transaction and names who made it, which
-the round's history (django-simple-history) keeps."""
+"""Running monthly update rounds: open, extend, close and reopen them; when reminders fall
+due. Each write is one transaction and names who made it, which the round's history
+(django-simple-history) keeps. Who still owes an update is plans/owing.py."""
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from plans import dates, locks, versions
-from plans.models import Action, Post, Reminder, Round, Update
+from plans import dates, locks, tasks, versions
+from plans.models import Action, Plan, Reminder, Round, Status, Update
 from tracker.models import User
 
 
-def _save(round_, by):
+def _save(round_: Round, by: User) -> Round:
     # simple-history records the user from the request; functions run by tasks and commands
     # have none, so name the user explicitly.
-    round_._history_user = by
+    round_._history_user = by  # type: ignore[attr-defined]  # simple-history reads it
     round_.save()
     # Pages show which month is open and what is due, so cached views of the plan go stale.
     versions.plan_changed(round_.plan_id)
@@ -28,11 +26,9 @@ def _save(round_, by):
 
 
 @transaction.atomic
-def open_round(*, plan, month, due, by):
+def open_round(*, plan: Plan, month: datetime.date, due: datetime.date, by: User) -> Round:
     """Open the round for `month` (the first of a month), due by `due`, and send each officer
     with actions to update the "round opened" reminder."""
-    from plans import tasks
-
     if month.day != 1:
         raise ValidationError({"month": "Choose a month"})
     if not dates.in_range(month):
@@ -51,7 +47,7 @@ def open_round(*, plan, month, due, by):
 
 
 @transaction.atomic
-def extend_round(*, round_, due, by):
+def extend_round(*, round_: Round, due: datetime.date, by: User) -> Round:
     """Give officers until `due` instead."""
     _lock(round_)
     if not round_.is_open:
@@ -64,7 +60,7 @@ def extend_round(*, round_, due, by):
     return _save(round_, by)
 
 
-def _lock(round_):
+def _lock(round_: Round) -> None:
     """Take the round's row lock (plans/locks.py) and read it afresh into `round_`, so a
     change of state is made to the round as it is, not as the caller last saw it."""
     locks.round_for(round_.plan_id, round_.month)
@@ -72,7 +68,7 @@ def _lock(round_):
 
 
 @transaction.atomic
-def close_round(*, round_, by):
+def close_round(*, round_: Round, by: User) -> Round:
     """Lock the round's updates; from now on only performance officers correct them.
 
     Takes the round's row lock, as every save in it does: a save under way finishes first,
@@ -86,7 +82,7 @@ def close_round(*, round_, by):
 
 
 @transaction.atomic
-def reopen_round(*, round_, by, reason):
+def reopen_round(*, round_: Round, by: User, reason: str) -> Round:
     """Let officers write again in a closed round; the `reason` is kept in its history."""
     _lock(round_)
     if round_.is_open:
@@ -101,127 +97,14 @@ def reopen_round(*, round_, by, reason):
     return _save(round_, by)
 
 
-@dataclass
-class Owed:
-    """Updates a round still needs from one person, or from a post nobody holds (`person`
-    None), or from nobody at all (both None: the actions name no lead officer)."""
-
-    person: User | None
-    post: Post | None
-    actions: list[Action]
-
-    @property
-    def key(self):
-        if self.person is not None:
-            return (0, str(self.person).lower(), self.person.pk)
-        if self.post is not None:
-            return (1, self.post.name.lower(), self.post.pk)
-        return (2, "", 0)
-
-
-def covered_by(user: User):
-    """`user` and the active officers who named them delegate: whose updates they owe."""
-    return User.objects.filter(Q(pk=user.pk) | Q(delegate=user, is_active=True))
-
-
-def owed(round_: Round, *, people=None) -> list[Owed]:
-    """Who owes the round's missing updates: the one answer the home page, the reminder
-    emails and the chase list all give.
-
-    An action's update is owed by the active holders of its update owner post or, when it
-    names none, of its lead officer post (ActionQuerySet.answerable_by); when nobody holds that post, by the post itself;
-    with neither post, by nobody (it needs a lead officer). People come first by name, then
-    vacant posts, then the actions without a lead officer. With `people`, only what those
-    people owe. Three queries whatever the size of the plan.
-    """
-    active = User.objects.filter(is_active=True)
-    actions = (
-        Action.objects.needing_update(round_)
-        .select_related("update_owner", "lead_officer")
-        .prefetch_related(
-            Prefetch("update_owner__holders", queryset=active),
-            Prefetch("lead_officer__holders", queryset=active),
-        )
-        .order_by("sort_order", "ref")
-    )
-    if people is not None:
-        actions = actions.answerable_by(people)
-    groups: dict[tuple, Owed] = {}
-    for action in actions:
-        post = action.answerable_post
-        holders = list(post.holders.all()) if post else []
-        for owner in [Owed(person, None, []) for person in holders] or [Owed(None, post, [])]:
-            if people is None or owner.person in people:
-                groups.setdefault(owner.key, owner).actions.append(action)
-    return sorted(groups.values(), key=lambda owner: owner.key)
-
-
-def owed_by(user: User, round_: Round) -> list[Action]:
-    """The round's actions still needing an update that `user` owes."""
-    return next((owner.actions for owner in owed(round_, people=[user])), [])
-
-
-def reachable(round_: Round, owing: list[Owed], today: datetime.date):
-    """([people], [reasons]): whom of `owing` a chase reminder can go to now, and why each
-    of the rest cannot be reminded (nobody holds the post, no email address, chased
-    already today: a second chase the same day is refused when sending)."""
-    chased = set(
-        Reminder.objects.filter(round=round_, kind=Reminder.Kind.CHASE, sent_on=today).values_list(
-            "user_id", flat=True
-        )
-    )
-    people, reasons = [], []
-    for owner in owing:
-        count = len(owner.actions)
-        what = f"{count} action{'' if count == 1 else 's'}"
-        if owner.person is None and owner.post is None:
-            reasons.append(f"{what} with no lead officer")
-        elif owner.person is None:
-            reasons.append(f"nobody holds the post {owner.post} ({what})")
-        elif not owner.person.email:
-            reasons.append(f"{owner.person} has no email address ({what})")
-        elif owner.person.pk in chased:
-            reasons.append(f"{owner.person} was chased already today")
-        else:
-            people.append(owner.person)
-    return people, reasons
-
-
-def due_in(round_: Round, user: User, people=None) -> list[Action]:
-    """The round's actions still needing an update that `user` owes, and those owed by
-    anyone who named them delegate (`people`, when the caller has them: covered_by(user)),
-    in plan order."""
-    people = list(covered_by(user)) if people is None else people
-    actions = {a.pk: a for owner in owed(round_, people=people) for a in owner.actions}
-    return sorted(actions.values(), key=lambda a: (a.sort_order, a.ref))
-
-
-def due_for(user):
-    """[(round, [actions])]: for each open round, what `user` owes in it (`due_in`)."""
-    people = list(covered_by(user))
-    due = []
-    for round_ in Round.objects.open().select_related("plan"):
-        actions = due_in(round_, user, people)
-        for action in actions:
-            action.plan = round_.plan
-        due.append((round_, actions))
-    return due
-
-
-def count_actions(owing: list[Owed]) -> int:
-    """How many actions `owing` names: an action whose post several people hold is listed
-    under each of them but counted once."""
-    return len({action.pk for owner in owing for action in owner.actions})
-
-
-def progress(round_):
+def progress(round_: Round) -> tuple[int, int]:
     """(updated, still needed) counts of the round's rateable actions."""
     rateable = Action.objects.rateable(round_.plan)
     needed = Action.objects.needing_update(round_).count()
     return rateable.count() - needed, needed
 
 
-def rollup(parent, month):
+def rollup(parent: Action, month: datetime.date) -> tuple[list[tuple[Status, int]], int]:
     """[(status, count)] of the parent's children's updates for `month`, in the plan's order,
     and how many children have none yet. Two queries."""
     children = list(parent.children.values_list("pk", flat=True))
@@ -231,7 +114,7 @@ def rollup(parent, month):
     return ordered, len(children) - sum(counts.values())
 
 
-def reminder_due(round_, today):
+def reminder_due(round_: Round, today: datetime.date) -> Reminder.Kind | None:
     """Which scheduled reminder (a Reminder.Kind) the round calls for on `today`, or None.
 
     The day after the due date and every day after: overdue. From REMINDER_DAYS_BEFORE_DUE
@@ -248,7 +131,7 @@ def reminder_due(round_, today):
     return Reminder.Kind.OPENED
 
 
-def history(round_):
+def history(round_: Round) -> list[tuple[datetime.datetime, User | None, str]]:
     """[(when, who, what happened)] for the round, newest first, from its saved history."""
     events = []
     before = None

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from plans import rounds
+from plans import owing
 from plans.models import Reminder, Round
 from plans.templatetags.due_dates import due_label
 from tracker.models import User
@@ -32,7 +32,7 @@ def send_round_reminders(round_id, kind, sent_by_id=None):
     round_ = Round.objects.select_related("plan").get(pk=round_id)
     if not round_.is_open:
         return 0
-    officers = [owner.person for owner in rounds.owed(round_) if owner.person is not None]
+    officers = [owner.person for owner in owing.owed(round_) if owner.person is not None]
     for person in officers:
         send_reminder.enqueue(round_id, person.pk, kind, sent_by_id)
     return len(officers)
@@ -47,7 +47,7 @@ def send_reminder(round_id, user_id, kind, sent_by_id=None):
         person = User.objects.select_related("delegate").get(pk=user_id)
         if not round_.is_open or not person.is_active or not person.email:
             return False
-        actions = rounds.owed_by(person, round_)
+        actions = owing.owed_by(person, round_)
         if not actions:
             return False
         try:

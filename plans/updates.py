@@ -9,22 +9,25 @@ Every writer takes its row locks in the order plans/locks.py sets, so saves that
 """
 
 import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from plans import locks, ratings, versions
 from plans.evidence import checksum
-from plans.models import Action, Evidence, Review, Status, Update, UpdateRevision
+from plans.models import Action, Evidence, Review, Round, Status, Update, UpdateRevision
 from tracker import policy
+from tracker.models import User
 
 
 class Conflict(Exception):
     """Someone else saved this update since the writer loaded it."""
 
-    def __init__(self, current):
+    def __init__(self, current: Model | None) -> None:
         super().__init__(f"{current} was changed by someone else")
         self.current = current
 
@@ -46,23 +49,23 @@ REVISED_FIELDS = [
 @transaction.atomic
 def save_update(
     *,
-    action,
-    month,
-    status,
-    narrative,
-    author=None,
-    on_behalf_of=None,
-    no_change=False,
-    projected_completion=None,
-    suggested_status=None,
-    signature=None,
-    imported=False,
-    approval=Update.Approval.APPROVED,
-    expected_version=None,
-    reason="",
-    confirmed_warnings="",
-    when=None,
-):
+    action: Action,
+    month: datetime.date,
+    status: Status,
+    narrative: str,
+    author: User | None = None,
+    on_behalf_of: User | None = None,
+    no_change: bool = False,
+    projected_completion: datetime.date | None = None,
+    suggested_status: Status | None = None,
+    signature: str | None = None,
+    imported: bool = False,
+    approval: str = Update.Approval.APPROVED,
+    expected_version: int | None = None,
+    reason: str = "",
+    confirmed_warnings: str = "",
+    when: datetime.datetime | None = None,
+) -> tuple[Update, bool]:
     """Create or revise the update of `action` for `month`, keeping every earlier wording.
 
     `expected_version` is the version the writer saw (0 if they saw no update); when someone
@@ -135,7 +138,7 @@ def save_update(
     return update, True
 
 
-def lock_reason(user, month, round_):
+def lock_reason(user: User, month: datetime.date, round_: Round | None) -> str:
     """Why `user` may not write an update for `month` now, or "" when they may.
 
     `round_` is the plan's round for that month (None when there is none). Once a round closes
@@ -155,13 +158,13 @@ def lock_reason(user, month, round_):
     return ""
 
 
-def is_correction(user, round_):
+def is_correction(user: User, round_: Round | None) -> bool:
     """Is this a performance officer changing a month whose round is closed (or never ran)?
     Corrections need a reason, kept with the revision."""
     return policy.may_run(user) and (round_ is None or not round_.is_open)
 
 
-def writing_for(user, action_ids):
+def writing_for(user: User, action_ids: list[int]) -> dict[int, User | None]:
     """{action id: the officer `user` writes for as their delegate, or None when writing as
     themselves} for each id. Two queries, plus one per person who named `user` delegate."""
     result = dict.fromkeys(action_ids)
@@ -179,7 +182,9 @@ def writing_for(user, action_ids):
 
 
 @transaction.atomic
-def submit_update(*, action, month, by, **fields):
+def submit_update(
+    *, action: Action, month: datetime.date, by: User, **fields: Any
+) -> tuple[Update, bool]:
     """Save `by`'s update of `action` for `month`, as people do through the forms.
 
     `fields` are status, narrative, and optionally no_change, projected_completion,
@@ -209,23 +214,23 @@ def submit_update(*, action, month, by, **fields):
 
 def _submit(
     *,
-    action,
-    month,
-    by,
-    round_,
-    on_behalf_of,
-    status,
-    narrative,
-    no_change=False,
-    projected_completion=None,
-    expected_version=None,
-    reason="",
-    confirmed_warnings="",
-    evidence=(),
-    statuses=None,
-    has_children=None,
-    when=None,
-):
+    action: Action,
+    month: datetime.date,
+    by: User,
+    round_: Round | None,
+    on_behalf_of: User | None,
+    status: Status,
+    narrative: str,
+    no_change: bool = False,
+    projected_completion: datetime.date | None = None,
+    expected_version: int | None = None,
+    reason: str = "",
+    confirmed_warnings: str = "",
+    evidence: Sequence[dict[str, Any]] = (),
+    statuses: list[Status] | None = None,
+    has_children: bool | None = None,
+    when: datetime.datetime | None = None,
+) -> tuple[Update, bool]:
     """The rules and the save behind submit_update, once the caller has asked the policy."""
     if reason_locked := lock_reason(by, month, round_):
         raise Locked(reason_locked)
@@ -274,18 +279,18 @@ def _submit(
     return update, changed or added
 
 
-def _attach(update: Update, evidence, by) -> bool:
+def _attach(update: Update, evidence: Sequence[dict[str, Any]], by: User) -> bool:
     """Add each item of `evidence` to `update`, but for those it has already (the same file
     content, or the same link): a form sent again stores no second copy. Sets
     `update.already_attached` to their names; returns whether anything was added."""
-    update.already_attached = []
+    already: list[str] = []
     for item in evidence:
         upload = item.get("file")
         link = item.get("link", "")
         digest = checksum(upload) if upload else ""
         same = Q(sha256=digest) if upload else Q(link=link, file="")
         if Evidence.objects.filter(same, update=update).exists():
-            update.already_attached.append(upload.name if upload else link)
+            already.append(upload.name if upload else link)
             continue
         Evidence.objects.create(
             update=update,
@@ -298,7 +303,8 @@ def _attach(update: Update, evidence, by) -> bool:
             description=item.get("description", ""),
             added_by=by,
         )
-    return len(update.already_attached) < len(evidence)
+    update.already_attached = already  # type: ignore[attr-defined]  # submit_update's promise
+    return len(already) < len(evidence)
 
 
 def evidence_stands(action: Action, month: datetime.date, status: Status) -> bool:
@@ -319,7 +325,7 @@ def evidence_stands(action: Action, month: datetime.date, status: Status) -> boo
     return Evidence.objects.filter(Q(update__month=month) | run, update__action=action).exists()
 
 
-def previous_update(action, month):
+def previous_update(action: Action, month: datetime.date) -> Update | None:
     """The action's latest update before `month`, or None."""
     return (
         Update.objects.filter(action=action, month__lt=month)
@@ -341,7 +347,7 @@ def confirmed_warnings(update: Update | None) -> set[str]:
     }
 
 
-def may_update_all(user, actions):
+def may_update_all(user: User, actions: Iterable[Action]) -> bool:
     """policy.may_update's answer for every one of `actions` at once, in at most one query."""
     if not policy.may_update_any(user):
         return False
@@ -353,7 +359,9 @@ def may_update_all(user, actions):
 
 
 @transaction.atomic
-def submit_many(*, by, month, rows, statuses):
+def submit_many(
+    *, by: User, month: datetime.date, rows: list[dict[str, Any]], statuses: list[Status]
+) -> dict[int, tuple[Update | None, Exception | None]]:
     """Save several of `by`'s updates for `month` at once. Each row is a dict of
     submit_update's fields and its `action`. The permission and delegation are looked up, and
     the round locked, once for all rows; each row is then saved or refused in its own
@@ -370,7 +378,7 @@ def submit_many(*, by, month, rows, statuses):
     rounds = {
         plan_id: locks.round_for(plan_id, month) for plan_id in sorted({a.plan_id for a in actions})
     }
-    results = {}
+    results: dict[int, tuple[Update | None, Exception | None]] = {}
     for row in rows:
         action = row["action"]
         try:
@@ -391,7 +399,9 @@ def submit_many(*, by, month, rows, statuses):
 
 
 @transaction.atomic
-def review_update(*, update, by, decision, note="", expected_version):
+def review_update(
+    *, update: Update, by: User, decision: str, note: str = "", expected_version: int
+) -> Update:
     """Approve or return (with a `note` saying why) the version of `update` the reviewer read.
 
     Raises PermissionDenied unless `by` may approve it, Conflict when it changed since they

@@ -13,7 +13,9 @@ import base64
 import datetime
 import json
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -22,14 +24,16 @@ from django.utils import timezone
 
 from plans import charts, dates, sources, summary
 from plans.measures import scorecard
-from plans.models import Evidence, Rag, Status, Update
+from plans.models import Committee, Evidence, Plan, Rag, Status, Update
 from reports import periods
-from reports.models import Report
+from reports.models import Meeting, Report
 from tracker import policy
 
+# A snapshot: JSON-ready, as stored with the report.
+Snapshot = dict[str, Any]
 SCHEMA = 2  # 2 added the measures and recommendations
 TREND_MONTHS = 12  # as the dashboard's trend
-RAG_ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.GREY]
+RAG_ORDER: list[str] = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.GREY]
 STATUS_FIELDS = [
     "label",
     "code",
@@ -43,7 +47,14 @@ STATUS_FIELDS = [
 ]
 
 
-def compose(*, plan, period, committee=None, meeting=None, now=None):
+def compose(
+    *,
+    plan: Plan,
+    period: periods.Period,
+    committee: Committee | None = None,
+    meeting: Meeting | None = None,
+    now: datetime.datetime | None = None,
+) -> Snapshot:
     """The snapshot of `plan` (or `committee`'s actions in it) for `period`, with the plan's
     measures and recommendations. Thirteen queries whatever the number of actions, measures
     and recommendations."""
@@ -185,18 +196,18 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
 # Presenting a snapshot.
 
 
-def _date(text):
+def _date(text: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(text) if text else None
 
 
-def _or_list(words):
+def _or_list(words: Iterable[str]) -> str:
     words = list(words)
     if len(words) < 2:
         return "".join(words)
     return f"{', '.join(words[:-1])} or {words[-1]}"
 
 
-def sentence(breakdown, noun="actions"):
+def sentence(breakdown: summary.Breakdown, noun: str = "actions") -> str:
     """The breakdown in words, e.g. "24 of 31 actions (77%) are on track, complete or closed;
     5 (16%) are amber (Medium progress) and 2 (6%) are red (Significant issues / slippage)."
     """
@@ -228,7 +239,7 @@ def sentence(breakdown, noun="actions"):
     return text + "."
 
 
-def left_out_sentence(breakdown):
+def left_out_sentence(breakdown: summary.Breakdown) -> str:
     parts = breakdown.left_out()
     return f"Not counted: {', '.join(parts)}." if parts else ""
 
@@ -239,26 +250,26 @@ class Group:
     breakdown: summary.Breakdown
 
     @property
-    def sentence(self):
+    def sentence(self) -> str:
         return sentence(self.breakdown)
 
     @property
-    def not_counted(self):
+    def not_counted(self) -> int:
         return self.breakdown.total - self.breakdown.counted
 
 
-def _data_uri(svg):
+def _data_uri(svg: str | bytes) -> str:
     data = svg if isinstance(svg, bytes) else svg.encode()
     return "data:image/svg+xml;base64," + base64.b64encode(data).decode()
 
 
-def present(snapshot):
+def present(snapshot: Snapshot) -> dict[str, Any]:
     """Everything the report templates show, from a snapshot alone (no queries)."""
     statuses = [
         Status(pk=s["id"], **{f: s[f] for f in STATUS_FIELDS}) for s in snapshot["statuses"]
     ]
     by_id = {s.pk: s for s in statuses}
-    as_at = _date(snapshot["as_at"])
+    as_at = datetime.date.fromisoformat(snapshot["as_at"])
     overall = summary.Breakdown.load(statuses, snapshot["overall"])
     trend = [(_date(t["month"]), summary.Breakdown.load(statuses, t)) for t in snapshot["trend"]]
 
@@ -277,7 +288,7 @@ def present(snapshot):
     counted = [a for a in actions if not a["left_out"]]
     by_ref = {a["ref"]: a for a in counted}
 
-    def with_status(pick):
+    def with_status(pick: Callable[[Status], bool]) -> list[tuple[Status, list[dict]]]:
         """[(status, [actions])] for the statuses `pick` chooses, in RAG then plan order."""
         # Statuses come in the plan's order; sorting by colour keeps that order within one.
         chosen = sorted((s for s in statuses if pick(s)), key=lambda s: RAG_ORDER.index(s.rag))
@@ -365,7 +376,7 @@ def present(snapshot):
     }
 
 
-def _measure_chart(line, as_at):
+def _measure_chart(line: scorecard.Line, as_at: datetime.date) -> str:
     measure = line.measure
     return charts.measure_chart(
         line.points,
@@ -379,18 +390,18 @@ class _Name(str):
     """A group's name standing where charts.trend_chart expects a month: it writes its bar
     labels with a date format, which a name ignores."""
 
-    def __format__(self, spec):
+    def __format__(self, spec: str) -> str:
         return str(self)
 
 
-def _group_chart(groups, noun, as_at):
+def _group_chart(groups: list[Group], noun: str, as_at: datetime.date) -> str:
     """The dashboard's stacked RAG bars, one bar per priority or theme instead of per month."""
     bars = [(_Name(group.name), group.breakdown) for group in groups]
     return _data_uri(charts.trend_chart(bars, f"Actions by RAG colour and {noun}, {as_at:%B %Y}"))
 
 
-def _by_theme(actions):
-    groups = []
+def _by_theme(actions: list[dict]) -> list[tuple[str, list[dict]]]:
+    groups: list[tuple[str, list[dict]]] = []
     for action in actions:
         if not groups or groups[-1][0] != action["theme"]:
             groups.append((action["theme"], []))

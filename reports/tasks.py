@@ -1,12 +1,87 @@
-"""Building reports off the request: WeasyPrint takes seconds, a page must not wait for it."""
+"""Building reports off the request: WeasyPrint takes seconds, a page must not wait for it.
 
+reports/workflow.py queues the build (asking for a report, building it again) and publishes
+it; the build itself, the one step a worker runs, is here beside its task. Like the other
+steps it checks the report is still in the state it expects, so a retried task or a second
+worker changes nothing twice.
+"""
+
+import logging
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django_tasks import task
 
-from reports import workflow
+from reports import compose, pdf
+from reports.models import Report
+
+log = logging.getLogger(__name__)
+State = Report.State
 
 
 @task()
-def build_report(report_id):
-    """Build one queued report. Returns the state it ended in ("ready" or "failed"), or None
-    when there was nothing to do (built already, or taken by another worker)."""
-    return workflow.build(report_id)
+def build_report(report_id: int) -> str | None:
+    """Build one queued report: compose and render it, then store the PDF, its checksum and
+    snapshot and mark it ready, all at once; on any error mark it failed with the reason.
+    Returns the state it left the report in ("ready" or "failed"), or None when there was
+    nothing to do (built already, or taken by another worker)."""
+    claimed = Report.objects.filter(pk=report_id, state=State.QUEUED).update(
+        state=State.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return None  # built already, published, or taken by another worker
+    report = Report.objects.select_related("plan", "committee", "meeting__committee").get(
+        pk=report_id
+    )
+    try:
+        snapshot = compose.compose(
+            plan=report.plan,
+            period=report.period_obj,
+            committee=report.committee,
+            meeting=report.meeting,
+        )
+        rendered = pdf.render(snapshot)
+        stored = _finish(
+            report,
+            state=State.READY,
+            snapshot=snapshot,
+            content=rendered.pdf,
+            sha256=rendered.sha256,
+            size=len(rendered.pdf),
+            pages=rendered.pages,
+        )
+    except Exception as error:
+        # Storing rolled back with its transaction, so the report points at no new file.
+        log.exception("Report %s failed to build", report_id)
+        _finish(report, state=State.FAILED, failure_reason=describe(error))
+        return State.FAILED
+    return State.READY if stored else None
+
+
+def _finish(report: Report, *, content: bytes | None = None, **values: Any) -> bool:
+    """Write the outcome of this build, unless someone started another build meanwhile.
+
+    The PDF goes to a new file name and the row is pointed at it in the same transaction, so
+    a build killed part way never leaves a report pointing at a half-written file."""
+    with transaction.atomic():
+        current = Report.objects.select_for_update().get(pk=report.pk)
+        if current.state != State.RUNNING or current.attempts != report.attempts:
+            return False
+        if content is not None:
+            old_file, storage = current.file.name, current.file.storage
+            current.file.save(current.download_name, ContentFile(content), save=False)
+            if old_file:
+                transaction.on_commit(lambda: storage.delete(old_file))
+        for name, value in values.items():
+            setattr(current, name, value)
+        current.finished_at = timezone.now()
+        current.save()
+    return True
+
+
+def describe(error: BaseException) -> str:
+    """The reason a build failed, in a line a clerk can pass on."""
+    return f"{type(error).__name__}: {error}"[:1000]

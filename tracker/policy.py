@@ -20,13 +20,29 @@ Views declare what they need with the `rule` decorator, which the URL test reads
 view was left without a rule.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest, HttpResponseBase
 
 from tracker import roles
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from plans.models import Action
+    from tracker.models import User
+
+# Whoever asks: a signed-in user or not (request.user).
+Person: TypeAlias = "User | AnonymousUser"
+Row = TypeVar("Row", bound=Model)
+View = Callable[..., HttpResponseBase]
 
 STAFF_ROLES = (roles.ADMINISTRATOR, roles.PERFORMANCE_OFFICER)
 # Roles whose holders write updates: lead officers (directors among them) and staff.
@@ -37,11 +53,11 @@ UPDATING_ROLES = (roles.LEAD_OFFICER, *STAFF_ROLES)
 EVERYONE = None
 
 
-def may_view(user, obj=None):
+def may_view(user: Person, obj: object = None) -> TypeGuard[User]:
     return user.is_authenticated and user.is_active and bool(roles.names(user))
 
 
-def may_update(user, obj):
+def may_update(user: Person, obj: Any) -> bool:
     """May the user write progress on `obj`: an Action (or anything with an `.action`), or a
     Measure (or anything with a `.measure`)?"""
     if not may_view(user, obj):
@@ -59,12 +75,12 @@ def may_update(user, obj):
     return Action.objects.updatable_by(user).filter(pk=action.pk).exists()
 
 
-def may_update_any(user):
+def may_update_any(user: Person) -> TypeGuard[User]:
     """Is the user someone who writes updates at all (for navigation and home pages)?"""
     return may_view(user) and roles.has(user, *UPDATING_ROLES)
 
 
-def may_approve(user, action, author=None):
+def may_approve(user: Person, action: Action, author: User | None = None) -> bool:
     """May the user sign off updates of `action` (when the plan asks for sign-off)?
     Performance officers sign off any update; a director signs off the actions they lead.
     Nobody signs off words they wrote: give the update's `author` to ask about one update."""
@@ -74,12 +90,12 @@ def may_approve(user, action, author=None):
         return True
     return bool(
         may_view(user)
-        and action.director_id
+        and action.director is not None
         and action.director.holders.filter(pk=user.pk).exists()
     )
 
 
-def needs_sign_off(writer, action):
+def needs_sign_off(writer: Person, action: Action) -> bool:
     """Does `writer`'s save of `action`'s update wait for someone else's sign-off? Only when
     the plan asks for sign-off, and then for everyone but performance officers and
     administrators: they are the council's sign-off, and what they change in a closed round
@@ -88,7 +104,7 @@ def needs_sign_off(writer, action):
     return action.plan.updates_need_sign_off and not may_run(writer)
 
 
-def may_read_drafts(user, action=None):
+def may_read_drafts(user: Person | None, action: Action | None = None) -> bool:
     """May `user` read wording of `action`'s updates that is not signed off? Performance
     officers and administrators may, for any action (with no action given, the question is
     "for every action?"); so may those who may update the action or sign it off. Councillors,
@@ -100,7 +116,9 @@ def may_read_drafts(user, action=None):
     return action is not None and (may_update(user, action) or may_approve(user, action))
 
 
-def visible_updates(user, updates, *, signed_off, action="action"):
+def visible_updates(
+    user: Person | None, updates: QuerySet[Row], *, signed_off: Q, action: str = "action"
+) -> QuerySet[Row]:
     """`updates`, a queryset of updates or of their revisions, narrowed to what `user` may
     read: those matching `signed_off` (a Q saying which are signed off) and, for the actions
     whose drafts `user` may read (may_read_drafts), the rest. `action` is the lookup from a
@@ -118,17 +136,17 @@ def visible_updates(user, updates, *, signed_off, action="action"):
     )
 
 
-def may_run(user, obj=None):
+def may_run(user: Person, obj: object = None) -> bool:
     """May the user run the process: update rounds, chasing, committee reports?"""
     return may_view(user, obj) and roles.has(user, *STAFF_ROLES)
 
 
-def may_manage(user, obj=None):
+def may_manage(user: Person, obj: object = None) -> bool:
     """May the user change the plan's structure, vocabulary, users or imports?"""
     return may_view(user, obj) and roles.has(user, roles.ADMINISTRATOR)
 
 
-def rule(need):
+def rule(need: str) -> Callable[[View], View]:
     """Mark a view with the question it asks: "public", "view", "update", "run" or "manage".
 
     The service-wide part is checked here; "update" views must also ask `may_update` about
@@ -137,9 +155,9 @@ def rule(need):
     if need not in ("public", "view", "update", "run", "manage"):
         raise ValueError(need)
 
-    def decorate(view):
+    def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
             if need != "public":
                 if not user.is_authenticated:
@@ -154,7 +172,7 @@ def rule(need):
                     raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapper.policy_rule = need
+        wrapper.policy_rule = need  # type: ignore[attr-defined]  # the URL test reads it
         return wrapper
 
     return decorate

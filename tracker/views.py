@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from plans.measures.values import owed_by
 from plans.models import Plan
-from plans.rounds import due_for
+from plans.owing import due_for
 from plans.summary import status_breakdown
 from tracker import policy, roles, signin
 

@@ -1,8 +1,13 @@
+import datetime
+import re
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from plans import dates
 from plans.excel import periods
+from plans.excel.headers import PRIORITY_SERVED
 from plans.models import DEFAULT_STATUSES, Plan
 
 
@@ -60,35 +65,149 @@ FIELD_LABELS = {
     "committees": "Committees",
     "start": "Start date",
     "due": "Due date",
+    "due_quarter": "Quarter for completion (a number)",
     "risk": "Risk / focus",
     "outcome": "Outcome and measures of success",
     "source": "Source",
-    "status": "A month's status",
-    "narrative": "A month's update",
+    "statutory": "Statutory function (Yes / No)",
+    "contract": "Contract (Yes / No)",
+    "support_function": "Support function (Yes / No)",
+    "efficiency": "Efficiency (Yes / No)",
+    "status": "Status of its month or quarter",
+    "narrative": "Update of its month or quarter",
+    PRIORITY_SERVED: "Serves the priority it names (Yes)",
 }
 
 
-class MappingForm(forms.Form):
-    """The administrator's answers before an import: what each status word the plan does not
-    know means, what each unrecognised column holds, and which month or financial year
-    columns naming none are for."""
+def column_kind(becomes):
+    """The choice in the mapping table for a column read as `becomes` (see read.Column)."""
+    return "" if becomes == "?" else becomes.partition(":")[0]
 
-    def __init__(
-        self,
-        *args,
-        unmapped,
-        unknown_headers,
-        undecided,
-        plan,
-        month_needed=(),
-        year_needed=(),
-        **kwargs,
-    ):
+
+def read_as(becomes):
+    """What a column read as `becomes` holds, in words: "Status for January 2024"."""
+    kind, _, detail = becomes.partition(":")
+    if becomes == "?":
+        return "Not recognised: left out unless you choose"
+    if not kind:
+        return "Left out"
+    if kind in ("status", "narrative"):
+        return f"{'Status' if kind == 'status' else 'Update'} for {period_words(detail)}"
+    if kind == PRIORITY_SERVED:
+        return f"Serves the priority “{detail}” where it says Yes"
+    return FIELD_LABELS.get(kind, kind).split(" (")[0]
+
+
+def period_words(detail):
+    """The period of a status or update column (read.Column's "YYYY-MM", a quarter's label,
+    or "current") in words: "January 2024", "Q1 2023/24 (stored on June 2023)"."""
+    if detail == periods.CURRENT.label:
+        return "the month of its row's Modified date, or the month asked"
+    if re.fullmatch(r"\d{4}-\d{2}", detail):
+        return f"{datetime.datetime.strptime(detail, '%Y-%m'):%B %Y}"
+    period = periods.period_in_text(detail)
+    if period is None or period.month is None:
+        return f"{detail} (of the financial year asked)"
+    if period.kind == "quarter":
+        return f"{period.label} (stored on {period.month:%B %Y})"
+    return period.label
+
+
+def month_labels(months):
+    """ "YYYY-MM" months as people read them, with their financial quarter: "January 2024
+    (Q4 2023/24)"."""
+    labels = []
+    for text in months:
+        month = datetime.datetime.strptime(text, "%Y-%m").date()
+        year = dates.year_label(dates.financial_year(month))
+        labels.append(f"{month:%B %Y} (Q{dates.quarter(month)} {year})")
+    return labels
+
+
+def _places(places):
+    return ", ".join(places[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
+
+
+class MappingForm(forms.Form):
+    """The administrator's answers before an import, in one round: what each status word the
+    plan does not know means, what each word read by a partial match means (as read, unless
+    changed), and what every column holds: its row of the mapping table."""
+
+    def __init__(self, *args, plan, preview, **kwargs):
         super().__init__(*args, **kwargs)
-        if month_needed:
+        self.period_questions(preview)
+        labels = (
+            list(plan.statuses.values_list("label", flat=True))
+            if plan
+            else [status["label"] for status in DEFAULT_STATUSES]
+        )
+        choices = [("", "Choose a status"), *[(label, label) for label in labels]]
+        self.statuses, self.headers, self.rows = {}, {}, []
+        questions = [
+            ("status", preview.get("unmapped", {}), True, "“{}” means", "Found in {}."),
+            (
+                "maybe",
+                preview.get("maybe_unmapped", {}),
+                False,
+                "If its column holds statuses, “{}” means",
+                "Found in {}, a column not yet recognised. Leave it if the column is left out.",
+            ),
+        ]
+        for prefix, words, required, label, hint in questions:
+            for index, (written, places) in enumerate(sorted(words.items())):
+                name = f"{prefix}_{index}"
+                self.statuses[name] = written
+                self.fields[name] = forms.ChoiceField(
+                    label=label.format(written),
+                    choices=choices,
+                    required=required,
+                    help_text=hint.format(_places(places)),
+                )
+        for index, (written, (label, places)) in enumerate(
+            sorted(preview.get("read_as", {}).items())
+        ):
+            name = f"readas_{index}"
+            self.statuses[name] = written
+            self.fields[name] = forms.ChoiceField(
+                label=f"“{written}” was read as {label}",
+                choices=choices[1:],
+                initial=label,
+                required=False,
+                help_text=f"Found in {_places(places)}. Change it if it means something else.",
+            )
+        must_decide = {header for _, _, header in preview.get("undecided_headers", [])}
+        self.initial_kinds = {}
+        by_heading = {}
+        for column in preview.get("columns", []):
+            heading = column["heading"]
+            field_name = by_heading.get(heading)
+            if field_name is None:
+                field_name = by_heading[heading] = f"column_{len(by_heading)}"
+                self.headers[field_name] = heading
+                self.initial_kinds[field_name] = kind = column_kind(column["becomes"])
+                required = heading in must_decide
+                first = ("", "Choose what this column holds") if required else ("", "Left out")
+                self.fields[field_name] = forms.ChoiceField(
+                    label=f"Column {column['letter']} “{heading}” becomes",
+                    choices=[
+                        first,
+                        *FIELD_LABELS.items(),
+                        *([("-", "Left out")] if required else []),
+                    ],
+                    required=required,
+                    initial=kind,
+                )
+                self.rows.append((column, self[field_name], read_as(column["becomes"])))
+            else:
+                self.rows.append((column, None, read_as(column["becomes"])))
+
+    def period_questions(self, preview):
+        """Which month a current Status / Latest Update pair is for when no Modified date
+        says, and which financial year quarters written without a year are in."""
+        if needed := preview.get("month_needed"):
             shown = "; ".join(
                 f"{sheet}, column {column} “{header}” ({rows} row{'s' if rows != 1 else ''})"
-                for sheet, column, header, rows in month_needed
+                for sheet, column, header, rows in needed
             )
             self.fields["month"] = forms.CharField(
                 label="Which month are the current status and update for?",
@@ -96,56 +215,15 @@ class MappingForm(forms.Form):
                 f"updated date gives it: {shown}.",
                 max_length=20,
             )
-        if year_needed:
+        if needed := preview.get("year_needed"):
             shown = "; ".join(
-                f"{sheet}, column {column} “{header}”" for sheet, column, header in year_needed
+                f"{sheet}, column {column} “{header}”" for sheet, column, header in needed
             )
             self.fields["financial_year"] = forms.CharField(
                 label="Which financial year are the quarters in?",
                 help_text=f"Write it as 2023/24 (Q1 is April to June 2023). The headings give "
                 f"no year and the plan has no start date: {shown}.",
                 max_length=20,
-            )
-        labels = (
-            list(plan.statuses.values_list("label", flat=True))
-            if plan
-            else [status["label"] for status in DEFAULT_STATUSES]
-        )
-        choices = [("", "Choose a status"), *[(label, label) for label in labels]]
-        self.statuses, self.headers = {}, {}
-        for index, (written, places) in enumerate(sorted(unmapped.items())):
-            name = f"status_{index}"
-            self.statuses[name] = written
-            shown = ", ".join(places[:5]) + (
-                f" and {len(places) - 5} more" if len(places) > 5 else ""
-            )
-            self.fields[name] = forms.ChoiceField(
-                label=f"“{written}” means", choices=choices, help_text=f"Found in {shown}."
-            )
-        must_decide = {header for _, _, header in undecided}
-        seen = set()
-        for sheet, column, header in unknown_headers:
-            if header in seen:
-                continue
-            seen.add(header)
-            name = f"column_{len(self.headers)}"
-            self.headers[name] = header
-            required = header in must_decide
-            first = ("", "Choose what this column holds") if required else ("", "Leave it out")
-            self.fields[name] = forms.ChoiceField(
-                label=f"Column “{header}” holds",
-                choices=[
-                    first,
-                    *FIELD_LABELS.items(),
-                    *([("-", "Leave it out")] if required else []),
-                ],
-                required=required,
-                help_text=f"{sheet}, column {column}."
-                + (
-                    " It names a month or quarter, so it may hold that period's status or update."
-                    if required
-                    else ""
-                ),
             )
 
     def clean_month(self):
@@ -161,16 +239,43 @@ class MappingForm(forms.Form):
             raise forms.ValidationError(str(error)) from error
 
     def periods_given(self):
-        """{"month": date, "financial_year": year} for the questions asked."""
+        """{"month": date, "financial_year": year} for the period questions asked."""
         return {
             name: self.cleaned_data[name]
             for name in ("month", "financial_year")
             if name in self.fields
         }
 
+    @property
+    def period_fields(self):
+        return [self[name] for name in ("month", "financial_year") if name in self.fields]
+
+    @property
+    def status_fields(self):
+        return [self[name] for name in self.statuses]
+
     def status_mapping(self):
-        return {self.statuses[name]: self.cleaned_data[name] for name in self.statuses}
+        """{word as written: status label} for every answered status question."""
+        return {
+            written: self.cleaned_data[name]
+            for name, written in self.statuses.items()
+            if self.cleaned_data.get(name)
+            and not (name.startswith("readas_") and self.cleaned_data[name] == self[name].initial)
+        }
 
     def header_mapping(self):
-        """{heading: field}; "" for a column to leave out."""
-        return {self.headers[name]: self.cleaned_data[name].strip("-") for name in self.headers}
+        """{heading: field}, "" for a column to leave out: each column whose row the
+        administrator changed, and each unrecognised one (answered, so not asked again)."""
+        mapping = {}
+        for name, heading in self.headers.items():
+            if self.add_prefix(name) not in self.data:
+                continue  # a form without the table (or this row) changes nothing
+            chosen = self.cleaned_data[name].strip("-")
+            initial = self.initial_kinds[name]
+            unrecognised = any(
+                column["heading"] == heading and column["becomes"] == "?"
+                for column, _, _ in self.rows
+            )
+            if chosen != initial or unrecognised:
+                mapping[heading] = chosen
+        return mapping

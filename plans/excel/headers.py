@@ -26,7 +26,21 @@ FIELDS = [
     "risk",
     "outcome",
     "source",
+    "due_quarter",
+    "statutory",
+    "contract",
+    "support_function",
+    "efficiency",
 ]
+# Fields read from Yes / No / blank cells.
+FLAG_FIELDS = ["statutory", "contract", "support_function", "efficiency"]
+# A column holding Yes for each action serving one plan priority: "Council Plan Priority 1 -
+# Resource and Opportunity". The administrator can make any column one (`PRIORITY_SERVED`).
+PRIORITY_SERVED = "priority_served"
+_PRIORITY_COLUMN = re.compile(
+    r"^\s*(?:council\s+plan\s+|corporate\s+|council\s+)?priority\s*\d*\s*[-–—:]\s*(?P<name>\S.*)$",
+    re.IGNORECASE,
+)
 
 # Canonical field -> the headers councils use for it. Compared through header_key, so case,
 # spacing, punctuation and bracketed asides such as "(if different)" do not matter.
@@ -82,12 +96,16 @@ DEFAULT_SYNONYMS = {
         "deadline",
         "completion date",
         "target completion date",
-        "quarter for completion",
         "end date",
     ],
     "risk": ["main action risk", "risk", "key risk", "focus"],
     "outcome": ["outcome", "outcomes", "measures of success", "measure of success"],
     "source": ["source", "recommendation", "origin"],
+    "due_quarter": ["quarter for completion", "completion quarter", "quarter due"],
+    "statutory": ["statutory", "statutory function", "statutory duty"],
+    "contract": ["contract", "contract register"],
+    "support_function": ["support function", "support service"],
+    "efficiency": ["efficiency", "efficiency saving", "gershon efficiency"],
 }
 
 # Headings known to mean nothing the tracker keeps: left out (and said so) unless mapped.
@@ -151,15 +169,18 @@ class Vocabulary:
 
     fields: dict  # header_key -> canonical field
     month_words: dict  # "status" / "narrative" -> list of words or phrases
-    left_out: set = field(default_factory=set)  # header_keys known to mean nothing kept
+    ignored: set = field(default_factory=set)  # header_keys of columns to leave out
+    served: set = field(default_factory=set)  # header_keys of chosen priority-served columns
     modified: set = field(default_factory=set)  # header_keys of a Modified column
 
 
 def vocabulary(synonyms=None):
     """Merge extra `synonyms` ({field: [header, ...]}) with the defaults; extras win where a
-    header would mean two things. The keys "status" and "narrative" add month-column words.
+    header would mean two things. The keys "status" and "narrative" add month-column words;
+    "ignore" lists headings to leave out, PRIORITY_SERVED headings of priority columns, and
+    "not_field" headings that must not be read as the field they would otherwise be.
     Raises ValueError for a field that does not exist."""
-    keys = {}
+    keys, ignored, served = {}, set(), set()
     for name in FIELDS:
         for word in DEFAULT_SYNONYMS[name]:
             keys.setdefault(header_key(word), name)
@@ -168,16 +189,39 @@ def vocabulary(synonyms=None):
         extra = [extra] if isinstance(extra, str) else list(extra)
         if name in month_words:
             month_words[name] += [_words(word).strip() for word in extra]
+        elif name == "ignore":
+            ignored |= {header_key(word) for word in extra}
+        elif name == PRIORITY_SERVED:
+            served |= {header_key(word) for word in extra}
+        elif name == "not_field":
+            for word in extra:
+                keys.pop(header_key(word), None)
         elif name in FIELDS:
             keys.update({header_key(word): name for word in extra if header_key(word)})
         else:
             raise ValueError(f"Unknown field {name!r} in synonyms; the fields are {FIELDS}")
+    for key in ignored | served:
+        keys.pop(key, None)
+    # Headings known to hold nothing kept are left out, unless mapped to something.
+    mapped = served | {header_key(word) for kind in month_words.values() for word in kind}
+    ignored |= {key for word in LEFT_OUT if (key := header_key(word)) not in keys.keys() | mapped}
     return Vocabulary(
         fields=keys,
         month_words=month_words,
-        left_out={header_key(word) for word in LEFT_OUT},
+        ignored=ignored,
+        served=served,
         modified={header_key(word) for word in MODIFIED},
     )
+
+
+def priority_served(text, vocab):
+    """The plan priority a column of Yes cells is for, or "": the heading after "Council Plan
+    Priority 1 -", or the whole heading of a column the administrator chose."""
+    if header_key(text) in vocab.served:
+        match = _PRIORITY_COLUMN.match(str(text))
+        return (match["name"] if match else str(text)).strip()
+    match = _PRIORITY_COLUMN.match(str(text or ""))
+    return match["name"].strip() if match else ""
 
 
 def _kind(words, vocab):
@@ -250,9 +294,11 @@ class Header:
     fields: dict = field(default_factory=dict)  # canonical field -> index
     months: list = field(default_factory=list)  # MonthColumns, in period order
     unknown: list = field(default_factory=list)  # (index, text): headers that mean nothing
-    left_out: list = field(default_factory=list)  # (index, text): known, left out unless mapped
+    # (index, text): chosen to be left out, or known to hold nothing kept (Direction of travel)
+    left_out: list = field(default_factory=list)
     duplicates: list = field(default_factory=list)  # (index, text, earlier index)
     modified: int | None = None  # the Modified / Last updated column, if any
+    priorities: dict = field(default_factory=dict)  # index -> priority name it says Yes for
     width: int = 0  # columns worth reading: up to the last non-empty header cell
 
     @property
@@ -286,6 +332,9 @@ def read_header(row_number, texts, vocab, above=None, year=None):
             continue
         header.width = index + 1
         key = header_key(text)
+        if key in vocab.ignored:
+            header.left_out.append((index, text))
+            continue
         name = vocab.fields.get(key) or compound_field(text, vocab)
         if name:
             if name in header.fields:
@@ -296,8 +345,8 @@ def read_header(row_number, texts, vocab, above=None, year=None):
         if key in vocab.modified and header.modified is None:
             header.modified = index
             continue
-        if key in vocab.left_out:
-            header.left_out.append((index, text))
+        if served := priority_served(text, vocab):
+            header.priorities[index] = served
             continue
         banded = band.get(index)
         period, kind = column_kind(text, vocab, banded, year)

@@ -18,7 +18,8 @@ from simple_history.utils import bulk_create_with_history
 
 from plans import dates, locks, versions
 from plans.excel import periods
-from plans.excel.read import split_list
+from plans.excel.headers import FLAG_FIELDS, PRIORITY_SERVED, header_key, vocabulary
+from plans.excel.read import quarter_number, split_list, yes_no
 from plans.models import (
     RESERVED_SLUGS,
     Action,
@@ -30,6 +31,7 @@ from plans.models import (
     Update,
     UpdateRevision,
     Workstream,
+    normalise_label,
 )
 from plans.updates import save_update
 from plans.vocabulary import parent_ref, status_matcher
@@ -46,6 +48,7 @@ TEXT_FIELDS = {
     "source": "source",
 }
 POST_FIELDS = ["director", "lead_officer", "update_owner"]
+MANY_FIELDS = ("other_leads", "committees", "priorities")
 
 
 class ImportBlocked(Exception):
@@ -109,13 +112,21 @@ class Preview:
     # Every period with a column, as people say it: {"month": "YYYY-MM" stored on, "label",
     # "stored_on": "June 2023" for a quarter, else ""}.
     periods: list = field(default_factory=list)
-    left_out_headers: list = field(default_factory=list)  # [sheet, column, header]: known
     # Questions to answer before anything is written: which month a current Status / Latest
     # Update column is for ([sheet, column, header, rows]), and which financial year quarters
     # written without a year are in ([sheet, column, header]).
     month_needed: list = field(default_factory=list)
     year_needed: list = field(default_factory=list)
     plan: str = ""  # the plan's slug
+    # Every headed column: {"sheet", "letter", "heading", "sample", "becomes"} (see
+    # read.Column), for the table in which the administrator can change any of them.
+    columns: list = field(default_factory=list)
+    # Words read by a partial match ("Amber-ish" as Medium progress): {written: [status
+    # label, ["Sheet!K12", ...]]}, shown so the administrator can see and change them.
+    read_as: dict = field(default_factory=dict)
+    # Words matching nothing in unrecognised columns that may hold statuses, asked in the
+    # same round as the columns so that choosing "status" needs no second round.
+    maybe_unmapped: dict = field(default_factory=dict)  # written -> ["Sheet!K", ...]
 
     def theme(self, name):
         return self.themes.setdefault(name, ThemeReport(name))
@@ -199,37 +210,85 @@ def changes_since(old: dict, new: dict) -> list[str]:
 
 
 def check_statuses(plan, result, mapping):
-    """Status words as written -> Status, and the words that match nothing with where they
-    occur. `mapping` holds the administrator's choices ({label as written: status label})."""
-    match = status_matcher(plan.statuses.all())
-    chosen = {key.strip().lower(): match(target) for key, target in mapping.items()}
-    found, unmapped = {}, defaultdict(list)
+    """Status words as written -> Status, the words that match nothing with where they occur,
+    and the words read by a partial match ({written: [status label, places]}). `mapping` holds
+    the administrator's choices ({label as written: status label})."""
+    statuses = list(plan.statuses.all())
+    match = status_matcher(statuses)
+    exact = {
+        normalise_label(name)
+        for status in statuses
+        for name in [status.label, status.code, *status.synonym_list()]
+    }
+    chosen = {normalise_label(key): match(target) for key, target in mapping.items()}
+    found, unmapped, partial, written = {}, defaultdict(list), {}, {}
     for row in result.rows:
         for entry in row.months:
             label = entry.status
-            if not label or label in found:
+            if not label:
                 continue
-            status = chosen.get(label.strip().lower()) or match(label)
+            if label in found:
+                if label in partial:
+                    partial[label][1].append(f"{row.sheet}!{entry.status_column}{row.row}")
+                continue
+            place = f"{row.sheet}!{entry.status_column}{row.row}"
+            key = normalise_label(label)
+            status = chosen.get(key)
+            if status is None and (status := match(label)) is not None and key not in exact:
+                partial[label] = [status.label, [place]]
             if status is None:
-                unmapped[label].append(f"{row.sheet}!{entry.status_column}{row.row}")
+                # Asked once however its case and spacing vary: under its first writing.
+                unmapped[written.setdefault(key, label)].append(place)
             else:
                 found[label] = status
-    return found, dict(unmapped)
+    return found, dict(unmapped), partial
+
+
+# Heading words of an unrecognised column that may hold statuses.
+STATUS_HEADING_WORDS = {"status", "rag", "brag", "rating", "progress"}
+
+
+def maybe_statuses(plan, result, mapping, undecided):
+    """Words in unrecognised columns that may hold statuses (their heading names a month or a
+    status word) that neither the plan nor `mapping` knows: {written: ["Sheet!K", ...]}."""
+    match = status_matcher(plan.statuses.all())
+    chosen = {normalise_label(key) for key in mapping}
+    found, written = defaultdict(list), {}
+    for column in result.columns:
+        words = set(re.findall(r"[^\W_]+", column.heading.casefold()))
+        if column.becomes != "?" or not (
+            (column.sheet, column.letter, column.heading) in undecided
+            or words & STATUS_HEADING_WORDS
+        ):
+            continue
+        for value in column.values:
+            key = normalise_label(value)
+            place = f"{column.sheet}!{column.letter}"
+            places = found[written.setdefault(key, value)]
+            if key not in chosen and match(value) is None and place not in places:
+                places.append(place)
+    return {word: places for word, places in found.items() if places}
 
 
 def header_synonyms(plan, decisions):
     """The reader's synonyms: the plan's remembered headings plus this import's `decisions`
-    ({heading as written: field, "status", "narrative" or "" to leave it out})."""
+    ({heading as written: field, "status", "narrative", PRIORITY_SERVED, or "" to leave it
+    out}). A decision replaces whatever was remembered for the same heading."""
     synonyms = {name: list(words) for name, words in (plan.header_synonyms if plan else {}).items()}
     for header, name in decisions.items():
+        key = header_key(header)
+        for words in synonyms.values():
+            words[:] = [word for word in words if header_key(word) != key]
         if name in ("status", "narrative"):
             # A month column's heading: remember its words without the month and year.
             words = [w for w in re.findall(r"[^\W_]+", header.casefold()) if not is_month_word(w)]
             if words:
                 synonyms.setdefault(name, []).append(" ".join(words))
-        elif name:
-            synonyms.setdefault(name, []).append(header)
-    return synonyms
+            if key in vocabulary().fields:  # a field's heading: no longer that field
+                synonyms.setdefault("not_field", []).append(header)
+        else:
+            synonyms.setdefault(name or "ignore", []).append(header)
+    return {name: words for name, words in synonyms.items() if words}
 
 
 def is_month_word(word):
@@ -283,9 +342,18 @@ def load_workbook(
             }
             for p in result.periods
         ],
-        left_out_headers=[list(item) for item in result.left_out_headers],
         month_needed=[list(item) for item in result.month_needed],
         year_needed=[list(item) for item in result.year_needed],
+        columns=[
+            {
+                "sheet": column.sheet,
+                "letter": column.letter,
+                "heading": column.heading,
+                "sample": column.sample,
+                "becomes": column.becomes,
+            }
+            for column in result.columns
+        ],
     )
     for problem in result.problems:
         target = preview.errors if problem.severity == "error" else preview.warnings
@@ -302,7 +370,13 @@ def load_workbook(
         plan = plan or create_plan(new_plan)
         # Before any update row: the lock order every writer keeps (plans/locks.py).
         locks.whole_plan(plan.pk)
-        statuses, preview.unmapped = check_statuses(plan, result, mapping)
+        statuses, preview.unmapped, preview.read_as = check_statuses(plan, result, mapping)
+        undecided = {tuple(item) for item in preview.undecided_headers}
+        preview.maybe_unmapped = {
+            word: places
+            for word, places in maybe_statuses(plan, result, mapping, undecided).items()
+            if normalise_label(word) not in {normalise_label(w) for w in preview.unmapped}
+        }
         preview.plan = plan.slug
         if not preview.blocked:
             _Loader(plan, preview, statuses, user, source, progress).run(result)
@@ -320,9 +394,8 @@ def load_workbook(
             remembered = header_synonyms(plan, decisions)
             plan.header_synonyms = {name: sorted(set(words)) for name, words in remembered.items()}
             plan.save(update_fields=["header_synonyms"])
-        # A re-import that changes nothing leaves every cached page as it is.
-        totals = preview.totals
-        if any(totals[key] for key in ("created", "changed", "updates_created", "updates_changed")):
+        if any(count for name, count in preview.totals.items() if name != "unchanged"):
+            # An import that changes nothing leaves every cached page as it is.
             versions.plan_changed(plan.pk)
         if dry_run:
             transaction.set_rollback(True)
@@ -364,7 +437,7 @@ class _Loader:
             a.ref: a
             for a in Action.objects.filter(plan=self.plan)
             .select_related("theme", "workstream", "director", "lead_officer", "update_owner")
-            .prefetch_related("other_leads", "committees")
+            .prefetch_related(*MANY_FIELDS)
         }
         seen, new, changed = set(), [], []
         has_lead_column = any("lead_officer" in row.values for row in result.rows)
@@ -374,6 +447,7 @@ class _Loader:
                 "as each action's lead officer."
             )
         position = Action.objects.filter(plan=self.plan).count()
+        self.first_year = self.quarters_from(result)
         for row in result.rows:
             values = self.values_for(row, has_lead_column)
             report = self.preview.theme(values["theme"].name)
@@ -400,6 +474,50 @@ class _Loader:
         self.preview.missing = sorted(set(existing) - seen)
         self.progress(100)
 
+    def quarters_from(self, result):
+        """The financial year a "Quarter for completion" of 1 starts: the plan's first, or
+        else the first the workbook has updates for (said in a note); None if neither."""
+        if not any("due_quarter" in row.values for row in result.rows):
+            return None
+        if self.plan.start:
+            return dates.financial_year(self.plan.start)
+        if result.months:
+            year = dates.financial_year(result.months[0])
+            self.preview.notes.append(
+                "The plan has no start date, so “Quarter for completion” 1 is taken as April to "
+                f"June {year}, the start of the first financial year the workbook has updates "
+                "for. Give the plan a start date to count from another year."
+            )
+            return year
+        self.preview.notes.append(
+            "The plan has no start date and the workbook no months, so each “Quarter for "
+            "completion” is kept as written and gives no due date. Give the plan a start date "
+            "and import again."
+        )
+        return None
+
+    def due_from_quarter(self, text):
+        """The due date written for quarter number `text` counted from the plan's first year:
+        the quarter's last month, "June 2024"; or "Quarter 3" when there is no year to count
+        from."""
+        number = quarter_number(text)
+        if number is None:
+            return ""
+        if self.first_year is None:
+            return f"Quarter {number}"
+        month = dates.add_months(dates.year_start(self.first_year), 3 * number - 1)
+        return f"{month:%B %Y}"
+
+    def priority(self, name):
+        """The plan's priority called `name` (case aside), created if the plan has none."""
+        for known, priority in self.priorities.items():
+            if known.casefold() == name.casefold():
+                return priority
+        self.priorities[name] = Priority.objects.create(
+            plan=self.plan, name=name, sort_order=len(self.priorities) + 1
+        )
+        return self.priorities[name]
+
     def post(self, name):
         if not name:
             return None
@@ -419,12 +537,7 @@ class _Loader:
             )
             self.themes[theme_name] = theme
         if given.get("priority") and theme.priority_id is None:
-            name = given["priority"]
-            if name not in self.priorities:
-                self.priorities[name] = Priority.objects.create(
-                    plan=self.plan, name=name, sort_order=len(self.priorities) + 1
-                )
-            theme.priority = self.priorities[name]
+            theme.priority = self.priority(given["priority"])
             theme.save(update_fields=["priority"])
         values["theme"] = theme
         stream_name = row.workstream or given.get("workstream", "")
@@ -440,6 +553,13 @@ class _Loader:
         for name, attribute in TEXT_FIELDS.items():
             if name in given:
                 values[attribute] = given[name]
+        if given.get("due_quarter") and not given.get("due"):
+            values["due_text"] = self.due_from_quarter(given["due_quarter"])
+        for name in FLAG_FIELDS:
+            if name in given:
+                values[name] = bool(yes_no(given[name]))
+        if PRIORITY_SERVED in given:
+            values["priorities"] = [self.priority(name) for name in given[PRIORITY_SERVED]]
         others = split_list(given.get("other_leads", ""))
         if not has_lead_column and others:
             given = {**given, "lead_officer": others[0]}
@@ -466,7 +586,7 @@ class _Loader:
         """[[field, old, new]] for each field the workbook changes, as people would read them."""
         changes = []
         for name, new in values.items():
-            if name in ("other_leads", "committees"):
+            if name in MANY_FIELDS:
                 old_names = sorted(str(item) for item in getattr(action, name).all())
                 new_names = sorted(str(item) for item in new)
                 if old_names != new_names:
@@ -480,7 +600,7 @@ class _Loader:
     def create_actions(self, new, existing):
         actions = []
         for row, values, position in new:
-            scalar = {k: v for k, v in values.items() if k not in ("other_leads", "committees")}
+            scalar = {k: v for k, v in values.items() if k not in MANY_FIELDS}
             action = Action(plan=self.plan, ref=row.ref, sort_order=position, **scalar)
             action.derive_dates()  # bulk_create does not call save()
             actions.append(action)
@@ -492,7 +612,7 @@ class _Loader:
             default_change_reason=self.reason,
         )
         by_ref = {action.ref: action for action in created}
-        through_leads, through_committees = [], []
+        through_leads, through_committees, through_priorities = [], [], []
         for row, values, _ in new:
             action = by_ref[row.ref]
             for post in values.get("other_leads", []):
@@ -503,16 +623,19 @@ class _Loader:
                 through_committees.append(
                     Action.committees.through(action_id=action.pk, committee_id=committee.pk)
                 )
+            for priority in values.get("priorities", []):
+                through_priorities.append(
+                    Action.priorities.through(action_id=action.pk, priority_id=priority.pk)
+                )
+        Action.priorities.through.objects.bulk_create(through_priorities, ignore_conflicts=True)
         Action.other_leads.through.objects.bulk_create(through_leads, ignore_conflicts=True)
         Action.committees.through.objects.bulk_create(through_committees, ignore_conflicts=True)
         return by_ref
 
     def change_action(self, action, values):
         for name, value in values.items():
-            if name == "other_leads":
-                action.other_leads.set(value)
-            elif name == "committees":
-                action.committees.set(value)
+            if name in MANY_FIELDS:
+                getattr(action, name).set(value)
             else:
                 setattr(action, name, value)
         action._history_user = self.user

@@ -20,17 +20,24 @@ from xml.parsers import expat
 import openpyxl
 from django.conf import settings
 from openpyxl.chartsheet import Chartsheet
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from plans import dates
 from plans.excel import headers, lengths, periods
-from plans.excel.headers import DEFAULT_SYNONYMS, FIELDS, HEADER_COLUMNS, HEADER_ROWS
+from plans.excel.headers import (
+    DEFAULT_SYNONYMS,
+    FIELDS,
+    HEADER_COLUMNS,
+    HEADER_ROWS,
+    PRIORITY_SERVED,
+)
 
 __all__ = [
     "DEFAULT_SYNONYMS",
     "FIELDS",
     "ActionRow",
+    "Column",
     "ImportFileError",
     "MonthEntry",
     "Problem",
@@ -53,6 +60,24 @@ SCAN_CHUNK = 256 * 1024  # bytes of a zip member read at a time when scanning it
 # Fields holding several names, one a line or separated by semicolons.
 LIST_FIELDS = {"other_leads", "committees"}
 LIST_SEPARATORS = re.compile(r"\s*[\n;]\s*")
+# What a Yes / No / blank cell may say, in lower case.
+YES = {"yes", "y", "true", "1", "x", "✓", "✔"}
+NO = {"no", "n", "false", "0", "", "-", "n/a", "na"}
+# Text in the Ref column of a row that counts or sums the actions above it.
+TOTAL_REF = re.compile(r"^(grand\s+|sub[\s-]*)?totals?\b|^count\b|^number\s+of\b", re.IGNORECASE)
+# A row of one cell saying what the rows below are: "Priority: A thriving borough".
+BAND = re.compile(
+    r"^\s*(?P<kind>priority|theme|area|objective|outcome|workstream|work\s*stream|programme|"
+    r"sub[\s-]*theme|strand|project)\s*\d*\s*[:\-–—]\s*(?P<name>\S.*)$",
+    re.IGNORECASE,
+)
+WORKSTREAM_BANDS = {"workstream", "programme", "subtheme", "strand", "project"}
+# A row of one cell that is a note to the reader, not a band: "Note: ...", "Key: ...".
+NOTE = re.compile(r"^\s*(notes?|nb|n\.b\.|key|please|\*)\b", re.IGNORECASE)
+BAND_CHARS = 200  # a band row's text is a theme's name; longer text is a note
+SAMPLE_CHARS = 60  # a sample value in the mapping table is cut to this length
+VALUES_KEPT = 20  # distinct values kept of an unrecognised column, for status questions
+
 # A cell of a sheet, or a string of the shared strings table: the elements whose text is
 # one cell's text.
 CELL_ELEMENTS = {"c", "si"}
@@ -111,6 +136,20 @@ class StatusDefinition:
     leadership_action: str
 
 
+@dataclass(slots=True)
+class Column:
+    """One column of an actions sheet as the import reads it, for the preview's mapping table.
+    `becomes` is a field name, "status:YYYY-MM" / "narrative:YYYY-MM" for a month's status or
+    update (a quarter's label, "status:Q1 2023/24", or "status:current" for a current pair), "priority_served:NAME", "" when left out, or "?" for a heading not recognised."""
+
+    sheet: str
+    letter: str
+    heading: str
+    becomes: str
+    sample: str = ""  # the first value under the heading in an action's row
+    values: list = field(default_factory=list)  # distinct short values, for unrecognised ones
+
+
 class SheetSummary(NamedTuple):
     name: str
     header_row: int | None
@@ -126,7 +165,6 @@ class ReadResult:
     months: list = field(default_factory=list)  # datetime.date, every month with a column
     # Every period with a column (or a Modified date), in order: months, quarters, "current".
     periods: list = field(default_factory=list)  # periods.Period
-    left_out_headers: list = field(default_factory=list)  # (sheet, column letter, header)
     # Questions only the administrator can answer, asked before anything is written:
     # a current Status / Update column with rows that give no month (no Modified date),
     month_needed: list = field(default_factory=list)  # (sheet, column letter, header, rows)
@@ -134,6 +172,7 @@ class ReadResult:
     year_needed: list = field(default_factory=list)  # (sheet, column letter, header)
     status_definitions: list = field(default_factory=list)  # StatusDefinition
     sheets: list = field(default_factory=list)  # SheetSummary, one per sheet
+    columns: list = field(default_factory=list)  # Column, every headed column of actions sheets
 
     @property
     def errors(self):
@@ -325,6 +364,30 @@ def _part_name(filename):
     return f"The workbook's part {filename}"
 
 
+def headers_index(letter):
+    """The 0-based index of column `letter`."""
+    return column_index_from_string(letter) - 1
+
+
+def yes_no(text):
+    """True for Yes (Y, x, a tick), False for No or blank, None for anything else."""
+    text = str(text or "").strip().casefold()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    return None
+
+
+_QUARTER_NUMBER = re.compile(r"^\s*(?:q|qtr|quarter)?\s*(\d{1,2})\s*$", re.IGNORECASE)
+
+
+def quarter_number(text):
+    """The number in a "Quarter for completion" cell ("3", "Q3", "Quarter 3"), or None."""
+    match = _QUARTER_NUMBER.match(str(text or ""))
+    return int(match[1]) if match and int(match[1]) >= 1 else None
+
+
 def split_list(text):
     """The names in a cell of a list field, such as Other leads."""
     return [part for part in LIST_SEPARATORS.split(text or "") if part]
@@ -370,6 +433,12 @@ def _blank(value):
 def excerpt(text, length=100):
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _period_code(period):
+    """How a Column's `becomes` names a period: "YYYY-MM" for a month, else its label
+    ("Q1 2023/24", "Q1" while its year is asked, "current")."""
+    return f"{period.month:%Y-%m}" if period.kind == "month" else period.label
 
 
 def _iter_rows(sheet, **limits):
@@ -490,12 +559,26 @@ class _Reader:
                 "action plan should; check for stray content far below the actions."
             )
 
+    def header_columns(self, name, header):
+        """Column entries for every headed column of `header`, in column order."""
+        becomes = dict.fromkeys((index for index, _ in header.unknown), "?")
+        becomes |= dict.fromkeys((index for index, _ in header.left_out), "")
+        becomes |= {index: "" for index, _, _ in header.duplicates}
+        becomes |= {index: f"{PRIORITY_SERVED}:{n}" for index, n in header.priorities.items()}
+        for columns in header.months:
+            for kind in ("status", "narrative"):
+                if getattr(columns, kind) is not None:
+                    becomes[getattr(columns, kind)] = f"{kind}:{_period_code(columns.period)}"
+        becomes |= {index: key for key, index in header.fields.items()}
+        return [
+            Column(name, get_column_letter(index + 1), header.texts[index], becomes[index])
+            for index in sorted(becomes)
+        ]
+
     def read_header_problems(self, name, header):
         letter = get_column_letter
         for index, text in header.unknown:
             self.result.unknown_headers.append((name, letter(index + 1), text))
-        for index, text in header.left_out:
-            self.result.left_out_headers.append((name, letter(index + 1), text))
         for index, text, earlier in header.duplicates:
             self.problem(
                 name,
@@ -546,6 +629,9 @@ class _Reader:
         ref_letter = get_column_letter(ref_index + 1)
         headings = {columns[key] for key in ("theme", "workstream") if key in columns}
         letters = {index: get_column_letter(index + 1) for index in range(header.width)}
+        described = self.header_columns(name, header)
+        self.result.columns += described
+        waiting = {headers_index(c.letter): c for c in described}  # columns without a sample
         filled = {}  # "theme" / "workstream" -> the value above
         # Rows with text but no Ref since the last action: reported as skipped unless a
         # repeated header follows, which makes them that header's title and band rows.
@@ -567,22 +653,87 @@ class _Reader:
                     no_ref.clear()  # the header again: a new block starts
                     filled.clear()
                     continue
+                if ref and (is_formula(values[ref_index]) or TOTAL_REF.match(ref)):
+                    message = "This row counts or sums the actions, not an action; skipped."
+                    self.problem(name, number, ref_letter, excerpt(ref), message)
+                    continue
+                if not ref and set(occupied) <= headings:
+                    # A heading row naming the theme or workstream of the rows below.
+                    for key in ("theme", "workstream"):
+                        if key in columns and not _blank(values[columns[key]]):
+                            filled[key] = cell_text(values[columns[key]])
+                            self.check_length(name, number, header, key, filled[key])
+                    continue
+                title_index = columns.get("title")
+                has_title = title_index is not None and not _blank(values[title_index])
+                if len(occupied) == 1 and not (ref and has_title):
+                    text = cell_text(values[occupied[0]])
+                    band = BAND.match(text)
+                    if NOTE.match(text) or len(text) > BAND_CHARS:
+                        self.problem(
+                            name,
+                            number,
+                            letters[occupied[0]],
+                            excerpt(text),
+                            "A note, not an action; skipped.",
+                        )
+                        continue
+                    if band or occupied[0] != title_index:
+                        self.band(filled, columns, band, text)
+                        no_ref.clear()
+                        continue
                 if not ref:
-                    if set(occupied) <= headings:
-                        # A heading row naming the theme or workstream of the rows below.
-                        for key in ("theme", "workstream"):
-                            if key in columns and not _blank(values[columns[key]]):
-                                filled[key] = cell_text(values[columns[key]])
-                                self.check_length(name, number, header, key, filled[key])
-                    else:
-                        text = " | ".join(cell_text(values[index]) for index in occupied)
-                        no_ref.append((number, excerpt(text)))
+                    text = " | ".join(cell_text(values[index]) for index in occupied)
+                    no_ref.append((number, excerpt(text)))
+                    continue
+                if not has_title and title_index is not None:
+                    self.problem(
+                        name,
+                        number,
+                        letters[title_index],
+                        ref,
+                        f"Row has Ref {ref} but no action in column {letters[title_index]}; "
+                        "skipped.",
+                    )
                     continue
                 self.report_no_ref(name, ref_letter, no_ref)
                 self.add_row(self.action_row(name, number, values, header, letters, filled))
+                if waiting:
+                    self.sample(waiting, values)
         finally:
             rows.close()
         self.report_no_ref(name, ref_letter, no_ref)
+
+    @staticmethod
+    def band(filled, columns, band, text):
+        """Apply a band row ("Priority: A thriving borough") to the rows below it: a priority,
+        theme or area band names their theme (and a priority band their theme's priority),
+        a workstream or programme band their workstream. A band without a word before its
+        colon names the theme, or the workstream where the sheet has a Theme column."""
+        kind = re.sub(r"[\s-]+", "", band["kind"]).casefold() if band else ""
+        name = band["name"].strip() if band else text
+        if kind in WORKSTREAM_BANDS or (not kind and "theme" in columns):
+            filled["workstream"] = name
+            return
+        filled.pop("workstream", None)
+        filled["theme"] = name
+        filled["band"] = True
+        if kind == "priority" and "priority" not in columns:
+            filled["priority"] = name
+
+    @staticmethod
+    def sample(waiting, values):
+        """Note the first value of each column in `waiting` under its heading, and distinct
+        values of unrecognised columns; a column leaves `waiting` once it has all it needs."""
+        for index, column in list(waiting.items()):
+            text = cell_text(values[index])
+            if not text:
+                continue
+            column.sample = column.sample or excerpt(text, SAMPLE_CHARS)
+            if column.becomes != "?" or len(column.values) >= VALUES_KEPT:
+                del waiting[index]
+            elif len(text) <= SAMPLE_CHARS and text not in column.values:
+                column.values.append(text)
 
     def report_no_ref(self, name, ref_letter, no_ref):
         for number, text in no_ref:
@@ -596,11 +747,34 @@ class _Reader:
         }
         for key, text in values_by_field.items():
             self.check_length(name, number, header, key, text)
+        for key in headers.FLAG_FIELDS:
+            if key in values_by_field:
+                self.check_yes_no(name, number, letters[header.fields[key]], values_by_field[key])
+        quarter = values_by_field.get("due_quarter")
+        if quarter and quarter_number(quarter) is None:
+            self.problem(
+                name,
+                number,
+                letters[header.fields["due_quarter"]],
+                excerpt(quarter),
+                "Write the quarter's number: 1 is April to June of the plan's first year, "
+                "5 April to June of its second.",
+                "error",
+            )
+        if header.priorities:
+            served = []
+            for index, priority in header.priorities.items():
+                text = self.text(name, number, index, values[index])
+                if self.check_yes_no(name, number, letters[index], text):
+                    served.append(priority)
+            values_by_field[PRIORITY_SERVED] = served
         for key in ("theme", "workstream"):
             if key in values_by_field:
                 if values_by_field[key]:
                     filled[key] = values_by_field[key]
                 values_by_field[key] = filled.get(key, "")
+        if "priority" in filled and "priority" not in header.fields:
+            values_by_field["priority"] = filled["priority"]
         months = []
         for columns in header.months:
             month = self.row_month(name, number, values, header, columns)
@@ -622,8 +796,8 @@ class _Reader:
         return ActionRow(
             sheet=name,
             row=number,
-            theme=values_by_field.get("theme") or name.strip(),
-            workstream=values_by_field.get("workstream", ""),
+            theme=values_by_field.get("theme") or filled.get("theme") or name.strip(),
+            workstream=values_by_field.get("workstream") or filled.get("workstream", ""),
             values=values_by_field,
             months=months,
         )
@@ -659,6 +833,20 @@ class _Reader:
         self.months.add(month)
         self.periods.setdefault(month, periods.month_period(month))
         return month
+
+    def check_yes_no(self, sheet, row, letter, text):
+        """yes_no(text), with an error naming the cell when it is neither."""
+        answer = yes_no(text)
+        if answer is None:
+            self.problem(
+                sheet,
+                row,
+                letter,
+                excerpt(text),
+                "Write Yes, No or leave the cell empty.",
+                "error",
+            )
+        return answer
 
     def add_row(self, row):
         """Keep `row` unless its ref was seen before: the same content again is a warning,

@@ -8,6 +8,9 @@ or before for a quarterly one. `save_value` is the low-level writer (imports and
 call it); people's saves go through `submit_value`, which also asks the permission policy.
 """
 
+import datetime
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +26,7 @@ from plans.models import (
 )
 from plans.updates import Conflict, Locked
 from tracker import policy
+from tracker.models import User
 
 __all__ = [
     "Conflict",
@@ -38,17 +42,17 @@ __all__ = [
 @transaction.atomic
 def save_value(
     *,
-    measure,
-    period,
-    value,
-    commentary="",
-    author=None,
-    on_behalf_of=None,
-    imported=False,
-    expected_version=None,
-    reason="",
-    when=None,
-):
+    measure: Measure,
+    period: datetime.date,
+    value: Decimal,
+    commentary: str = "",
+    author: User | None = None,
+    on_behalf_of: User | None = None,
+    imported: bool = False,
+    expected_version: int | None = None,
+    reason: str = "",
+    when: datetime.datetime | None = None,
+) -> tuple[MeasureValue, bool]:
     """Create or revise `measure`'s value for `period` (its first month), keeping every earlier
     wording. `expected_version` is the version the writer saw (0 for none): when someone else
     saved since, Conflict is raised and nothing is written. Returns (entry, changed); the same
@@ -102,14 +106,14 @@ def save_value(
     return entry, True
 
 
-def asked_period(measure, round_):
+def asked_period(measure: Measure, round_: Round | None) -> datetime.date | None:
     """The period the open `round_` asks `measure` for, or None without an open round."""
     if round_ is None or not round_.is_open:
         return None
     return rating.latest_complete(round_.month, measure.frequency)
 
 
-def lock_reason(user, measure, period, round_):
+def lock_reason(user: User, measure: Measure, period: datetime.date, round_: Round | None) -> str:
     """Why `user` may not write `measure`'s value for `period` now, or "" when they may.
 
     `round_` is the plan's open round, or None. Owners write the period the open round asks
@@ -118,7 +122,7 @@ def lock_reason(user, measure, period, round_):
         return ""
     label = measure.period_label(period)
     asked = asked_period(measure, round_)
-    if asked is None:
+    if round_ is None or asked is None:
         return f"No update round is open, so the {label} value cannot be entered now."
     if asked != period:
         return (
@@ -128,15 +132,17 @@ def lock_reason(user, measure, period, round_):
     return ""
 
 
-def is_correction(user, measure, period, round_):
+def is_correction(
+    user: User, measure: Measure, period: datetime.date, round_: Round | None
+) -> bool:
     """Is a performance officer writing a period the open round does not ask for? Corrections
     need a reason, kept with the revision."""
     return policy.may_run(user) and asked_period(measure, round_) != period
 
 
-def _writing_for(user, measure):
+def _writing_for(user: User, measure: Measure) -> User | None:
     """The officer whose delegate `user` is, when `user` enters this value for them."""
-    if policy.may_run(user) or measure.owner_id is None:
+    if policy.may_run(user) or measure.owner is None:
         return None
     if measure.owner.holders.filter(pk=user.pk).exists():
         return None
@@ -145,8 +151,16 @@ def _writing_for(user, measure):
 
 @transaction.atomic
 def submit_value(
-    *, measure, period, by, value, commentary, expected_version=None, reason="", when=None
-):
+    *,
+    measure: Measure,
+    period: datetime.date,
+    by: User,
+    value: Decimal,
+    commentary: str,
+    expected_version: int | None = None,
+    reason: str = "",
+    when: datetime.datetime | None = None,
+) -> tuple[MeasureValue, bool]:
     """Save `by`'s value of `measure` for `period`, as people do through the form.
 
     Raises PermissionDenied when `by` may not update the measure, Locked when the period is not
@@ -183,11 +197,11 @@ def submit_value(
     )
 
 
-def owed_by(user):
+def owed_by(user: User) -> list[tuple[Measure, datetime.date]]:
     """[(measure, period)]: the figures open rounds ask for that `user` may enter (their own
     measures and those of anyone who named them delegate) and nobody has entered yet. Three
     queries per open round."""
-    owed = []
+    owed: list[tuple[Measure, datetime.date]] = []
     for round_ in Round.objects.open().select_related("plan").order_by("plan__name"):
         found = list(
             Measure.objects.updatable_by(user).filter(plan=round_.plan).order_by("sort_order")

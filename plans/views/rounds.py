@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from plans import rounds, tasks
+from plans import owing, rounds, tasks
 from plans.dates import add_months
 from plans.forms import ExtendRoundForm, OpenRoundForm, RemindForm, ReopenRoundForm
 from plans.models import Plan, Reminder, Round
@@ -112,9 +112,9 @@ def round_close(request, slug, year, month):
     """Close the round. With updates still missing, a POST first goes to a page (GET) naming
     them, whose button posts the confirmation."""
     round_ = round_or_404(slug, year, month)
-    missing = rounds.owed(round_) if round_.is_open else []
+    missing = owing.owed(round_) if round_.is_open else []
     if request.method == "GET":
-        count = rounds.count_actions(missing)
+        count = owing.count_actions(missing)
         return render(
             request,
             "plans/round_close.html",
@@ -160,7 +160,7 @@ def chase(request, slug, year, month):
     last = {}
     for reminder in Reminder.objects.filter(round=round_).order_by("sent_at"):
         last[reminder.user_id] = reminder
-    owing = rounds.owed(round_)
+    owed = owing.owed(round_)
     return render(
         request,
         "plans/chase.html",
@@ -168,9 +168,9 @@ def chase(request, slug, year, month):
             "plan": round_.plan,
             "round": round_,
             "owing": [
-                (owner, last.get(owner.person.pk) if owner.person else None) for owner in owing
+                (owner, last.get(owner.person.pk) if owner.person else None) for owner in owed
             ],
-            "count": rounds.count_actions(owing),
+            "count": owing.count_actions(owed),
             "may_manage": policy.may_manage(request.user),
         },
     )
@@ -196,13 +196,13 @@ def remind(request, slug, year, month):
     if not form.is_valid():
         messages.error(request, "Choose an officer to remind.")
         return redirect("plans:chase", slug, year, month)
-    owing = rounds.owed(round_)
+    owed = owing.owed(round_)
     if chosen := form.cleaned_data["user"]:
-        owing = [owner for owner in owing if owner.person == chosen]
-        if not owing:
+        owed = [owner for owner in owed if owner.person == chosen]
+        if not owed:
             messages.info(request, f"{chosen} owes no {round_.month:%B %Y} updates now.")
             return redirect("plans:chase", slug, year, month)
-    people, reasons = rounds.reachable(round_, owing, timezone.localdate())
+    people, reasons = owing.reachable(round_, owed, timezone.localdate())
     for person in people:
         tasks.send_reminder.enqueue(round_.pk, person.pk, Reminder.Kind.CHASE, request.user.pk)
     if len(people) == 1:

@@ -11,7 +11,7 @@ from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_safe
 
-from plans import dates, rounds, updates
+from plans import dates, owing, rounds, updates
 from plans.forms import DelegateForm, ReviewForm, RowForm, UpdateForm
 from plans.models import Action, Evidence, Plan, Review, Round, Update
 from plans.templatetags.browse import shorten
@@ -159,7 +159,7 @@ def saved_message(update, changed):
 
 def next_owed(user: User, round_: Round) -> str:
     """A sentence linking to the next update `user` owes in `round_`, with how many are left."""
-    left = rounds.due_in(round_, user)
+    left = owing.due_in(round_, user)
     if not left:
         return f"That was the last update you owed for {round_.month:%B %Y}."
     following = left[0]
@@ -241,7 +241,7 @@ def my_rows(user, round_):
             # Not needing one: updated already, or done (or so set) in an earlier month.
             needing=Exists(needing.filter(pk=OuterRef("pk"))),
             # Owed by the user (or whoever they cover for): the home page's list.
-            owed=Exists(needing.answerable_by(rounds.covered_by(user)).filter(pk=OuterRef("pk"))),
+            owed=Exists(needing.answerable_by(owing.covered_by(user)).filter(pk=OuterRef("pk"))),
         )
         .order_by("sort_order", "ref")
     )

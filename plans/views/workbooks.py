@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from plans.excel import jobs
-from plans.excel.forms import MappingForm, UploadForm
+from plans.excel.forms import MappingForm, UploadForm, month_labels, read_as
 from plans.excel.write import export_plan
 from plans.models import ImportJob, Plan
 from tracker import policy
@@ -38,23 +38,16 @@ def upload(request):
 
 @policy.rule("manage")
 def job_detail(request, pk):
-    """The preview, with a question for each unknown status word; or the import's progress."""
+    """The preview, with a question for each unknown status word and the table of what each
+    column becomes, any row of which can be changed; or the import's progress."""
     job = get_object_or_404(
         ImportJob.objects.select_related("plan"), kind=ImportJob.Kind.ACTIONS, pk=pk
     )
     preview = job.preview
     form = None
-    questions = ("unmapped", "unknown_headers", "month_needed", "year_needed")
+    questions = ("columns", "month_needed", "year_needed")
     if job.state == ImportJob.State.PREVIEWED and any(preview.get(key) for key in questions):
-        form = MappingForm(
-            request.POST or None,
-            unmapped=preview.get("unmapped", {}),
-            unknown_headers=preview.get("unknown_headers", []),
-            undecided=preview.get("undecided_headers", []),
-            plan=job.plan,
-            month_needed=preview.get("month_needed", []),
-            year_needed=preview.get("year_needed", []),
-        )
+        form = MappingForm(request.POST or None, preview=preview, plan=job.plan)
         if request.method == "POST" and form.is_valid():
             job.status_mapping = {**job.status_mapping, **form.status_mapping()}
             job.header_mapping = {**job.header_mapping, **form.header_mapping()}
@@ -73,6 +66,10 @@ def job_detail(request, pk):
             "form": form,
             "upload_url": reverse("plans:import"),
             "confirm_url": reverse("plans:import_confirm", args=[job.pk]),
+            "months": month_labels(job.preview.get("months", [])),
+            "column_rows": [
+                (column, read_as(column["becomes"])) for column in job.preview.get("columns", [])
+            ],
         },
     )
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from plans.excel.forms import MappingForm
 from plans.models import Action, ImportJob, Plan, Update
 from tests import workbooks
 
@@ -165,16 +166,25 @@ def brag_workbook():
     ).getvalue()
 
 
+def as_sent(job, **changes):
+    """What the preview page's form sends as a browser would: every select of the mapping
+    table as shown, with `changes` ({field name: value}) made by the administrator."""
+    form = MappingForm(preview=job.preview, plan=job.plan)
+    data = {name: form[name].initial or "" for name in form.fields}
+    return {**data, **changes}
+
+
 def test_unknown_columns_are_asked_about_and_the_answers_remembered(client_for, plan):
     admin = client_for("admin")
     page = upload(admin, brag_workbook(), plan=plan.pk, new_plan_name="").content.decode()
-    assert "Column “Jan-24 Colour” holds" in page
-    assert "Column “Benefits” holds" in page
+    assert "Column D “Jan-24 Colour” becomes" in page
+    assert "Column C “Benefits” becomes" in page
+    assert "Not recognised: left out unless you choose" in page
     assert "Confirm and import" not in page  # a column naming a month must be answered
     job = ImportJob.objects.get()
     page = admin.post(
         reverse("plans:import_job", args=[job.pk]),
-        {"column_0": "outcome", "column_1": "status"},
+        as_sent(job, column_2="outcome", column_3="status"),
         follow=True,
     ).content.decode()
     assert "Confirm and import" in page
@@ -187,7 +197,8 @@ def test_unknown_columns_are_asked_about_and_the_answers_remembered(client_for, 
 
     # Next time the same layout needs no questions.
     page = upload(admin, brag_workbook(), plan=plan.pk, new_plan_name="").content.decode()
-    assert "holds" not in page
+    assert "Not recognised" not in page
+    assert "Status for January 2024" in page
     assert "2 unchanged" in page
 
 
@@ -196,7 +207,7 @@ def test_a_column_that_is_not_about_a_month_may_be_left_out(client_for):
         {"Plan": [["Ref", "Action", "Notes for clerk"], ["A1", "Open the library", "ask Sam"]]}
     )
     page = upload(client_for("admin"), book.getvalue()).content.decode()
-    assert "Column “Notes for clerk” holds" in page
+    assert "Column C “Notes for clerk” becomes" in page
     assert "Confirm and import" in page
 
 

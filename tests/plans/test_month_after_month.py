@@ -255,7 +255,7 @@ def test_the_demo_run_years_later_warns_of_nothing_the_clock_alone_causes(db):
     from django.core.management import call_command
     from django.db import transaction
 
-    from plans import rounds
+    from plans import owing
     from plans.updates import previous_update
     from tracker.models import User
 
@@ -263,7 +263,7 @@ def test_the_demo_run_years_later_warns_of_nothing_the_clock_alone_causes(db):
     lead = User.objects.get(username="lead")
     client = Client()
     client.force_login(lead)
-    [(round_, owed)] = rounds.due_for(lead)
+    [(round_, owed)] = owing.due_for(lead)
     assert owed
 
     def warned(when):

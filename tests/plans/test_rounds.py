@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from plans import rounds
+from plans import owing, rounds
 from plans.models import Reminder, Round
 from tests import factories
 
@@ -117,7 +117,7 @@ def test_the_chase_list_groups_missing_updates_by_officer(plan, actions, people,
     round_ = Round.objects.create(plan=plan, month=JAN, due=datetime.date(2024, 2, 9))
     factories.update(actions[0], "2024-01", "On track")
     orphan = factories.action(plan, "OC.C1.1", lead="Head of Nothing", title="Nobody's")
-    grouped = rounds.owed(round_)
+    grouped = owing.owed(round_)
     assert [(o.person, o.post, [a.ref for a in o.actions]) for o in grouped] == [
         (people["lead"], None, ["OC.A1.2"]),
         (people["other_lead"], None, ["OC.B1.1"]),
@@ -133,18 +133,18 @@ def test_the_update_owner_is_chased_rather_than_the_lead_officer(plan, people):
     action.update_owner = factories.Post.objects.get(name="Head of HR")
     action.save()
     round_ = Round.objects.create(plan=plan, month=JAN, due=datetime.date(2024, 2, 9))
-    assert [owner.person for owner in rounds.owed(round_)] == [people["lead"]]
+    assert [owner.person for owner in owing.owed(round_)] == [people["lead"]]
 
 
 def test_parents_are_not_asked_for_an_update_unless_the_plan_says_so(plan, people):
     parent = factories.action(plan, "OC.A2.0", lead="Head of HR")
     factories.action(plan, "OC.A2.1", lead="Head of HR", parent=parent)
     round_ = Round.objects.create(plan=plan, month=JAN, due=datetime.date(2024, 2, 9))
-    assert [a.ref for a in rounds.owed_by(people["lead"], round_)] == ["OC.A2.1"]
+    assert [a.ref for a in owing.owed_by(people["lead"], round_)] == ["OC.A2.1"]
     plan.parents_rate_themselves = True
     plan.save()
     round_.refresh_from_db()
-    assert [a.ref for a in rounds.owed_by(people["lead"], round_)] == ["OC.A2.0", "OC.A2.1"]
+    assert [a.ref for a in owing.owed_by(people["lead"], round_)] == ["OC.A2.0", "OC.A2.1"]
 
 
 def test_a_roll_up_counts_the_childrens_statuses(plan):

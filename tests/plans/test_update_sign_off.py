@@ -9,7 +9,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from plans import rounds, updates
+from plans import owing, updates
 from plans.models import Review, Round, Update, UpdateRevision
 from plans.vocabulary import status_matcher
 from tests import factories
@@ -107,7 +107,7 @@ def test_a_returned_update_shows_why_and_asks_for_an_update_again(action, client
     assert "Say when Cabinet meets." in form.content.decode()
     listed = lead.get(reverse("plans:sign_off", args=[action.plan.slug])).content.decode()
     assert "Say when Cabinet meets." in listed
-    assert [a.ref for _, due in rounds.due_for(people["lead"]) for a in due] == ["OC.A2.1"]
+    assert [a.ref for _, due in owing.due_for(people["lead"]) for a in due] == ["OC.A2.1"]
     save(lead, action, narrative="Cabinet meets on 12 March.", version=1)
     assert Update.objects.get().approval == Update.Approval.SUBMITTED
 

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from plans.excel import periods
+from plans.excel.forms import month_labels, read_as
 from plans.excel.load import ImportBlocked, create_plan, header_synonyms, load_workbook
 from plans.excel.read import ImportFileError, read_workbook
 from plans.models import Plan
@@ -30,8 +31,11 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="HEADING=FIELD",
-            help="What an unrecognised column holds: a field such as outcome or due, 'status' or "
-            "'narrative' for a month's columns, or 'ignore'. E.g. 'Jan-24 BRAG=status'.",
+            help="What a column holds, recognised or not: a field such as outcome, due or "
+            "statutory; 'status' or 'narrative' for a status or update column, whose month or "
+            "quarter comes from its heading; 'priority_served' for a column holding Yes where "
+            "the action serves the priority its heading names; or 'ignore' to leave it out. "
+            "E.g. 'Jan-24 BRAG=status'.",
         )
         parser.add_argument(
             "--month",
@@ -54,7 +58,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         mapping = pairs(map_status, "--map-status", "LABEL=STATUS")
         decisions = {
-            heading: "" if name == "ignore" else name
+            heading: "" if name in ("ignore", "left out") else name
             for heading, name in pairs(map_column, "--map-column", "HEADING=FIELD").items()
         }
         slug = plan
@@ -102,6 +106,20 @@ class Command(BaseCommand):
 
     def report(self, preview):
         write = self.stdout.write
+        write(f"Months found: {', '.join(month_labels(preview.months)) or 'none'}")
+        if preview.columns:
+            write("Columns:")
+        for column in preview.columns:
+            sample = f" e.g. {column['sample']!r}" if column["sample"] else ""
+            write(
+                f"  {column['sheet']} {column['letter']} {column['heading']!r}{sample}: "
+                f"{read_as(column['becomes'])}"
+            )
+        for label, (status, places) in preview.read_as.items():
+            write(
+                f"Read {label!r} as {status} ({', '.join(places[:5])}); if it means something "
+                f"else, add --map-status '{label}=STATUS'."
+            )
         for report in preview.themes.values():
             write(f"{report.name}:")
             write(f"  created {len(report.created)}: {', '.join(report.created)}")
@@ -122,11 +140,6 @@ class Command(BaseCommand):
         for sheet, column, header in preview.unknown_headers:
             if header not in undecided:
                 write(f"Column not imported: {sheet} {column} {header!r}")
-        for sheet, column, header in preview.left_out_headers:
-            write(
-                f"Column left out: {sheet} {column} {header!r} (add --map-column "
-                f"'{header}=FIELD' to import it)"
-            )
         for sheet, column, header in preview.undecided_headers:
             self.stderr.write(
                 f"Error: column {header!r} ({sheet} {column}) names a month or quarter but was not "
@@ -147,6 +160,11 @@ class Command(BaseCommand):
             write(
                 f"Updates with words but no status: {preview.updates_not_given} (kept with the "
                 "status 'Not given', not counted in percentages)"
+            )
+        for label, places in preview.maybe_unmapped.items():
+            self.stderr.write(
+                f"Status {label!r} in an unrecognised column ({', '.join(places)}) matches "
+                f"nothing: if the column holds statuses, add --map-status '{label}=STATUS' too."
             )
         for problem in preview.warnings:
             write(f"Warning: {self.place(problem)}{problem['message']}")
