@@ -384,8 +384,7 @@ class ActionQuerySet(models.QuerySet):
         returned by the sign-off, unless the latest earlier update's status carries over
         (Complete, Closed: see Status.objects.carrying_over). Parent (focus) actions show
         their children's roll-up instead, unless the plan asks them to rate themselves."""
-        from plans.models.progress import Update  # progress.py builds on this module
-
+        Update = self.model.updates.field.model  # progress.py builds on this module
         this_month = Update.objects.filter(action=OuterRef("pk"), month=round_.month)
         latest_before = (
             Update.objects.filter(action=OuterRef(OuterRef("pk")), month__lt=round_.month)
