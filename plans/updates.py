@@ -250,7 +250,7 @@ def _submit(
             raise ValidationError({"no_change": "There is no earlier update to carry forward"})
         narrative = previous.narrative
     if statuses is None:
-        statuses = list(action.plan.statuses.all())
+        statuses = list(action.plan.statuses.offered())
     suggested = ratings.suggest(
         statuses, ratings.deadline(action.due_date, action.due_text), projected_completion
     )

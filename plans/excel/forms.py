@@ -1,10 +1,12 @@
 import datetime
+import re
 
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from plans import dates
+from plans.excel import periods
 from plans.excel.headers import PRIORITY_SERVED
 from plans.models import DEFAULT_STATUSES, Plan
 
@@ -90,11 +92,25 @@ def read_as(becomes):
     if not kind:
         return "Left out"
     if kind in ("status", "narrative"):
-        month = datetime.datetime.strptime(detail, "%Y-%m")
-        return f"{'Status' if kind == 'status' else 'Update'} for {month:%B %Y}"
+        return f"{'Status' if kind == 'status' else 'Update'} for {period_words(detail)}"
     if kind == PRIORITY_SERVED:
         return f"Serves the priority “{detail}” where it says Yes"
     return FIELD_LABELS.get(kind, kind).split(" (")[0]
+
+
+def period_words(detail):
+    """The period of a status or update column (read.Column's "YYYY-MM", a quarter's label,
+    or "current") in words: "January 2024", "Q1 2023/24 (stored on June 2023)"."""
+    if detail == periods.CURRENT.label:
+        return "the month of its row's Modified date, or the month asked"
+    if re.fullmatch(r"\d{4}-\d{2}", detail):
+        return f"{datetime.datetime.strptime(detail, '%Y-%m'):%B %Y}"
+    period = periods.period_in_text(detail)
+    if period is None or period.month is None:
+        return f"{detail} (of the financial year asked)"
+    if period.kind == "quarter":
+        return f"{period.label} (stored on {period.month:%B %Y})"
+    return period.label
 
 
 def month_labels(months):
@@ -119,6 +135,7 @@ class MappingForm(forms.Form):
 
     def __init__(self, *args, plan, preview, **kwargs):
         super().__init__(*args, **kwargs)
+        self.period_questions(preview)
         labels = (
             list(plan.statuses.values_list("label", flat=True))
             if plan
@@ -183,6 +200,55 @@ class MappingForm(forms.Form):
                 self.rows.append((column, self[field_name], read_as(column["becomes"])))
             else:
                 self.rows.append((column, None, read_as(column["becomes"])))
+
+    def period_questions(self, preview):
+        """Which month a current Status / Latest Update pair is for when no Modified date
+        says, and which financial year quarters written without a year are in."""
+        if needed := preview.get("month_needed"):
+            shown = "; ".join(
+                f"{sheet}, column {column} “{header}” ({rows} row{'s' if rows != 1 else ''})"
+                for sheet, column, header, rows in needed
+            )
+            self.fields["month"] = forms.CharField(
+                label="Which month are the current status and update for?",
+                help_text=f"Write it as YYYY-MM, for example 2024-01. No Modified or Last "
+                f"updated date gives it: {shown}.",
+                max_length=20,
+            )
+        if needed := preview.get("year_needed"):
+            shown = "; ".join(
+                f"{sheet}, column {column} “{header}”" for sheet, column, header in needed
+            )
+            self.fields["financial_year"] = forms.CharField(
+                label="Which financial year are the quarters in?",
+                help_text=f"Write it as 2023/24 (Q1 is April to June 2023). The headings give "
+                f"no year and the plan has no start date: {shown}.",
+                max_length=20,
+            )
+
+    def clean_month(self):
+        try:
+            return periods.parse_month(self.cleaned_data["month"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean_financial_year(self):
+        try:
+            return periods.parse_year(self.cleaned_data["financial_year"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def periods_given(self):
+        """{"month": date, "financial_year": year} for the period questions asked."""
+        return {
+            name: self.cleaned_data[name]
+            for name in ("month", "financial_year")
+            if name in self.fields
+        }
+
+    @property
+    def period_fields(self):
+        return [self[name] for name in ("month", "financial_year") if name in self.fields]
 
     @property
     def status_fields(self):

@@ -1,10 +1,12 @@
 """Recognising the header row of an action plan sheet: which column holds which field,
-and which columns hold each month's status and update. Pure functions on cell text."""
+and which columns hold each period's status and update (plans/excel/periods.py says which
+period). Pure functions on cell text."""
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
-from plans import dates
+from plans.excel import periods
 
 FIELDS = [
     "ref",
@@ -44,10 +46,20 @@ _PRIORITY_COLUMN = re.compile(
 # spacing, punctuation and bracketed asides such as "(if different)" do not matter.
 DEFAULT_SYNONYMS = {
     "ref": ["ref", "reference", "action ref", "ref no", "ref number", "action reference"],
-    "title": ["action", "actions", "key action", "key actions", "milestone", "task", "title"],
+    "title": [
+        "action",
+        "actions",
+        "key action",
+        "key actions",
+        "milestone",
+        "milestones",
+        "task",
+        "tasks",
+        "title",
+    ],
     "description": ["description", "action description", "details", "action details"],
-    "theme": ["theme", "theme name", "corporate theme"],
-    "workstream": ["workstream", "workstreams", "programme", "sub theme"],
+    "theme": ["theme", "theme name", "corporate theme", "objective", "objectives"],
+    "workstream": ["workstream", "workstreams", "programme", "sub theme", "service team"],
     "priority": ["priority", "priorities", "corporate priority", "council priority"],
     "director": ["director", "responsible director", "lead director", "executive director"],
     "lead_officer": [
@@ -66,7 +78,14 @@ DEFAULT_SYNONYMS = {
         "lead member",
         "committee chair",
     ],
-    "other_leads": ["other leads", "other lead", "supporting leads", "team"],
+    "other_leads": [
+        "other leads",
+        "other lead",
+        "supporting leads",
+        "supporting officers",
+        "supporting officer",
+        "team",
+    ],
     "update_owner": ["update owner"],
     "committees": ["committee", "committees", "relevant committee", "reporting committee"],
     "start": ["start", "start date", "planned start"],
@@ -89,7 +108,25 @@ DEFAULT_SYNONYMS = {
     "efficiency": ["efficiency", "efficiency saving", "gershon efficiency"],
 }
 
-# Words that make a header with a month in it a status or a narrative column. Checked
+# Headings known to mean nothing the tracker keeps: left out (and said so) unless mapped.
+LEFT_OUT = ["direction of travel", "direction", "trend"]
+# The date a row was last changed (a SharePoint list's Modified): the month of a current
+# Status / Latest Update pair. Read, never stored as a field.
+MODIFIED = [
+    "modified",
+    "date modified",
+    "last modified",
+    "modified date",
+    "last updated",
+    "date last updated",
+    "date updated",
+    "updated on",
+    "date of update",
+    "update date",
+    "last update date",
+]
+
+# Words that make a header with a period in it a status or a narrative column. Checked
 # narrative first, so "Status update (Jan 24)" and "Evidence of status rating" are narratives.
 MONTH_WORDS = {
     "narrative": [
@@ -103,8 +140,13 @@ MONTH_WORDS = {
         "evidence",
         "progress report",
     ],
-    "status": ["status", "rag", "rating", "progress"],
+    "status": ["status", "rag", "brag", "rating", "progress"],
 }
+# Words a heading naming no period may hold besides status or narrative words and still be a
+# current Status / Latest Update column: "Current RAG status", "Status of Project".
+CURRENT_WORDS = {"latest", "current", "overall", "last", "most", "recent", "of", "the", "project"}
+# What joins the parts of a compound heading: "Action / Milestone", "Lead officer & team".
+COMPOUND = re.compile(r"\s*(?:/|\\|&|\+|,|\band\b|\bor\b)\s*", re.IGNORECASE)
 
 HEADER_ROWS = 20  # the header must be within this many rows of the top
 HEADER_COLUMNS = 500  # and within this many columns of the left
@@ -129,6 +171,7 @@ class Vocabulary:
     month_words: dict  # "status" / "narrative" -> list of words or phrases
     ignored: set = field(default_factory=set)  # header_keys of columns to leave out
     served: set = field(default_factory=set)  # header_keys of chosen priority-served columns
+    modified: set = field(default_factory=set)  # header_keys of a Modified column
 
 
 def vocabulary(synonyms=None):
@@ -159,7 +202,16 @@ def vocabulary(synonyms=None):
             raise ValueError(f"Unknown field {name!r} in synonyms; the fields are {FIELDS}")
     for key in ignored | served:
         keys.pop(key, None)
-    return Vocabulary(fields=keys, month_words=month_words, ignored=ignored, served=served)
+    # Headings known to hold nothing kept are left out, unless mapped to something.
+    mapped = served | {header_key(word) for kind in month_words.values() for word in kind}
+    ignored |= {key for word in LEFT_OUT if (key := header_key(word)) not in keys.keys() | mapped}
+    return Vocabulary(
+        fields=keys,
+        month_words=month_words,
+        ignored=ignored,
+        served=served,
+        modified={header_key(word) for word in MODIFIED},
+    )
 
 
 def priority_served(text, vocab):
@@ -172,24 +224,65 @@ def priority_served(text, vocab):
     return match["name"].strip() if match else ""
 
 
-def month_column(text, vocab):
-    """(month, "status" | "narrative" | None) for a header naming a month with its year,
-    or (None, None) for any other header."""
-    month = dates.month_in_text(text)
-    if month is None:
-        return None, None
-    words = _words(text)
+def _kind(words, vocab):
     for kind in ("narrative", "status"):
         if any(f" {word} " in words for word in vocab.month_words[kind]):
-            return month, kind
-    return month, None
+            return kind
+    return None
+
+
+def _only_kind_words(words, vocab):
+    """Is `words` nothing but status or narrative words and CURRENT_WORDS?"""
+    for phrase in sorted(
+        [*vocab.month_words["narrative"], *vocab.month_words["status"]], key=len, reverse=True
+    ):
+        words = words.replace(f" {phrase} ", "  ")
+    return all(word in CURRENT_WORDS for word in words.split())
+
+
+def column_kind(text, vocab, band=None, year=None):
+    """(Period, "status" | "narrative" | None) for a heading that is not a field: the period
+    named in the heading, else in the band row above it (`band`), else the current period
+    for a heading that is only status or narrative words ("Status", "Latest update"); or
+    (None, None) for a heading that is none of these. A quarter without a year is one of
+    financial `year`."""
+    period = periods.period_in_text(text, year)
+    without_asides = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", str(text or ""))
+    words = _words(without_asides if period is None else text)
+    kind = _kind(words, vocab)
+    if period is not None:
+        return period, kind
+    if kind is None:
+        return None, None
+    if band is not None:
+        return band, kind
+    if _only_kind_words(words, vocab):
+        return periods.CURRENT, kind
+    return None, None
+
+
+def compound_field(text, vocab):
+    """The field of a heading made of known headings ("Action / Milestone", "Lead officer &
+    Service Team"): the first part's, when every part is a known heading; else None."""
+    parts = [part for part in COMPOUND.split(str(text or "")) if header_key(part)]
+    if len(parts) < 2:
+        return None
+    found = [vocab.fields.get(header_key(part)) for part in parts]
+    return found[0] if all(found) else None
 
 
 @dataclass
 class MonthColumns:
-    month: object  # datetime.date, the first of the month
+    """The status and narrative columns of one period."""
+
+    month: object  # datetime.date, the first of the month stored on; None if not yet known
     status: int | None = None  # 0-based column index
     narrative: int | None = None
+    period: periods.Period | None = None
+
+    def __post_init__(self):
+        if self.period is None:
+            self.period = periods.month_period(self.month)
 
 
 @dataclass
@@ -199,10 +292,12 @@ class Header:
     row: int
     texts: list  # the header cells' text
     fields: dict = field(default_factory=dict)  # canonical field -> index
-    months: list = field(default_factory=list)  # MonthColumns, in month order
+    months: list = field(default_factory=list)  # MonthColumns, in period order
     unknown: list = field(default_factory=list)  # (index, text): headers that mean nothing
+    # (index, text): chosen to be left out, or known to hold nothing kept (Direction of travel)
+    left_out: list = field(default_factory=list)
     duplicates: list = field(default_factory=list)  # (index, text, earlier index)
-    left_out: list = field(default_factory=list)  # (index, text): chosen to be left out
+    modified: int | None = None  # the Modified / Last updated column, if any
     priorities: dict = field(default_factory=dict)  # index -> priority name it says Yes for
     width: int = 0  # columns worth reading: up to the last non-empty header cell
 
@@ -212,35 +307,59 @@ class Header:
             (m.status is not None) + (m.narrative is not None) for m in self.months
         )
 
+    @property
+    def current(self):
+        """The MonthColumns of a current Status / Latest Update pair, or None."""
+        return next((m for m in self.months if m.period.kind == "current"), None)
 
-def read_header(row_number, texts, vocab):
+
+def _period_order(columns):
+    period = columns.period
+    return (period.month is None, period.month or datetime.date.min, period.label)
+
+
+def read_header(row_number, texts, vocab, above=None, year=None):
     """Classify each cell of a candidate header row. The first column with a meaning keeps
     it; later ones go to `duplicates`. With no title column, a description column is the
-    title (some plans have only "Action description")."""
+    title (some plans have only "Action description"). `above` is the text of the row above
+    (a band row may name the period of the columns under it); `year` the financial year of
+    quarters written without one."""
     header = Header(row=row_number, texts=texts)
+    band = periods.band_periods(above or [], year)
     months = {}
     for index, text in enumerate(texts):
         if not text:
             continue
         header.width = index + 1
-        if header_key(text) in vocab.ignored:
+        key = header_key(text)
+        if key in vocab.ignored:
             header.left_out.append((index, text))
             continue
-        name = vocab.fields.get(header_key(text))
+        name = vocab.fields.get(key) or compound_field(text, vocab)
         if name:
             if name in header.fields:
                 header.duplicates.append((index, text, header.fields[name]))
             else:
                 header.fields[name] = index
             continue
+        if key in vocab.modified and header.modified is None:
+            header.modified = index
+            continue
         if served := priority_served(text, vocab):
             header.priorities[index] = served
             continue
-        month, kind = month_column(text, vocab)
+        banded = band.get(index)
+        period, kind = column_kind(text, vocab, banded, year)
+        if banded is not None and period is banded and kind is not None:
+            # A band merged across a pair covers only the pair: a third column under the
+            # same band is read on its own heading.
+            taken = months.get(banded.key)
+            if taken is not None and getattr(taken, kind) is not None:
+                period, kind = column_kind(text, vocab, None, year)
         if kind is None:
             header.unknown.append((index, text))
             continue
-        columns = months.setdefault(month, MonthColumns(month))
+        columns = months.setdefault(period.key, MonthColumns(period.month, period=period))
         earlier = getattr(columns, kind)
         if earlier is not None:
             header.duplicates.append((index, text, earlier))
@@ -248,21 +367,23 @@ def read_header(row_number, texts, vocab):
             setattr(columns, kind, index)
     if "title" not in header.fields and "description" in header.fields:
         header.fields["title"] = header.fields.pop("description")
-    header.months = [months[month] for month in sorted(months)]
+    header.months = sorted(months.values(), key=_period_order)
     return header
 
 
-def find_header(rows, vocab):
+def find_header(rows, vocab, year=None):
     """The header among `rows` ([(row number, [cell text, ...]), ...]): the row with a Ref
     column and at least one other recognised column that recognises the most columns (the
     earliest if tied), or None. Title and band rows above it recognise fewer or no Ref."""
     best = None
+    above = None
     for number, texts in rows:
-        if not any(vocab.fields.get(header_key(text)) == "ref" for text in texts):
-            continue
-        header = read_header(number, texts, vocab)
-        if header.recognised >= 2 and (best is None or header.recognised > best.recognised):
-            best = header
+        if any(vocab.fields.get(header_key(text)) == "ref" for text in texts):
+            header = read_header(number, texts, vocab, above, year)
+            if header.recognised >= 2 and (best is None or header.recognised > best.recognised):
+                best = header
+        if any(texts):
+            above = texts
     return best
 
 

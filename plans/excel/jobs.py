@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from plans.excel import periods
 from plans.excel.load import ImportBlocked, PreviewStale, header_synonyms, load_workbook
 from plans.excel.read import ImportFileError, read_workbook
 from plans.measures.workbook import load_measures, read_measures
@@ -28,6 +29,8 @@ def _read_actions(job, file):
         file,
         max_bytes=settings.IMPORT_MAX_BYTES,
         synonyms=header_synonyms(job.plan, job.header_mapping),
+        month=job.month,
+        year=job.financial_year or periods.plan_year(job.plan),
     )
 
 

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from plans import dates, locks, versions
+from plans.excel import periods
 from plans.excel.headers import FLAG_FIELDS, PRIORITY_SERVED, header_key, vocabulary
 from plans.excel.read import quarter_number, split_list, yes_no
 from plans.models import (
@@ -84,6 +85,9 @@ class ThemeReport:
     # knows whether the update is still the one the preview showed.
     updates_changed: list = field(default_factory=list)
     updates_unchanged: int = 0
+    # Of updates_created and updates_changed, those with words but no status: kept with the
+    # plan's "Not given" status.
+    updates_not_given: int = 0
 
 
 @dataclass
@@ -94,7 +98,7 @@ class Preview:
     missing: list = field(default_factory=list)  # refs in the plan but not in the workbook
     unmapped: dict = field(default_factory=dict)  # status as written -> ["Sheet!K12", ...]
     unknown_headers: list = field(default_factory=list)  # [sheet, column, header]
-    # Unknown headings naming a month: probably a month's status or update column that was
+    # Unknown headings naming a month or quarter: probably a month's status or update column that was
     # not recognised, so the administrator must say what each is before anything is written.
     undecided_headers: list = field(default_factory=list)  # [sheet, column, header]
     errors: list = field(default_factory=list)  # {"sheet", "row", "column", "value", "message"}
@@ -105,6 +109,14 @@ class Preview:
     warnings: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     months: list = field(default_factory=list)  # "YYYY-MM"
+    # Every period with a column, as people say it: {"month": "YYYY-MM" stored on, "label",
+    # "stored_on": "June 2023" for a quarter, else ""}.
+    periods: list = field(default_factory=list)
+    # Questions to answer before anything is written: which month a current Status / Latest
+    # Update column is for ([sheet, column, header, rows]), and which financial year quarters
+    # written without a year are in ([sheet, column, header]).
+    month_needed: list = field(default_factory=list)
+    year_needed: list = field(default_factory=list)
     plan: str = ""  # the plan's slug
     # Every headed column: {"sheet", "letter", "heading", "sample", "becomes"} (see
     # read.Column), for the table in which the administrator can change any of them.
@@ -121,7 +133,13 @@ class Preview:
 
     @property
     def blocked(self):
-        return bool(self.errors or self.unmapped or self.undecided_headers)
+        return bool(
+            self.errors
+            or self.unmapped
+            or self.undecided_headers
+            or self.month_needed
+            or self.year_needed
+        )
 
     @property
     def totals(self):
@@ -134,10 +152,16 @@ class Preview:
             "updates_changed": sum(len(r.updates_changed) for r in reports),
         }
 
+    @property
+    def updates_not_given(self):
+        """Updates added or changed with words but no status ("Not given")."""
+        return sum(report.updates_not_given for report in self.themes.values())
+
     def as_dict(self):
         data = asdict(self)
         data["themes"] = [asdict(report) for report in self.themes.values()]
         data["totals"] = self.totals
+        data["updates_not_given"] = self.updates_not_given
         return json.loads(json.dumps(data))  # as the job stores it, so previews compare
 
 
@@ -268,7 +292,12 @@ def header_synonyms(plan, decisions):
 
 
 def is_month_word(word):
-    return word in dates.MONTHS or word.isdigit()
+    """Is `word` part of how a heading names its period ("Jan", "2024", "Q1", "FY")?"""
+    return (
+        word in dates.MONTHS
+        or word.isdigit()
+        or re.fullmatch(r"q[1-4]|qtr|quarter|fy|\d+(st|nd|rd|th)", word) is not None
+    )
 
 
 def load_workbook(
@@ -302,9 +331,19 @@ def load_workbook(
         undecided_headers=[
             list(item)
             for item in result.unknown_headers
-            if dates.month_in_text(item[2]) and item[2] not in decisions
+            if periods.period_in_text(item[2]) and item[2] not in decisions
         ],
         months=[f"{month:%Y-%m}" for month in result.months],
+        periods=[
+            {
+                "month": f"{p.month:%Y-%m}",
+                "label": p.label,
+                "stored_on": f"{p.month:%B %Y}" if p.kind == "quarter" else "",
+            }
+            for p in result.periods
+        ],
+        month_needed=[list(item) for item in result.month_needed],
+        year_needed=[list(item) for item in result.year_needed],
         columns=[
             {
                 "sheet": column.sheet,
@@ -391,6 +430,7 @@ class _Loader:
         self.priorities = {p.name: p for p in Priority.objects.filter(plan=plan)}
         self.posts = {p.name: p for p in Post.objects.all()}
         self.committees = {c.name: c for c in Committee.objects.all()}
+        self.not_given_status = None
 
     def run(self, result):
         existing = {
@@ -625,23 +665,12 @@ class _Loader:
             action = actions[row.ref]
             report = self.preview.theme(action.theme.name if action.theme_id else row.theme)
             for entry in row.months:
-                if not entry.status:
-                    self.preview.warnings.append(
-                        {
-                            "sheet": row.sheet,
-                            "row": row.row,
-                            "column": entry.narrative_column,
-                            "value": entry.narrative[:100],
-                            "message": f"The {entry.month:%B %Y} update has no status, so it "
-                            "was not imported.",
-                        }
-                    )
-                    continue
-                status = self.statuses[entry.status]
+                status = self.statuses[entry.status] if entry.status else self.not_given()
                 known = existing.get((action.pk, entry.month))
                 if known is None:
                     new_updates.append((action, entry.month, status, entry.narrative))
                     report.updates_created += 1
+                    report.updates_not_given += status.not_given
                     continue
                 pk, status_id, narrative, approval, imported = known
                 if (status_id, narrative) == (status.pk, entry.narrative):
@@ -671,6 +700,7 @@ class _Loader:
                     reason=self.reason,
                     when=self.now,
                 )
+                report.updates_not_given += status.not_given
                 report.updates_changed.append(
                     {
                         "ref": row.ref,
@@ -683,6 +713,12 @@ class _Loader:
             if index % 200 == 0:
                 self.progress(40 + 50 * index // total)
         self.create_updates(new_updates)
+
+    def not_given(self):
+        """The plan's "Not given" status, for words imported without a status."""
+        if self.not_given_status is None:
+            self.not_given_status = self.plan.not_given_status()
+        return self.not_given_status
 
     @staticmethod
     def why_left_alone(update):

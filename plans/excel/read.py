@@ -24,7 +24,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from plans import dates
-from plans.excel import headers, lengths
+from plans.excel import headers, lengths, periods
 from plans.excel.headers import (
     DEFAULT_SYNONYMS,
     FIELDS,
@@ -103,7 +103,7 @@ class Problem:
 
 @dataclass(slots=True)
 class MonthEntry:
-    month: datetime.date  # the first of the month
+    month: datetime.date | None  # the first of the month; None while a question is open
     status: str
     narrative: str
     status_column: str  # column letter, "" if the month has no such column
@@ -140,7 +140,7 @@ class StatusDefinition:
 class Column:
     """One column of an actions sheet as the import reads it, for the preview's mapping table.
     `becomes` is a field name, "status:YYYY-MM" / "narrative:YYYY-MM" for a month's status or
-    update, "priority_served:NAME", "" when left out, or "?" for a heading not recognised."""
+    update (a quarter's label, "status:Q1 2023/24", or "status:current" for a current pair), "priority_served:NAME", "" when left out, or "?" for a heading not recognised."""
 
     sheet: str
     letter: str
@@ -163,6 +163,13 @@ class ReadResult:
     problems: list = field(default_factory=list)  # Problem, in reading order
     unknown_headers: list = field(default_factory=list)  # (sheet, column letter, header)
     months: list = field(default_factory=list)  # datetime.date, every month with a column
+    # Every period with a column (or a Modified date), in order: months, quarters, "current".
+    periods: list = field(default_factory=list)  # periods.Period
+    # Questions only the administrator can answer, asked before anything is written:
+    # a current Status / Update column with rows that give no month (no Modified date),
+    month_needed: list = field(default_factory=list)  # (sheet, column letter, header, rows)
+    # and quarters written without a year when the plan has no start date.
+    year_needed: list = field(default_factory=list)  # (sheet, column letter, header)
     status_definitions: list = field(default_factory=list)  # StatusDefinition
     sheets: list = field(default_factory=list)  # SheetSummary, one per sheet
     columns: list = field(default_factory=list)  # Column, every headed column of actions sheets
@@ -179,6 +186,8 @@ def read_workbook(
     max_bytes=20 * 1024 * 1024,
     max_cell_chars=EXCEL_CELL_CHARS,
     max_rows=100_000,
+    month=None,
+    year=None,
 ):
     """Read the action plan in `source` (a path, or a binary file-like object such as an
     uploaded file) into a ReadResult.
@@ -188,8 +197,11 @@ def read_workbook(
     damaged, password-protected, over `max_bytes`, or over `max_rows` non-blank rows);
     anything wrong with particular sheets, rows or cells is a Problem in the result.
     `synonyms` adds header words to DEFAULT_SYNONYMS ({field: [header, ...]}).
+    `month` (the first of a month) is the month of a current Status / Latest Update pair in
+    rows with no Modified date; `year` the financial year (its first calendar year) of
+    quarters written without one, else the year in a sheet's title block ("2023/24").
     """
-    reader = _Reader(headers.vocabulary(synonyms), max_cell_chars, max_rows)
+    reader = _Reader(headers.vocabulary(synonyms), max_cell_chars, max_rows, month, year)
     owned = isinstance(source, str | os.PathLike)
     file = open(source, "rb") if owned else source  # noqa: SIM115 - closed in finally
     try:
@@ -423,6 +435,12 @@ def excerpt(text, length=100):
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
+def _period_code(period):
+    """How a Column's `becomes` names a period: "YYYY-MM" for a month, else its label
+    ("Q1 2023/24", "Q1" while its year is asked, "current")."""
+    return f"{period.month:%Y-%m}" if period.kind == "month" else period.label
+
+
 def _iter_rows(sheet, **limits):
     # Some writers put a wrong <dimension> in the sheet, which would cut reading short;
     # without one, openpyxl reads every row there is and we decide where the data ends.
@@ -433,8 +451,12 @@ def _iter_rows(sheet, **limits):
 class _Reader:
     """Reads sheets one after another into one ReadResult."""
 
-    def __init__(self, vocab, max_cell_chars, max_rows):
+    def __init__(self, vocab, max_cell_chars, max_rows, month=None, year=None):
         self.vocab = vocab
+        self.month = month
+        self.year = year
+        self.periods = {}  # Period.key -> Period
+        self.month_needed = {}  # (sheet, letter, header) -> rows without a month
         self.max_cell_chars = max_cell_chars
         self.max_rows = max_rows
         self.rows_read = 0
@@ -466,7 +488,7 @@ class _Reader:
         rows = _iter_rows(sheet, max_row=HEADER_ROWS, max_col=HEADER_COLUMNS)
         for number, values in enumerate(rows, start=1):
             top.append((number, [cell_text(value) for value in values]))
-        header = headers.find_header(top, self.vocab)
+        header = headers.find_header(top, self.vocab, self.sheet_year(name, top))
         if header is not None:
             self.note_sheet(name, header.row, "actions")
             self.read_actions(sheet, header)
@@ -479,6 +501,16 @@ class _Reader:
         note = f"no column headed Ref, Reference or Action ref in the first {HEADER_ROWS} rows"
         self.note_sheet(name, None, "skipped", note)
         self.problem(name, None, None, "", f"Sheet '{name}' was skipped: {note}.")
+
+    def sheet_year(self, name, top):
+        """The financial year of the sheet's quarters written without a year: the one given,
+        else one written in the sheet's name or title block ("Delivery Plan 2023/24")."""
+        if self.year is not None:
+            return self.year
+        titles = [name] + [" ".join(texts) for _, texts in top if sum(map(bool, texts)) <= 2]
+        return next(
+            (year for text in titles if (year := periods.financial_year_in_text(text))), None
+        )
 
     def text(self, sheet, row, index, value):
         """cell_text, with a warning for a formula (kept as text) or over-long text."""
@@ -536,7 +568,7 @@ class _Reader:
         for columns in header.months:
             for kind in ("status", "narrative"):
                 if getattr(columns, kind) is not None:
-                    becomes[getattr(columns, kind)] = f"{kind}:{columns.month:%Y-%m}"
+                    becomes[getattr(columns, kind)] = f"{kind}:{_period_code(columns.period)}"
         becomes |= {index: key for key, index in header.fields.items()}
         return [
             Column(name, get_column_letter(index + 1), header.texts[index], becomes[index])
@@ -567,8 +599,16 @@ class _Reader:
                 "error",
             )
         for columns in header.months:
+            index = columns.status if columns.status is not None else columns.narrative
+            period = columns.period
+            if period.kind == "quarter" and period.month is None:
+                for each in sorted(i for i in (columns.status, columns.narrative) if i is not None):
+                    self.result.year_needed.append((name, letter(each + 1), header.texts[each]))
+                continue
+            if period.kind == "current":
+                continue  # each row's month is read from its Modified date
+            self.periods[period.key] = period
             if not dates.in_range(columns.month):
-                index = columns.status if columns.status is not None else columns.narrative
                 self.problem(
                     name,
                     header.row,
@@ -737,6 +777,7 @@ class _Reader:
             values_by_field["priority"] = filled["priority"]
         months = []
         for columns in header.months:
+            month = self.row_month(name, number, values, header, columns)
             status = narrative = ""
             if columns.status is not None:
                 status = self.text(name, number, columns.status, values[columns.status])
@@ -745,7 +786,7 @@ class _Reader:
             if status or narrative:
                 months.append(
                     MonthEntry(
-                        columns.month,
+                        month,
                         status,
                         narrative,
                         letters.get(columns.status, ""),
@@ -760,6 +801,38 @@ class _Reader:
             values=values_by_field,
             months=months,
         )
+
+    def row_month(self, name, number, values, header, columns):
+        """The month the row's entry in `columns` is for: the column's, or for a current
+        pair the row's Modified date, else the month given. None while a question about it
+        is unanswered: the entry is still read, so its status word is asked about in the
+        same round, and the import stays blocked until the answer comes."""
+        if columns.period.kind != "current":
+            return columns.month
+        month = None
+        if header.modified is not None:
+            month = periods.month_of_value(values[header.modified])
+        if month is not None and not dates.in_range(month):
+            letter = get_column_letter(header.modified + 1)
+            text = cell_text(values[header.modified])
+            self.problem(
+                name, number, letter, text, f"This date is in {dates.out_of_range(month)}.", "error"
+            )
+            return month  # the error blocks the import
+        month = month or self.month
+        if month is None:
+            if any(
+                not _blank(values[index])
+                for index in (columns.status, columns.narrative)
+                if index is not None
+            ):
+                index = columns.status if columns.status is not None else columns.narrative
+                where = (name, get_column_letter(index + 1), header.texts[index])
+                self.month_needed[where] = self.month_needed.get(where, 0) + 1
+            return None
+        self.months.add(month)
+        self.periods.setdefault(month, periods.month_period(month))
+        return month
 
     def check_yes_no(self, sheet, row, letter, text):
         """yes_no(text), with an error naming the cell when it is neither."""
@@ -844,7 +917,7 @@ class _Reader:
                 continue
             if field_name == "narrative":
                 for entry in row.months:
-                    if f"{entry.month:%Y-%m}" == month:
+                    if entry.month and f"{entry.month:%Y-%m}" == month:
                         entry.narrative += text
             elif field_name in row.values:
                 row.values[field_name] += text
@@ -853,6 +926,8 @@ class _Reader:
         self.join_continued()
         result = self.result
         result.months = sorted(self.months)
+        result.periods = [self.periods[key] for key in sorted(self.periods)]
+        result.month_needed = [(*where, rows) for where, rows in self.month_needed.items()]
         if not any(summary.kind == "actions" for summary in result.sheets):
             result.problems.append(
                 Problem(

@@ -45,6 +45,18 @@ class ImportJob(models.Model):
         blank=True,
         help_text="Column heading as written -> field, chosen by the admin.",
     )
+    month = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The month of a current Status / Latest Update pair with no Modified date, "
+        "chosen by the admin.",
+    )
+    financial_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The financial year (its first calendar year) of quarters written without "
+        "one, chosen by the admin.",
+    )
     preview = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -79,6 +79,26 @@ class Plan(models.Model):
     def get_absolute_url(self):
         return reverse("plans:tracker", args=[self.slug])
 
+    def not_given_status(self):
+        """The plan's status for an imported update that gave words but no status: made the
+        first time one is imported, grey, never counted and never offered to officers."""
+        status = self.statuses.filter(not_given=True).first()
+        if status is None:
+            taken = set(self.statuses.values_list("code", flat=True))
+            labels = set(self.statuses.values_list("label", flat=True))
+            code = next(c for c in ("NG", "NOTGIVEN", "NG?", "-") if c not in taken)
+            status = Status.objects.create(
+                plan=self,
+                label=next(x for x in ("Not given", "Status not given") if x not in labels),
+                code=code,
+                rag=Rag.GREY,
+                definition="No status was given: the update was imported with words only.",
+                counted=False,
+                not_given=True,
+                sort_order=self.statuses.count() + 1,
+            )
+        return status
+
     def add_default_statuses(self):
         """Give a new plan the eight statuses of the real tracker; it may change them after."""
         Status.objects.bulk_create(
@@ -176,6 +196,10 @@ def normalise_label(text):
 
 
 class StatusQuerySet(models.QuerySet):
+    def offered(self):
+        """The statuses an officer may choose: all but the one standing for none given."""
+        return self.filter(not_given=False)
+
     def carrying_over(self):
         """Statuses that stand for the months after the update choosing them, so the action
         is not asked for an update again until someone chooses another: every status that
@@ -228,6 +252,13 @@ class Status(models.Model):
     synonyms = models.TextField(
         blank=True, help_text="Other labels meaning this status, one per line, used when importing."
     )
+    not_given = models.BooleanField(
+        "stands for no status given",
+        default=False,
+        editable=False,
+        help_text="The status of an imported update whose workbook gave words but no status. "
+        "Never offered to officers and never counted in percentages.",
+    )
 
     objects = StatusQuerySet.as_manager()
 
@@ -237,6 +268,9 @@ class Status(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "label"], name="status_label_unique_in_plan"),
             models.UniqueConstraint(fields=["plan", "code"], name="status_code_unique_in_plan"),
+            models.UniqueConstraint(
+                fields=["plan"], condition=Q(not_given=True), name="one_not_given_status_in_plan"
+            ),
         ]
 
     def __str__(self):

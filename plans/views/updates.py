@@ -79,7 +79,7 @@ def update_action(request, slug, ref, year, month):
     locked = updates.lock_reason(request.user, month, round_)
     if locked and request.method == "GET":
         return render(request, "plans/update_locked.html", {**context, "locked": locked})
-    statuses = list(action.plan.statuses.all())
+    statuses = list(action.plan.statuses.offered())
     options = {
         "action": action,
         "month": month,
@@ -190,7 +190,7 @@ def update_all(request, slug):
     if round_ is None:
         return render(request, "plans/update_all.html", {"plan": plan, "round": None})
     round_.plan = plan
-    statuses = list(plan.statuses.all())
+    statuses = list(plan.statuses.offered())
     rows = my_rows(request.user, round_)
     saved = 0
     if request.method == "POST":

@@ -45,11 +45,14 @@ def job_detail(request, pk):
     )
     preview = job.preview
     form = None
-    if job.state == ImportJob.State.PREVIEWED and preview.get("columns"):
+    questions = ("columns", "month_needed", "year_needed")
+    if job.state == ImportJob.State.PREVIEWED and any(preview.get(key) for key in questions):
         form = MappingForm(request.POST or None, preview=preview, plan=job.plan)
         if request.method == "POST" and form.is_valid():
             job.status_mapping = {**job.status_mapping, **form.status_mapping()}
             job.header_mapping = {**job.header_mapping, **form.header_mapping()}
+            for name, value in form.periods_given().items():
+                setattr(job, name, value)
             jobs.preview(job)
             return redirect("plans:import_job", pk=job.pk)
     elif request.method == "POST":

@@ -261,10 +261,10 @@ def test_the_command_reports_a_file_that_is_not_a_workbook(db, tmp_path):
 
 
 def test_the_command_takes_column_answers(db, tmp_path):
-    path = tmp_path / "brag.xlsx"
+    path = tmp_path / "colour.xlsx"
     path.write_bytes(
         workbooks.workbook_bytes(
-            {"Plan": [["Ref", "Action", "Jan-24 BRAG"], ["A1", "Open the library", "On track"]]}
+            {"Plan": [["Ref", "Action", "Jan-24 Colour"], ["A1", "Open the library", "On track"]]}
         ).getvalue()
     )
     err = io.StringIO()
@@ -279,7 +279,7 @@ def test_the_command_takes_column_answers(db, tmp_path):
             stderr=err,
             stdout=io.StringIO(),
         )
-    assert "add --map-column 'Jan-24 BRAG=status'" in err.getvalue()
+    assert "add --map-column 'Jan-24 Colour=status'" in err.getvalue()
     call_command(
         "import_plan",
         str(path),
@@ -288,8 +288,8 @@ def test_the_command_takes_column_answers(db, tmp_path):
         "--create",
         "Library",
         "--map-column",
-        "Jan-24 BRAG=status",
+        "Jan-24 Colour=status",
         stdout=io.StringIO(),
     )
     assert Update.objects.get(action__ref="A1").status.label == "On track"
-    assert Plan.objects.get(slug="lib").header_synonyms == {"status": ["brag"]}
+    assert Plan.objects.get(slug="lib").header_synonyms == {"status": ["colour"]}

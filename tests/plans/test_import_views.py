@@ -153,12 +153,12 @@ def test_only_administrators_may_import(client_for):
 
 
 def brag_workbook():
-    """A layout whose month columns use a word the reader does not know ("BRAG"), and an
+    """A layout whose month columns use a word the reader does not know ("Colour"), and an
     extra column ("Benefits") it cannot place."""
     return workbooks.workbook_bytes(
         {
             "Plan": [
-                ["Ref", "Action", "Benefits", "Jan-24 BRAG", "Jan-24 Commentary"],
+                ["Ref", "Action", "Benefits", "Jan-24 Colour", "Jan-24 Commentary"],
                 ["A1", "Open the new library", "More visitors", "On track", "Builders on site."],
                 ["A2", "Close the old depot", "Savings", "Complete", "Done."],
             ]
@@ -177,7 +177,7 @@ def as_sent(job, **changes):
 def test_unknown_columns_are_asked_about_and_the_answers_remembered(client_for, plan):
     admin = client_for("admin")
     page = upload(admin, brag_workbook(), plan=plan.pk, new_plan_name="").content.decode()
-    assert "Column D “Jan-24 BRAG” becomes" in page
+    assert "Column D “Jan-24 Colour” becomes" in page
     assert "Column C “Benefits” becomes" in page
     assert "Not recognised: left out unless you choose" in page
     assert "Confirm and import" not in page  # a column naming a month must be answered
@@ -193,7 +193,7 @@ def test_unknown_columns_are_asked_about_and_the_answers_remembered(client_for, 
     assert library.outcome == "More visitors"
     assert library.updates.get().status.label == "On track"
     plan.refresh_from_db()
-    assert plan.header_synonyms == {"outcome": ["Benefits"], "status": ["brag"]}
+    assert plan.header_synonyms == {"outcome": ["Benefits"], "status": ["colour"]}
 
     # Next time the same layout needs no questions.
     page = upload(admin, brag_workbook(), plan=plan.pk, new_plan_name="").content.decode()

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from plans.excel import periods
 from plans.excel.forms import month_labels, read_as
 from plans.excel.load import ImportBlocked, create_plan, header_synonyms, load_workbook
 from plans.excel.read import ImportFileError, read_workbook
@@ -36,8 +37,25 @@ class Command(BaseCommand):
             "the action serves the priority its heading names; or 'ignore' to leave it out. "
             "E.g. 'Jan-24 BRAG=status'.",
         )
+        parser.add_argument(
+            "--month",
+            metavar="YYYY-MM",
+            help="The month of a single current Status / Latest Update column, for rows with no "
+            "Modified or Last updated date.",
+        )
+        parser.add_argument(
+            "--year",
+            metavar="YYYY/YY",
+            help="The financial year of quarters written without one ('Q1 Status'), e.g. "
+            "2023/24; by default the year of the plan's start date.",
+        )
 
-    def handle(self, path, plan, create, dry_run, map_status, map_column, **options):
+    def handle(self, path, plan, create, dry_run, map_status, map_column, month, year, **options):
+        try:
+            month = periods.parse_month(month) if month else None
+            year = periods.parse_year(year) if year else None
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         mapping = pairs(map_status, "--map-status", "LABEL=STATUS")
         decisions = {
             heading: "" if name in ("ignore", "left out") else name
@@ -50,6 +68,8 @@ class Command(BaseCommand):
                 path,
                 max_bytes=settings.IMPORT_MAX_BYTES,
                 synonyms=header_synonyms(existing, decisions),
+                month=month,
+                year=year or periods.plan_year(existing),
             )
         except (ImportFileError, OSError, ValueError) as error:
             raise CommandError(str(error)) from error
@@ -122,8 +142,24 @@ class Command(BaseCommand):
                 write(f"Column not imported: {sheet} {column} {header!r}")
         for sheet, column, header in preview.undecided_headers:
             self.stderr.write(
-                f"Error: column {header!r} ({sheet} {column}) names a month but was not "
+                f"Error: column {header!r} ({sheet} {column}) names a month or quarter but was not "
                 f"recognised; add --map-column '{header}=status' (or narrative, or ignore)."
+            )
+        for sheet, column, header, rows in preview.month_needed:
+            self.stderr.write(
+                f"Error: column {header!r} ({sheet} {column}) is a current status or update "
+                f"and {rows} row(s) give no Modified or Last updated date; add --month YYYY-MM "
+                "to say which month it is for."
+            )
+        for sheet, column, header in preview.year_needed:
+            self.stderr.write(
+                f"Error: column {header!r} ({sheet} {column}) names a quarter without a year "
+                "and the plan has no start date; add --year 2023/24 (Q1 is April to June)."
+            )
+        if preview.updates_not_given:
+            write(
+                f"Updates with words but no status: {preview.updates_not_given} (kept with the "
+                "status 'Not given', not counted in percentages)"
             )
         for label, places in preview.maybe_unmapped.items():
             self.stderr.write(

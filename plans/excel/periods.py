@@ -1,0 +1,169 @@
+"""Which period a status or narrative column is for, as councils write it: a month named in
+the heading ("Status (January 2024)"), a quarter ("Q1 Status", "Q2 2023/24 RAG", "Quarter 3
+2023/24 Status"), a month or quarter in a band row above the heading (a date cell, "December
+2023"), or no period at all: one current Status and Latest Update whose month comes from a
+Modified column or from the administrator. Pure functions on cell text and values.
+
+A quarter is a quarter of the financial year (Q1 is April to June). Updates are kept by
+month, so a quarter's update is stored on the quarter's last month.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from plans import dates
+
+_YEAR = r"(?:fy\s*)?(\d{4}|\d{2})(?:\s*[/\-–]\s*(\d{4}|\d{2}))?"
+_QUARTER = re.compile(
+    r"(?<![a-z0-9])(?:q|qtr|quarter)\s*([1-4])(?![0-9])"
+    rf"(?:[\s,.\-–()]*{_YEAR}(?![0-9]))?",
+    re.IGNORECASE,
+)
+_ORDINAL_QUARTER = re.compile(
+    r"(?<![a-z0-9])([1-4])(?:st|nd|rd|th)\s+quarter(?![a-z])"
+    rf"(?:[\s,.\-–()]*{_YEAR}(?![0-9]))?",
+    re.IGNORECASE,
+)
+# A financial year written on its own, as in a title block: "Delivery Plan 2023/24".
+_FINANCIAL_YEAR = re.compile(r"(?<![0-9])(\d{4})\s*[/\-–]\s*(\d{4}|\d{2})(?![0-9])")
+
+
+@dataclass(frozen=True)
+class Period:
+    """The period a column is for. `month` is the month its updates are stored on (the first
+    of the month); None for a current column, whose month comes from each row."""
+
+    kind: str  # "month", "quarter" or "current"
+    month: datetime.date | None
+    label: str  # as people say it: "January 2024", "Q1 2023/24", "current"
+
+    @property
+    def key(self):
+        return self.month or self.label
+
+
+CURRENT = Period("current", None, "current")
+
+
+def month_period(month):
+    return Period("month", month, f"{month:%B %Y}")
+
+
+def quarter_period(number, year):
+    """Quarter `number` (1-4) of the financial year starting in `year`, stored on its last
+    month: Q1 2023/24 is stored on June 2023."""
+    month = dates.add_months(dates.year_start(year), 3 * number - 1)
+    return Period("quarter", month, f"Q{number} {dates.year_label(year)}")
+
+
+def _financial_year(first, second):
+    """The year a financial year written `first`/`second` ("2023/24", "23-24", "2023") starts."""
+    year = int(first)
+    year = year + 2000 if year < 100 else year
+    if second is not None:
+        end = int(second) % 100
+        if end != (year + 1) % 100:
+            return None  # "2023/25" is not a financial year
+    return year
+
+
+def quarter_in_text(text):
+    """(quarter number, financial year or None) named in `text`, or None.
+
+    "Q1 Status" -> (1, None); "Q2 2023/24 RAG" -> (2, 2023); "Quarter 3 2023-24" -> (3, 2023);
+    "2nd Quarter" -> (2, None). A year written alone ("Q1 2024") is taken as the financial
+    year starting then. A year that is no financial year ("Q1 2023/25") gives None: the
+    quarter cannot be placed honestly.
+    """
+    text = str(text or "")
+    match = _QUARTER.search(text) or _ORDINAL_QUARTER.search(text)
+    if not match:
+        return None
+    number, first, second = int(match[1]), match[2], match[3]
+    if first is None:
+        return number, None
+    year = _financial_year(first, second)
+    return None if year is None else (number, year)
+
+
+def financial_year_in_text(text):
+    """The year the financial year written in `text` starts ("Delivery Plan 2023/24" ->
+    2023), or None."""
+    for match in _FINANCIAL_YEAR.finditer(str(text or "")):
+        year = _financial_year(match[1], match[2])
+        if year is not None:
+            return year
+    return None
+
+
+def period_in_text(text, year=None):
+    """The Period a heading or band cell names, or None. A month must come with its year; a
+    quarter without one is a quarter of `year` (a financial year's first calendar year) and,
+    with `year` None, is given as a quarter period whose month is None (to be asked)."""
+    month = dates.month_in_text(text) or _whole_date(text)
+    if month is not None:
+        return month_period(dates.first_of_month(month))
+    found = quarter_in_text(text)
+    if found is None:
+        return None
+    number, written = found
+    if written is None and year is None:
+        return Period("quarter", None, f"Q{number}")
+    return quarter_period(number, written if written is not None else year)
+
+
+def _whole_date(text):
+    """A date written as the whole of `text` ("15/12/2023", "2023-12-15"), or None."""
+    return dates.parse_fuzzy_date(text) if text and re.match(r"^[\d/.\-: ]+$", text) else None
+
+
+def band_periods(texts, year=None):
+    """{column index: Period} from a band row above a header: each period written in the row
+    stands for the columns under it, up to the next non-empty cell (a cell merged across a
+    Status/Update pair reads as its first cell, the rest blank)."""
+    found, current = {}, None
+    for index, text in enumerate(texts):
+        if text:
+            current = period_in_text(text, year)
+        if current is not None:
+            found[index] = current
+    return found
+
+
+def month_of_value(value):
+    """The month a Modified / Last updated cell names: a date cell or a date as text, or None."""
+    if isinstance(value, datetime.datetime | datetime.date):
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        return dates.first_of_month(day)
+    text = str(value or "").strip()
+    day = dates.parse_fuzzy_date(text) or dates.parse_fuzzy_date(text.split(" ")[0])
+    return dates.first_of_month(day) if day else None
+
+
+def plan_year(plan):
+    """The financial year a plan's quarters without a year belong to: the year its start
+    falls in, or None when the plan has no start date."""
+    return dates.financial_year(plan.start) if plan is not None and plan.start else None
+
+
+def parse_month(text):
+    """ "2024-01" (or "January 2024") as the first of that month; ValueError saying why."""
+    text = str(text or "").strip()
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    if match:
+        return dates.checked_month(int(match[1]), int(match[2]))
+    month = dates.month_in_text(text)
+    if month is None:
+        raise ValueError(f"{text!r} is not a month: write it as YYYY-MM, e.g. 2024-01")
+    return dates.checked_month(month.year, month.month)
+
+
+def parse_year(text):
+    """ "2023/24" (or "2023") as the year that financial year starts in; ValueError saying why."""
+    text = str(text or "").strip()
+    match = re.fullmatch(r"(?:fy\s*)?(\d{4})(?:\s*[/\-]\s*(\d{4}|\d{2}))?", text, re.IGNORECASE)
+    year = _financial_year(match[1], match[2]) if match else None
+    if year is None or not dates.FIRST_MONTH.year <= year < dates.LAST_MONTH.year:
+        raise ValueError(f"{text!r} is not a financial year: write it as 2023/24")
+    return year
