@@ -869,6 +869,9 @@ class ImportJob(models.Model):
         blank=True,
         help_text="Column heading as written -> field, chosen by the admin.",
     )
+    skipped_sheets = models.JSONField(
+        default=list, blank=True, help_text="Sheets the admin chose to leave out."
+    )
     preview = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from plans.excel.load import ImportBlocked, PreviewStale, header_synonyms, load_workbook
+from plans.excel.measures import read_measure_sheets
 from plans.excel.read import ImportFileError, read_workbook
 from plans.models import ImportJob, Plan
 
@@ -25,8 +26,13 @@ def run(job, *, dry_run, progress=None):
     with job.file.open("rb") as file:
         result = read_workbook(
             file,
+            name=job.filename,
             max_bytes=settings.IMPORT_MAX_BYTES,
             synonyms=header_synonyms(job.plan, job.header_mapping),
+            skip_sheets=job.skipped_sheets,
+        )
+        measures = read_measure_sheets(
+            file, result, decisions=job.header_mapping, max_bytes=settings.IMPORT_MAX_BYTES
         )
     try:
         preview = load_workbook(
@@ -40,6 +46,7 @@ def run(job, *, dry_run, progress=None):
             source=job.filename,
             progress=progress,
             expected=None if dry_run else job.preview,
+            measures=measures,
         )
     except PreviewStale:
         raise

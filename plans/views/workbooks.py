@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from plans.excel import jobs
-from plans.excel.forms import MappingForm, UploadForm
+from plans.excel.forms import MappingForm, SheetsForm, UploadForm
 from plans.excel.write import export_plan
 from plans.models import ImportJob, Plan
 from tracker import policy
@@ -48,7 +48,17 @@ def job_detail(request, pk):
         ImportJob.objects.select_related("plan"), kind=ImportJob.Kind.ACTIONS, pk=pk
     )
     preview = job.preview
-    form = None
+    form = sheets_form = None
+    if job.state == ImportJob.State.PREVIEWED and preview.get("sheets"):
+        sheets_form = SheetsForm(
+            request.POST if SheetsForm.prefix + "-submitted" in request.POST else None,
+            sheets=preview["sheets"],
+            skipped=job.skipped_sheets,
+        )
+        if sheets_form.is_bound and sheets_form.is_valid():
+            job.skipped_sheets = sheets_form.skipped()
+            jobs.preview(job)
+            return redirect("plans:import_job", pk=job.pk)
     if job.state == ImportJob.State.PREVIEWED and (
         preview.get("unmapped") or preview.get("unknown_headers")
     ):
@@ -67,7 +77,9 @@ def job_detail(request, pk):
     elif request.method == "POST":
         return redirect("plans:import_job", pk=job.pk)
     return render(
-        request, "plans/import_job.html", {"job": job, "preview": job.preview, "form": form}
+        request,
+        "plans/import_job.html",
+        {"job": job, "preview": job.preview, "form": form, "sheets_form": sheets_form},
     )
 
 

@@ -5,12 +5,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from plans.excel.load import ImportBlocked, create_plan, header_synonyms, load_workbook
+from plans.excel.measures import read_measure_sheets
 from plans.excel.read import ImportFileError, read_workbook
 from plans.models import Plan
 
 
 class Command(BaseCommand):
-    help = "Import an Excel action plan (.xlsx) into a plan; prints what it does."
+    help = "Import an action plan (.xlsx, or .csv) into a plan; prints what it does."
 
     def add_arguments(self, parser):
         parser.add_argument("path")
@@ -32,8 +33,15 @@ class Command(BaseCommand):
             help="What an unrecognised column holds: a field such as outcome or due, 'status' or "
             "'narrative' for a month's columns, or 'ignore'. E.g. 'Jan-24 BRAG=status'.",
         )
+        parser.add_argument(
+            "--skip-sheet",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="Leave this sheet out of the import (may be given more than once).",
+        )
 
-    def handle(self, path, plan, create, dry_run, map_status, map_column, **options):
+    def handle(self, path, plan, create, dry_run, map_status, map_column, skip_sheet, **options):
         mapping = pairs(map_status, "--map-status", "LABEL=STATUS")
         decisions = {
             heading: "" if name == "ignore" else name
@@ -46,6 +54,10 @@ class Command(BaseCommand):
                 path,
                 max_bytes=settings.IMPORT_MAX_BYTES,
                 synonyms=header_synonyms(existing, decisions),
+                skip_sheets=skip_sheet,
+            )
+            measures = read_measure_sheets(
+                path, result, decisions=decisions, max_bytes=settings.IMPORT_MAX_BYTES
             )
         except (ImportFileError, OSError, ValueError) as error:
             raise CommandError(str(error)) from error
@@ -65,6 +77,7 @@ class Command(BaseCommand):
                     decisions=decisions,
                     dry_run=dry_run,
                     source=path,
+                    measures=measures,
                 )
             except ImportBlocked as blocked:
                 self.report(blocked.preview)
@@ -82,6 +95,10 @@ class Command(BaseCommand):
 
     def report(self, preview):
         write = self.stdout.write
+        for sheet in preview.sheets:
+            kind = "left out" if sheet["kind"] == "skipped" else sheet["kind"]
+            note = f" ({sheet['note']})" if sheet["note"] else ""
+            write(f"Sheet {sheet['name']!r}: {kind}{note}")
         for report in preview.themes.values():
             write(f"{report.name}:")
             write(f"  created {len(report.created)}: {', '.join(report.created)}")
@@ -94,6 +111,20 @@ class Command(BaseCommand):
             )
             for item in report.updates_changed:
                 write(f"  update {item['ref']} {item['month']}: {item['old']!r} -> {item['new']!r}")
+        for source in preview.sources:
+            write(
+                f"Source {source['name']}{' (new)' if source['created'] else ''}: "
+                f"{len(source['recommendations_created'])} recommendations added, "
+                f"{len(source['recommendations_changed'])} changed, "
+                f"{source['links_added']} links to actions added"
+            )
+        if preview.measures and not preview.measures["blocked"]:
+            found = preview.measures
+            write(
+                f"Measures: {len(found['created'])} created, {len(found['changed'])} changed, "
+                f"{found['unchanged']} unchanged; {found['values_created']} figures and "
+                f"{found['targets_created']} targets added"
+            )
         for note in preview.notes:
             write(f"Note: {note}")
         if preview.missing:
