@@ -28,6 +28,7 @@ AREA_KEYS = {"area", "relevantarea", "theme", "group"}
 DEFAULT_SHEET_NAME = re.compile(r"^(sheet|table|tabelle|feuil)\s*\d*$", re.IGNORECASE)
 # "a. ", "b) " at the start of a line or after a space: a lettered action.
 LETTER = re.compile(r"(?<!\S)([a-z])[.)]\s+")
+TRAILING_BULLET = re.compile(r"\s+[-•*]\s*$")  # the next list item's bullet
 # The measure importer's name column (plans/excel/measures.py FIELDS["name"]).
 MEASURE_NAME_KEYS = {"measure", "measures", "measurename", "kpi", "indicator"}
 MEASURE_NAME_KEYS |= {"performanceindicator"}
@@ -139,7 +140,7 @@ def split_lettered(text):
     parts = []
     for index, match in enumerate(marks):
         end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
-        body = text[match.end() : end].strip()
+        body = TRAILING_BULLET.sub("", text[match.end() : end]).strip()
         if body:
             parts.append((match[1], body))
     return parts

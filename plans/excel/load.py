@@ -333,7 +333,7 @@ def _load_measures(preview, measures, plan, user, source):
         found = load_measures(result=measures, plan=plan, user=user, dry_run=False, source=source)
     except MeasuresBlocked as blocked:
         found = blocked.preview
-        problems = [item["message"] for item in found.errors][:3] + [
+        problems = [item["message"].rstrip(".") for item in found.errors][:3] + [
             f"column “{heading}” ({sheet} {column}) needs explaining"
             for sheet, column, heading in found.undecided_headers
         ][:3]

@@ -865,33 +865,24 @@ class _Reader:
                     if cell_text(values[header.area]) != area:
                         group = None
                     area = cell_text(values[header.area])
-                if not written:
-                    if len(occupied) == 1 and occupied[0] != header.actions:
-                        area, group = cell_text(values[occupied[0]]), None  # an area band
-                        field = lengths.ACTION_FIELDS["theme"]
-                        if message := lengths.too_long(area, field, "The area"):
-                            at = letter(occupied[0] + 1)
-                            self.problem(name, number, at, _excerpt(area), message, "error")
-                    else:
-                        text = " | ".join(cell_text(values[index]) for index in occupied)
-                        self.problem(
-                            name,
-                            number,
-                            letter(header.number + 1),
-                            _excerpt(text),
-                            "Row has text but no recommendation number; skipped.",
-                        )
-                    continue
                 rec_number = layouts.recommendation_number(written)
+                if rec_number is None and len(occupied) == 1 and occupied[0] != header.actions:
+                    area, group = cell_text(values[occupied[0]]), None  # an area band
+                    field = lengths.ACTION_FIELDS["theme"]
+                    if message := lengths.too_long(area, field, "The area"):
+                        at = letter(occupied[0] + 1)
+                        self.problem(name, number, at, _excerpt(area), message, "error")
+                    continue
                 if rec_number is None:
-                    self.problem(
-                        name,
-                        number,
-                        letter(header.number + 1),
-                        _excerpt(written),
-                        "This recommendation's number cannot be read; give a number such as 7.",
-                        "error",
-                    )
+                    text = " | ".join(cell_text(values[index]) for index in occupied)
+                    if written:
+                        message = "This recommendation's number cannot be read; give a number."
+                        severity = "error"
+                    else:
+                        message = "Row has text but no recommendation number; skipped."
+                        severity = "warning"
+                    at = letter(header.number + 1)
+                    self.problem(name, number, at, _excerpt(text), message, severity)
                     continue
                 if rec_number in numbers:
                     self.problem(
