@@ -3,6 +3,10 @@
     .venv/bin/python bench/bench_import.py            # both sizes
     .venv/bin/python bench/bench_import.py 500        # one size
 
+Each size is timed in each layout: the monthly tracker (a Status and an Update column per
+month) and an actions sheet with an updates sheet (one row per action and month, joined by
+ref).
+
 Each measurement runs in a fresh process on a fresh SQLite database (DATABASE_URL may point
 elsewhere), so peak memory is that process's maximum resident size. Targets: 500 × 24 in
 ≤ 3 s, 5,000 × 24 in ≤ 20 s and no more than ~5× the floor, peak memory under 300 MB.
@@ -73,22 +77,31 @@ def measure(kind, path, database):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def main(sizes):
+def layouts():
+    """Layout name -> the function writing a workbook of it (target, actions=, months=)."""
+    from tests.file_workbooks import large_updates_workbook
     from tests.workbooks import large_workbook
 
+    return {"monthly": large_workbook, "updates sheet": large_updates_workbook}
+
+
+def main(sizes):
     print(
-        f"{'actions × months':>17} {'floor s':>8} {'read s':>7} {'import s':>9} {'× floor':>8} {'peak MB':>8} {'updates':>8}"
+        f"{'layout':>14} {'actions × months':>17} {'floor s':>8} {'read s':>7} {'import s':>9} {'× floor':>8} {'peak MB':>8} {'updates':>8}"
     )
     with tempfile.TemporaryDirectory() as folder:
-        for actions in sizes:
-            path = Path(folder) / f"plan-{actions}.xlsx"
-            large_workbook(path, actions=actions, months=24)
-            floor = measure("floor", path, None)
-            run = measure("import", path, Path(folder) / f"db-{actions}.sqlite3")
-            print(
-                f"{actions:>10} × 24 {floor['seconds']:>8.2f} {run['read']:>7.2f} {run['seconds']:>9.2f} "
-                f"{run['seconds'] / floor['seconds']:>8.1f} {run['peak_mb']:>8.0f} {run['updates']:>8}"
-            )
+        for layout, write in layouts().items():
+            for actions in sizes:
+                stem = f"{layout.replace(' ', '-')}-{actions}"
+                path = Path(folder) / f"{stem}.xlsx"
+                write(path, actions=actions, months=24)
+                floor = measure("floor", path, None)
+                run = measure("import", path, Path(folder) / f"db-{stem}.sqlite3")
+                print(
+                    f"{layout:>14} {actions:>10} × 24 {floor['seconds']:>8.2f} {run['read']:>7.2f} "
+                    f"{run['seconds']:>9.2f} {run['seconds'] / floor['seconds']:>8.1f} "
+                    f"{run['peak_mb']:>8.0f} {run['updates']:>8}"
+                )
 
 
 if __name__ == "__main__":

@@ -46,6 +46,9 @@ __all__ = [
 
 # The sheet on which this app's own export carries text longer than a cell holds.
 CONTINUED_SHEET = "Continued text"
+# An updates sheet has a row per action and month, so it may have this many times more rows
+# than the workbook's limit for rows of actions.
+UPDATE_ROWS_PER_ROW = 10
 MAX_BLANK_ROWS = 50  # this many blank rows in a row end a sheet: the rest is formatting
 EXCEL_CELL_CHARS = 32_767  # the most an Excel cell holds; longer text is cut, with a warning
 # A zip member this small is not checked for its packing ratio: tiny XML parts pack far
@@ -437,6 +440,7 @@ class _Reader:
         self.max_cell_chars = max_cell_chars
         self.max_rows = max_rows
         self.rows_read = 0
+        self.update_rows = 0
         self.result = ReadResult()
         self.first_seen = {}  # normalised ref -> (ActionRow, content), for duplicates
         self.months = set()
@@ -548,6 +552,15 @@ class _Reader:
             raise ImportFileError(
                 f"The workbook has more than {self.max_rows:,} rows of data, more than an "
                 "action plan should; check for stray content far below the actions."
+            )
+
+    def count_update_row(self):
+        self.update_rows += 1
+        if self.update_rows > self.max_rows * UPDATE_ROWS_PER_ROW:
+            raise ImportFileError(
+                f"The workbook's updates sheets have more than "
+                f"{self.max_rows * UPDATE_ROWS_PER_ROW:,} rows, more than an action plan's "
+                "updates should; check for stray content far below them."
             )
 
     def read_header_problems(self, name, header):
@@ -711,7 +724,7 @@ class _Reader:
                         break
                     continue
                 blank_run = 0
-                self.count_row()
+                self.count_update_row()
                 texts = {
                     key: self.text(name, number, index, values[index])
                     for key, index in columns.items()

@@ -401,6 +401,7 @@ def test_a_csv_upload_previews_and_a_sheet_can_be_left_out_with_its_tick_box(cli
     page = admin.get(reverse("plans:import_job", args=[job.pk])).content.decode()
     assert "Sheets in the file (2)" in page
     assert "updates, joined to their actions by ref" in page
+    assert 'name="sheets-included"' in page and 'value="Updates"' in page  # a tick box
     assert job.preview["totals"]["updates_created"] == 3
     response = admin.post(
         reverse("plans:import_job", args=[job.pk]),
@@ -422,3 +423,14 @@ def test_a_csv_upload_previews_and_a_sheet_can_be_left_out_with_its_tick_box(cli
     job = ImportJob.objects.order_by("-pk").first()
     assert job.preview["totals"]["created"] == 2
     assert job.preview["sheets"] == [{"name": "local plan", "kind": "actions", "note": ""}]
+
+
+def test_an_updates_sheet_may_have_ten_times_the_rows_of_actions_but_no_more(db):
+    from plans.excel.read import ImportFileError
+
+    updates = [["Ref", "Month", "Status"]] + [["A1", "Jan-24", "On track"]] * 21
+    data = workbooks.workbook_bytes({"Plan": [["Ref", "Action"], ["A1", "x"]], "U": updates})
+    with pytest.raises(ImportFileError, match="updates sheets have more than 20 rows"):
+        read_workbook(data, max_rows=2)
+    data = workbooks.workbook_bytes({"Plan": [["Ref", "Action"], ["A1", "x"]], "U": updates[:21]})
+    assert read_workbook(data, max_rows=2).errors == []
