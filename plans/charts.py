@@ -14,7 +14,7 @@ from decimal import Decimal
 import pygal
 from pygal.style import Style
 
-from plans import measures
+from plans.measures import rating
 from plans.models import Rag
 
 # RAG colour -> fill. Each has at least 3:1 contrast against the white background (amber is
@@ -128,11 +128,11 @@ FIGURE_COLOUR = "#1d70b8"
 
 def measure_chart(points, *, unit, frequency, title="", small=False):
     """A measure's figures as a line, each dot coloured by its rating, with its targets as a
-    dashed line. `points` are measure_summary.Point, oldest first. `small` draws a trend for a
+    dashed line. `points` are scorecard.Point, oldest first. `small` draws a trend for a
     list: no title, labels or legend."""
 
     def show(value):
-        return measures.format_value(Decimal(str(round(value, 4))), unit)
+        return rating.format_value(Decimal(str(round(value, 4))), unit)
 
     def number(value):
         return None if value is None else float(value)
@@ -168,7 +168,7 @@ def measure_chart(points, *, unit, frequency, title="", small=False):
         allow_interruptions=True,
         dots_size=5 if small else 6,
     )
-    chart.x_labels = [measures.period_short(point.period, frequency) for point in points]
+    chart.x_labels = [rating.period_short(point.period, frequency) for point in points]
     chart.add(
         "Target",
         [number(point.target) for point in points],

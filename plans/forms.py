@@ -2,14 +2,12 @@
 rounds, delegation, and a measure's value. Rules about one update are checked here, keyed by
 field, so errors show in place; plans/updates.py checks them again when saving."""
 
-from decimal import Decimal
-
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
 from django import forms
 
-from plans import evidence, measures, ratings
-from plans.models import Measure, Review
+from plans import evidence, ratings
+from plans.models import Review
 from tracker import policy
 from tracker.models import User
 
@@ -359,67 +357,3 @@ class DelegateForm(forms.ModelForm):
         )
         field.empty_label = "No delegate"
         field.widget.attrs["class"] = "govuk-select"
-
-
-class MeasureValueForm(forms.Form):
-    """A measure's figure for one period, with the owner's commentary."""
-
-    value = forms.CharField(
-        max_length=30,
-        label="Figure",
-        error_messages={"required": "Enter the figure"},
-        widget=forms.TextInput(
-            attrs={"class": "govuk-input--width-10", "inputmode": "decimal", "spellcheck": "false"}
-        ),
-    )
-    commentary = forms.CharField(
-        required=False,
-        max_length=2000,
-        label="Commentary",
-        help_text="What explains the figure. Needed when it misses the target: say why and "
-        "what is being done.",
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
-    reason = forms.CharField(required=False, max_length=300, label="Reason for the correction")
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def __init__(self, *args, measure, current=None, correction=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.measure = measure
-        kind, self.example = Measure.Unit(measure.unit).hint
-        self.fields["value"].help_text = f"{kind}, for example {self.example}"
-        if not correction:
-            del self.fields["reason"]
-        else:
-            self.fields["reason"].required = True
-            self.fields["reason"].error_messages["required"] = (
-                "Say why you are correcting this value"
-            )
-        saved = {"version": current.version if current else 0}
-        if current is not None:
-            saved.update(
-                value=measures.plain(current.value),
-                commentary=current.commentary,
-            )
-        self.initial = {**saved, **self.initial}
-
-    def clean_value(self):
-        try:
-            number = measures.parse_number(self.cleaned_data["value"])
-        except ValueError:
-            raise forms.ValidationError(
-                f"Enter the figure as a number, like {self.example}"
-            ) from None
-        if abs(number) >= 10**12:
-            raise forms.ValidationError("Enter a figure smaller than a million million")
-        return number.quantize(Decimal("0.0001"))
-
-    def submission(self):
-        """submit_value's arguments from the cleaned form (without measure, period, by)."""
-        data = self.cleaned_data
-        return {
-            "value": data["value"],
-            "commentary": data.get("commentary", ""),
-            "expected_version": data["version"],
-            "reason": data.get("reason", ""),
-        }

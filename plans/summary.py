@@ -461,6 +461,10 @@ class Dashboard:
         """(label, actions) for each kind of movement since the previous month."""
         return [(label, self.moves[key]) for key, label in MOVEMENTS if key in self.moves]
 
+    def movement_counts(self):
+        """(label, number of actions) for the movement table (plans/_movement_table.html)."""
+        return [(label, len(moved)) for label, moved in self.movement_rows()]
+
 
 def served_priorities(plan):
     """{action id: {(sort order, name)}} of the priorities each of the plan's actions serves

@@ -1,6 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
-from plans.views import browse, measure_imports, measures, rounds, sources, updates, workbooks
+from plans.views import browse, rounds, sources, updates, workbooks
 
 
 class RefConverter:
@@ -36,20 +36,8 @@ urlpatterns = [
     path("<slug:slug>/actions.xlsx", browse.export_actions, {"fmt": "xlsx"}, name="export_xlsx"),
     path("<slug:slug>/actions.csv", browse.export_actions, {"fmt": "csv"}, name="export_csv"),
     path("<slug:slug>/plan.json", browse.export_json, name="export_json"),
-    # Measures (plans/views/measures.py).
-    path("<slug:slug>/measures/", measures.measure_list, name="measures"),
-    path("<slug:slug>/measures/ratings.svg", measures.scorecard_chart, name="measures_chart"),
-    path("<slug:slug>/measures/<int:pk>/", measures.measure_detail, name="measure"),
-    path(
-        "<slug:slug>/measures/<int:pk>/<str:chart>.svg",
-        measures.measure_chart,
-        name="measure_chart",
-    ),
-    path(
-        "<slug:slug>/measures/<int:pk>/values/<int:year>/<int:month>/",
-        measures.measure_value,
-        name="measure_value",
-    ),
+    # Measures, their values and their imports (plans/measures/urls.py).
+    path("<slug:slug>/measures/", include("plans.measures.urls")),
     # Sources and their recommendations (plans/views/sources.py).
     path("<slug:slug>/sources/", sources.source_list, name="sources"),
     path("<slug:slug>/sources/<int:pk>/", sources.source_detail, name="source"),
@@ -64,18 +52,6 @@ urlpatterns = [
         sources.source_export,
         {"fmt": "csv"},
         name="source_csv",
-    ),
-    # Importing measures (plans/views/measure_imports.py).
-    path("<slug:slug>/measures/import/", measure_imports.upload, name="measure_import"),
-    path(
-        "<slug:slug>/measures/import/<int:pk>/",
-        measure_imports.job_detail,
-        name="measure_import_job",
-    ),
-    path(
-        "<slug:slug>/measures/import/<int:pk>/confirm/",
-        measure_imports.confirm,
-        name="measure_import_confirm",
     ),
     # The monthly round: updates, evidence and sign-off (plans/views/updates.py).
     path(

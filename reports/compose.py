@@ -20,7 +20,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone
 
-from plans import charts, dates, measure_summary, sources, summary
+from plans import charts, dates, sources, summary
+from plans.measures import scorecard
 from plans.models import Evidence, Rag, Status, Update
 from reports import periods
 from reports.models import Report
@@ -174,7 +175,7 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
         else [],
         "actions": listed,
         # The measures and recommendations are the whole plan's, whatever the committee.
-        "measures": measure_summary.snapshot(plan, as_at),
+        "measures": scorecard.snapshot(plan, as_at),
         "recommendations": sources.snapshot(plan, as_at),
     }
     # What is stored is exactly what was rendered: JSON in, JSON out.
@@ -314,7 +315,7 @@ def present(snapshot):
     themes = [Group(g["name"], summary.Breakdown.load(statuses, g)) for g in snapshot["themes"]]
     # Snapshots of schema 1, from before measures were tracked, have no measures section: a
     # published report's page must say what its PDF said.
-    card = measure_summary.present(snapshot["measures"]) if "measures" in snapshot else None
+    card = scorecard.present(snapshot["measures"]) if "measures" in snapshot else None
     return {
         **snapshot,
         "as_at": as_at,
@@ -331,6 +332,9 @@ def present(snapshot):
         "trend": trend,
         "rags": [rag for rag in RAG_ORDER if any(s.rag == rag and s.counted for s in statuses)],
         "movement": movement,
+        # The movement table (plans/_movement_table.html), the unchanged given as a number.
+        "movement_counts": [(label, len(moved)) for _, label, moved in movement]
+        + [("Unchanged", snapshot["unchanged"])],
         "exceptions": with_status(lambda s: s.rag in (Rag.RED, Rag.AMBER)),
         "completed": done_now,
         # On hold and not due to start: grey statuses that mean something for the action,

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 
-from plans.measure_values import save_value
+from plans.measures.values import save_value
 from plans.models import Action, Measure, MeasureTarget, Plan, Post, Theme, Workstream
 from plans.updates import save_update
 from plans.vocabulary import status_matcher

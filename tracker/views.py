@@ -9,7 +9,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from plans.measure_values import owed_by
+from plans.measures.values import owed_by
 from plans.models import Plan
 from plans.rounds import due_for
 from plans.summary import status_breakdown

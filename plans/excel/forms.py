@@ -2,7 +2,6 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from plans.excel.measures import FIELDS, LABELS, PERIOD_KINDS
 from plans.models import DEFAULT_STATUSES, Plan
 
 
@@ -126,56 +125,6 @@ class MappingForm(forms.Form):
 
     def header_mapping(self):
         """{heading: field}; "" for a column to leave out."""
-        return {self.headers[name]: self.cleaned_data[name].strip("-") for name in self.headers}
-
-
-class MeasureUploadForm(forms.Form):
-    workbook = forms.FileField(
-        label="Excel workbook of measures",
-        help_text="An .xlsx file, one row per measure. Nothing is imported until you have "
-        "checked the preview.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
-
-    suffixes = (".xlsx",)
-    clean_workbook = UploadForm.clean_workbook
-
-
-class HeadingForm(forms.Form):
-    """The administrator's answers about a measures workbook's unrecognised column headings:
-    a heading naming a period must say whether it holds targets, figures or commentary."""
-
-    def __init__(self, *args, unknown_headers, undecided, **kwargs):
-        super().__init__(*args, **kwargs)
-        must_decide = {header for _, _, header in undecided}
-        self.headers = {}
-        for sheet, column, header in unknown_headers:
-            if header in self.headers.values():
-                continue
-            name = f"column_{len(self.headers)}"
-            self.headers[name] = header
-            if header in must_decide:
-                choices = [
-                    ("", "Choose what this column holds"),
-                    *[(kind, LABELS[kind]) for kind in PERIOD_KINDS],
-                    ("-", "Leave it out"),
-                ]
-                hint = (
-                    f"{sheet}, column {column}. It names a period, so it may hold that "
-                    "period's target, figure or commentary."
-                )
-            else:
-                choices = [("", "Leave it out"), *[(key, LABELS[key]) for key in FIELDS]]
-                hint = f"{sheet}, column {column}."
-            self.fields[name] = forms.ChoiceField(
-                label=f"Column “{header}” holds",
-                choices=choices,
-                required=header in must_decide,
-                help_text=hint,
-            )
-
-    def header_mapping(self):
-        """{heading: field or period kind}; "" for a column to leave out."""
         return {self.headers[name]: self.cleaned_data[name].strip("-") for name in self.headers}
 
 

@@ -1,8 +1,14 @@
-"""Running an ImportJob: the preview on upload, the real import as a background task, and
-deleting what old imports leave behind."""
+"""Running an ImportJob of either kind, action plan or measures, on one spine: the preview on
+upload (by the task worker when the workbook is big), the confirmed import as a background
+task with progress, a fresh preview when the plan changed since the last one, and deleting
+what old imports leave behind. IMPORTERS says how each kind of workbook is read and loaded;
+nothing else here tells the kinds apart."""
 
 import datetime
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import transaction
@@ -10,11 +16,77 @@ from django.utils import timezone
 from django_tasks import task
 
 from plans.excel.load import ImportBlocked, PreviewStale, header_synonyms, load_workbook
-from plans.excel.measures import read_measure_sheets
 from plans.excel.read import ImportFileError, read_workbook
+from plans.measures.workbook import load_measures, read_measure_sheets, read_measures
 from plans.models import ImportJob, Plan
 
 log = logging.getLogger(__name__)
+
+
+def _read_actions(job, file):
+    """The workbook's ReadResult, and the MeasuresRead of its Measures sheets (or None)."""
+    result = read_workbook(
+        file,
+        name=job.filename,
+        max_bytes=settings.IMPORT_MAX_BYTES,
+        synonyms=header_synonyms(job.plan, job.header_mapping),
+        skip_sheets=job.skipped_sheets,
+    )
+    return result, read_measure_sheets(file, result, job.plan)
+
+
+def _load_actions(job, read, **run):
+    result, measures = read
+    return load_workbook(
+        result=result,
+        measures=measures,
+        plan=job.plan,
+        new_plan=job.new_plan_name,
+        mapping=job.status_mapping,
+        decisions=job.header_mapping,
+        user=job.uploaded_by,
+        source=job.filename,
+        **run,
+    )
+
+
+def _read_measures(job, file):
+    return read_measures(
+        file,
+        decisions=job.header_mapping,
+        synonyms=job.plan.measure_header_synonyms,
+        max_bytes=settings.IMPORT_MAX_BYTES,
+    )
+
+
+def _load_measures(job, result, **run):
+    return load_measures(
+        result=result,
+        plan=job.plan,
+        decisions=job.header_mapping,
+        user=job.uploaded_by,
+        source=job.filename,
+        **run,
+    )
+
+
+@dataclass(frozen=True)
+class Importer:
+    """How one kind of workbook is read and loaded. `read(job, file)` returns what
+    `load(job, result, dry_run=, progress=, expected=)` takes; `load` returns a preview (with
+    `as_dict()` and `blocked`), and raises ImportBlocked, or PreviewStale when `expected`, the
+    confirmed preview, is not what the import would now do, having written nothing. Both
+    remember the administrator's answers about headings (job.header_mapping) for the plan's
+    next import of that kind."""
+
+    read: Callable[[ImportJob, BinaryIO], Any]
+    load: Callable[..., Any]
+
+
+IMPORTERS = {
+    ImportJob.Kind.ACTIONS: Importer(read=_read_actions, load=_load_actions),
+    ImportJob.Kind.MEASURES: Importer(read=_read_measures, load=_load_measures),
+}
 
 
 def run(job, *, dry_run, progress=None):
@@ -23,36 +95,33 @@ def run(job, *, dry_run, progress=None):
     The real import does only what the job's preview showed. Raises ImportFileError when the
     file cannot be read at all, and PreviewStale when the plan has changed since the preview.
     """
+    importer = IMPORTERS[job.kind]
     with job.file.open("rb") as file:
-        result = read_workbook(
-            file,
-            name=job.filename,
-            max_bytes=settings.IMPORT_MAX_BYTES,
-            synonyms=header_synonyms(job.plan, job.header_mapping),
-            skip_sheets=job.skipped_sheets,
-        )
-        measures = read_measure_sheets(
-            file, result, decisions=job.header_mapping, max_bytes=settings.IMPORT_MAX_BYTES
-        )
+        result = importer.read(job, file)
     try:
-        preview = load_workbook(
-            result=result,
-            plan=job.plan,
-            new_plan=job.new_plan_name,
-            mapping=job.status_mapping,
-            decisions=job.header_mapping,
-            user=job.uploaded_by,
+        preview = importer.load(
+            job,
+            result,
             dry_run=dry_run,
-            source=job.filename,
             progress=progress,
             expected=None if dry_run else job.preview,
-            measures=measures,
         )
     except PreviewStale:
         raise
     except ImportBlocked as blocked:
-        return {**blocked.preview.as_dict(), "blocked": True}
-    return {**preview.as_dict(), "blocked": False}
+        preview = blocked.preview
+    return {**preview.as_dict(), "blocked": preview.blocked}
+
+
+def start(job):
+    """Preview a job just uploaded: within the request, or by the task worker when the
+    workbook is big, since checking it takes as long as importing it."""
+    if job.file.size > settings.IMPORT_BACKGROUND_BYTES:
+        job.state = ImportJob.State.CHECKING
+        job.save(update_fields=["state"])
+        preview_job.enqueue(job.pk)
+    else:
+        preview(job)
 
 
 def preview(job, progress=None):
@@ -73,17 +142,35 @@ def preview(job, progress=None):
     job.save()
 
 
+def confirm(job):
+    """Queue the previewed import for the task worker. Returns False, doing nothing, unless
+    the job is previewed and nothing blocks it; a second click finds it already claimed."""
+    if job.preview.get("blocked", True):
+        return False
+    claimed = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEWED).update(
+        state=ImportJob.State.QUEUED
+    )
+    if not claimed:
+        return False
+    job.state = ImportJob.State.QUEUED
+    import_job.enqueue(job.pk)
+    return True
+
+
+def _progress(job_id):
+    def report(percent):
+        ImportJob.objects.filter(pk=job_id).update(progress=percent)
+
+    return report
+
+
 @task()
 def preview_job(job_id):
     """Check a big workbook off the request; the page shows progress meanwhile."""
     job = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.CHECKING).first()
     if job is None:
         return
-
-    def progress(percent):
-        ImportJob.objects.filter(pk=job.pk).update(progress=percent)
-
-    preview(job, progress)
+    preview(job, _progress(job.pk))
 
 
 @task()
@@ -96,24 +183,22 @@ def import_job(job_id):
     if not claimed:
         return  # already run, or withdrawn
     job = ImportJob.objects.get(pk=job_id)
-
-    def progress(percent):
-        ImportJob.objects.filter(pk=job.pk).update(progress=percent)
-
     try:
-        job.preview = run(job, dry_run=False, progress=progress)
-        job.state = ImportJob.State.DONE
+        job.preview = run(job, dry_run=False, progress=_progress(job.pk))
         job.plan = job.plan or Plan.objects.get(slug=job.preview["plan"])
-        job.message = ""
+        if job.preview["blocked"]:
+            job.state = ImportJob.State.FAILED
+            job.message = "Nothing was written: the workbook needs another look (see below)."
+        else:
+            job.state = ImportJob.State.DONE
+            job.message = ""
     except PreviewStale as stale:
         # Back to a preview of what the import would do now, for the administrator to check.
         job.state = ImportJob.State.PREVIEWED
         job.preview = {**stale.preview.as_dict(), "blocked": stale.preview.blocked}
         job.message = (
-            "Nothing was imported: since the preview was made, "
-            + "; ".join(stale.changes)
-            + ". This is a fresh preview of what the import would do now: check it and "
-            "confirm again."
+            f"Nothing was imported: {stale.reason}. This is a fresh preview of what the "
+            "import would do now: check it and confirm again."
         )
         job.save()
         return

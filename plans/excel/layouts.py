@@ -1,7 +1,7 @@
 """Sheets that are not one row per action, recognised by their header row: an updates sheet
 (one row per update, joined to its action by ref), a recommendations plan (numbered
 recommendations with lettered proposed actions in one cell), and a sheet of measures in the
-measure importer's layout. Pure functions on cell text; the reader reads the rows.
+measure importer's layout (plans/measures/workbook.py). Pure functions on cell text; the reader reads the rows.
 """
 
 import re
@@ -29,9 +29,6 @@ DEFAULT_SHEET_NAME = re.compile(r"^(sheet|table|tabelle|feuil)\s*\d*$", re.IGNOR
 # "a. ", "b) " at the start of a line or after a space: a lettered action.
 LETTER = re.compile(r"(?<!\S)([a-z])[.)]\s+")
 TRAILING_BULLET = re.compile(r"\s+[-•*]\s*$")  # the next list item's bullet
-# The measure importer's name column (plans/excel/measures.py FIELDS["name"]).
-MEASURE_NAME_KEYS = {"measure", "measures", "measurename", "kpi", "indicator"}
-MEASURE_NAME_KEYS |= {"performanceindicator"}
 
 
 def _words(text):
@@ -162,4 +159,7 @@ def source_name(sheet, file_name):
 
 def is_measures_header(rows):
     """Whether `rows` hold a header in the measure importer's layout (a Measure column)."""
-    return any(header_key(text) in MEASURE_NAME_KEYS for _, texts in rows for text in texts)
+    from plans.measures.workbook import FIELDS  # it reads cells with plans.excel.read
+
+    names = {header_key(word) for word in FIELDS["name"]}
+    return any(header_key(text) in names for _, texts in rows for text in texts)

@@ -66,6 +66,11 @@ class PreviewStale(ImportBlocked):
         super().__init__(preview)
         self.changes = changes
 
+    @property
+    def reason(self):
+        """What changed, as it follows "Nothing was imported: "."""
+        return "since the preview was made, " + "; ".join(self.changes)
+
 
 @dataclass
 class ThemeReport:
@@ -327,7 +332,7 @@ def load_workbook(
 def _load_measures(preview, measures, plan, user, source):
     """Import the workbook's Measures sheets with the measure importer, in this transaction;
     when they have errors or headings to explain, say they were left out, and why."""
-    from plans.excel.measures import MeasuresBlocked, load_measures
+    from plans.measures.workbook import MeasuresBlocked, load_measures
 
     try:
         found = load_measures(result=measures, plan=plan, user=user, dry_run=False, source=source)

@@ -208,7 +208,7 @@ def read_workbook(
             _check_size(file, max_bytes)
             workbook = formats.open_csv(file, name)
         else:
-            workbook = _open_workbook(file, max_bytes)
+            workbook = open_workbook(file, max_bytes)
         try:
             for sheet_name in workbook.sheetnames:
                 if sheet_name in skip:
@@ -247,7 +247,7 @@ def _check_size(file, max_bytes):
         raise ImportFileError("The file is empty.")
 
 
-def _open_workbook(file, max_bytes):
+def open_workbook(file, max_bytes):
     """The openpyxl workbook in `file`, read-only, formulas as text; ImportFileError if the
     file is too big, empty, not an .xlsx, encrypted or damaged."""
     _check_size(file, max_bytes)
@@ -409,7 +409,7 @@ def cell_text(value):
     return str(value).strip()
 
 
-def _is_formula(value):
+def is_formula(value):
     return isinstance(value, ArrayFormula | DataTableFormula) or (
         isinstance(value, str) and value.startswith("=") and len(value) > 1
     )
@@ -419,7 +419,7 @@ def _blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _excerpt(text, length=100):
+def excerpt(text, length=100):
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1] + "…"
 
@@ -487,7 +487,7 @@ class _Reader:
             self.read_updates(sheet, updates)
             return
         if layouts.is_measures_header(top) and not isinstance(sheet, formats.CsvSheet):
-            # Imported by the measure importer in the same upload (plans/excel/measures.py).
+            # Imported by the measure importer in the same upload (plans/measures/workbook.py).
             self.note_sheet(name, None, "measures", "measures, in the measure importer's layout")
             return
         definitions = headers.find_definitions_header(top)
@@ -510,12 +510,12 @@ class _Reader:
     def text(self, sheet, row, index, value):
         """cell_text, with a warning for a formula (kept as text) or over-long text."""
         text = cell_text(value)
-        if _is_formula(value):
+        if is_formula(value):
             self.problem(
                 sheet,
                 row,
                 get_column_letter(index + 1),
-                _excerpt(text),
+                excerpt(text),
                 "This cell holds a formula; it was read as the formula's text, not calculated.",
             )
         if len(text) > self.max_cell_chars:
@@ -523,7 +523,7 @@ class _Reader:
                 sheet,
                 row,
                 get_column_letter(index + 1),
-                _excerpt(text),
+                excerpt(text),
                 f"This cell has {len(text):,} characters; it was truncated to the first "
                 f"{self.max_cell_chars:,}.",
             )
@@ -544,7 +544,7 @@ class _Reader:
         for part in parts:
             if message := lengths.too_long(part, field, what):
                 letter = get_column_letter(index + 1)
-                self.problem(sheet, row, letter, _excerpt(part), message, "error")
+                self.problem(sheet, row, letter, excerpt(part), message, "error")
 
     def count_row(self):
         self.rows_read += 1
@@ -572,7 +572,7 @@ class _Reader:
                 name,
                 header.row,
                 letter(index + 1),
-                _excerpt(text),
+                excerpt(text),
                 f"Column {letter(index + 1)} means the same as column {letter(earlier + 1)} "
                 f"('{header.texts[earlier]}'), so it was ignored.",
             )
@@ -583,7 +583,7 @@ class _Reader:
                     name,
                     header.row,
                     letter(index + 1),
-                    _excerpt(header.texts[index]),
+                    excerpt(header.texts[index]),
                     f"Column {letter(index + 1)} is headed with {dates.out_of_range(columns.month)}.",
                     "error",
                 )
@@ -629,7 +629,7 @@ class _Reader:
                                 self.check_length(name, number, header, key, filled[key])
                     else:
                         text = " | ".join(cell_text(values[index]) for index in occupied)
-                        no_ref.append((number, _excerpt(text)))
+                        no_ref.append((number, excerpt(text)))
                     continue
                 self.report_no_ref(name, ref_letter, no_ref)
                 self.add_row(self.action_row(name, number, values, header, letters, filled))
@@ -738,7 +738,7 @@ class _Reader:
                         name,
                         number,
                         letters[header.ref],
-                        _excerpt(" | ".join(t for t in texts.values() if t)),
+                        excerpt(" | ".join(t for t in texts.values() if t)),
                         "Row has text but no Ref, so it is no action's update; skipped.",
                     )
                     continue
@@ -753,7 +753,7 @@ class _Reader:
                     message := lengths.too_long(updated_by, signature_field, "“Updated by”")
                 ):
                     letter = letters[columns["updated_by"]]
-                    self.problem(name, number, letter, _excerpt(updated_by), message, "error")
+                    self.problem(name, number, letter, excerpt(updated_by), message, "error")
                 month = when.replace(day=1)
                 self.months.add(month)
                 entry = MonthEntry(
@@ -780,7 +780,7 @@ class _Reader:
                 name,
                 number,
                 letter,
-                _excerpt(text),
+                excerpt(text),
                 "This update's month cannot be read: give a date or a month such as "
                 "“January 2024” or “Jan-24”."
                 if text
@@ -793,7 +793,7 @@ class _Reader:
                 name,
                 number,
                 letter,
-                _excerpt(text),
+                excerpt(text),
                 f"This update is dated {dates.out_of_range(when.replace(day=1))}.",
                 "error",
             )
@@ -884,7 +884,7 @@ class _Reader:
                     field = lengths.ACTION_FIELDS["theme"]
                     if message := lengths.too_long(area, field, "The area"):
                         at = letter(occupied[0] + 1)
-                        self.problem(name, number, at, _excerpt(area), message, "error")
+                        self.problem(name, number, at, excerpt(area), message, "error")
                     continue
                 if rec_number is None:
                     text = " | ".join(cell_text(values[index]) for index in occupied)
@@ -895,7 +895,7 @@ class _Reader:
                         message = "Row has text but no recommendation number; skipped."
                         severity = "warning"
                     at = letter(header.number + 1)
-                    self.problem(name, number, at, _excerpt(text), message, severity)
+                    self.problem(name, number, at, excerpt(text), message, severity)
                     continue
                 if rec_number in numbers:
                     self.problem(

@@ -2,7 +2,7 @@
 
 from django import template
 
-from plans import measures
+from plans.measures import rating
 from tracker.templatetags.govuk import TAG_CLASSES
 
 register = template.Library()
@@ -24,15 +24,15 @@ def rating_tag(rag, empty="Not rated"):
 @register.filter
 def figure(value, measure):
     """`value` as the measure's unit reads: "85.5%", "£1,200", "2.1 days"."""
-    return measures.format_value(value, measure.unit)
+    return rating.format_value(value, measure.unit)
 
 
 @register.filter
 def period(start, measure):
     """The period starting in `start` named for the measure: "January 2024" or "Q4 2023/24"."""
-    return measures.period_label(start, measure.frequency)
+    return rating.period_label(start, measure.frequency)
 
 
 @register.filter
 def long_period(start, measure):
-    return measures.period_label(start, measure.frequency, long=True)
+    return rating.period_label(start, measure.frequency, long=True)

@@ -16,8 +16,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from plans import charts, export, history, measure_summary, sources, summary
+from plans import charts, export, history, sources, summary
 from plans.filters import SORTS, ActionFilter, MonthForm
+from plans.measures import scorecard
 from plans.models import Action, Committee, Plan, Round, Update, UpdateRevision
 from plans.templatetags.browse import action_url
 from tracker import policy
@@ -291,7 +292,7 @@ def _dashboard_context(plan, form, month):
     return {
         **context,
         "data": _dashboard_data(plan, month),
-        "measures": measure_summary.present(measure_summary.snapshot(plan, month)),
+        "measures": scorecard.present(scorecard.snapshot(plan, month)),
         "recommendations": sources.snapshot(plan, month),
         "action_url": action_url(plan.slug),
         "chart_query": f"month={month.isoformat()}&v={plan.data_version}",

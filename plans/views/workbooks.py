@@ -1,10 +1,11 @@
 """Workbooks in and out: upload, preview (mapping unknown status words), confirm; and
-downloading a whole plan in the tracker layout."""
+downloading a whole plan in the tracker layout. Jobs of both kinds run through
+plans/excel/jobs.py, and `progress` answers for both."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from plans.excel import jobs
@@ -26,15 +27,9 @@ def upload(request):
             filename=workbook.name,
             uploaded_by=request.user,
         )
-        if workbook.size > settings.IMPORT_BACKGROUND_BYTES:
-            # Checking a big workbook takes as long as importing it: do it off the request.
-            job.state = ImportJob.State.CHECKING
-            job.save(update_fields=["state"])
-            jobs.preview_job.enqueue(job.pk)
-        else:
-            jobs.preview(job)
+        jobs.start(job)
         return redirect("plans:import_job", pk=job.pk)
-    # Imports of measures are listed on their own page (plans/views/measure_imports.py).
+    # Imports of measures are listed on their own page (plans/measures/import_views.py).
     recent = ImportJob.objects.filter(kind=ImportJob.Kind.ACTIONS).select_related(
         "plan", "uploaded_by"
     )[:10]
@@ -79,7 +74,14 @@ def job_detail(request, pk):
     return render(
         request,
         "plans/import_job.html",
-        {"job": job, "preview": job.preview, "form": form, "sheets_form": sheets_form},
+        {
+            "job": job,
+            "preview": job.preview,
+            "form": form,
+            "sheets_form": sheets_form,
+            "upload_url": reverse("plans:import"),
+            "confirm_url": reverse("plans:import_confirm", args=[job.pk]),
+        },
     )
 
 
@@ -87,19 +89,16 @@ def job_detail(request, pk):
 @require_POST
 def confirm(request, pk):
     job = get_object_or_404(ImportJob, kind=ImportJob.Kind.ACTIONS, pk=pk)
-    if job.state != ImportJob.State.PREVIEWED or job.preview.get("blocked", True):
+    if not jobs.confirm(job):
         messages.error(request, "This import cannot be confirmed: check the preview.")
-        return redirect("plans:import_job", pk=job.pk)
-    job.state = ImportJob.State.QUEUED
-    job.save(update_fields=["state"])
-    jobs.import_job.enqueue(job.pk)
     return redirect("plans:import_job", pk=job.pk)
 
 
 @policy.rule("manage")
 @require_safe
 def progress(request, pk):
-    job = get_object_or_404(ImportJob, kind=ImportJob.Kind.ACTIONS, pk=pk)
+    """How an import of either kind is going, for the job page's progress bar."""
+    job = get_object_or_404(ImportJob, pk=pk)
     return JsonResponse(
         {"state": job.state, "label": job.get_state_display(), "progress": job.progress}
     )

@@ -15,12 +15,12 @@ from django.urls import reverse
 
 from plans import rounds, updates
 from plans.excel.load import load_workbook
-from plans.excel.measures import load_measures, read_measures
 from plans.excel.read import read_workbook
-from plans.measure_values import save_value
+from plans.measures.values import save_value
+from plans.measures.workbook import load_measures, read_measures
 from plans.models import Plan, Priority, Round, Update
 from tests import factories, workbooks
-from tests.plans.test_measures_import import HEADER, workbook
+from tests.plans.measures.test_import import HEADER, workbook
 
 JAN = datetime.date(2024, 1, 1)
 DEC = datetime.date(2023, 12, 1)

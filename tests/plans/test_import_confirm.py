@@ -9,13 +9,13 @@ from django.urls import reverse
 from openpyxl import load_workbook as open_xlsx
 
 from plans.excel.load import create_plan, load_workbook
-from plans.excel.measures import load_measures, read_measures
 from plans.excel.read import read_workbook
-from plans.measure_values import save_value
+from plans.measures.values import save_value
+from plans.measures.workbook import load_measures, read_measures
 from plans.models import Action, ImportJob, Measure, MeasureValue, Update
 from plans.updates import save_update
 from tests import workbooks
-from tests.plans.test_measures_import import Q1, workbook
+from tests.plans.measures.test_import import Q1, workbook
 
 JANUARY = datetime.date(2024, 1, 1)
 SHEET = "Theme 1 -Organisational Culture"

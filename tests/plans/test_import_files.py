@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from plans.excel.formats import html_text
 from plans.excel.load import ImportBlocked, create_plan, load_workbook
-from plans.excel.measures import read_measure_sheets
 from plans.excel.read import read_workbook
+from plans.measures.workbook import read_measure_sheets
 from plans.models import Action, ImportJob, Measure, Plan, Recommendation, Source, Update
 from tests import file_workbooks as books
 from tests import workbooks

@@ -10,7 +10,8 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
-from plans import measure_values, rounds, updates, versions
+from plans import rounds, updates, versions
+from plans.measures import values
 from plans.models import Measure, MeasureValue, Round, Update
 from plans.vocabulary import status_matcher
 from tests import factories
@@ -68,7 +69,7 @@ def save_update(action, people):
 
 
 def save_figure(measure, people):
-    measure_values.submit_value(
+    values.submit_value(
         measure=measure, period=FEB, by=people["lead"], value=Decimal(80), commentary=""
     )
     return MeasureValue.objects.get().updated_at

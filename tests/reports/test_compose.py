@@ -2,6 +2,8 @@ import datetime
 import json
 
 import pytest
+from django.template.loader import render_to_string
+from django.utils.html import strip_tags
 
 from plans.models import Committee, Evidence, Update
 from reports import compose, periods
@@ -70,6 +72,18 @@ def test_movement_since_the_previous_quarter(report):
         "other": [],
     }
     assert report["unchanged"] == 3
+
+
+def test_the_movement_table_counts_each_kind_and_the_unchanged(report):
+    html = render_to_string(
+        "plans/_movement_table.html",
+        {"counts": report["movement_counts"], "caption": "Movement", "print": True},
+    )
+    words = " ".join(strip_tags(html).split())
+    assert (
+        "Newly complete 2 Improved 1 Slipped 2 New actions 1 Changed otherwise 0 Unchanged 3"
+        in words
+    )
 
 
 def test_exceptions_list_red_then_amber_with_narrative_and_leadership_action(report):

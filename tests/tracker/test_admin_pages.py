@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans import models as plans
-from plans.measure_values import save_value
+from plans.measures.values import save_value
 from reports.models import Meeting, Report
 from tests import factories
 from tracker import admin_site

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from plans.excel.load import ImportBlocked, create_plan, header_synonyms, load_workbook
-from plans.excel.measures import read_measure_sheets
 from plans.excel.read import ImportFileError, read_workbook
+from plans.measures.workbook import read_measure_sheets
 from plans.models import Plan
 
 
@@ -56,9 +56,7 @@ class Command(BaseCommand):
                 synonyms=header_synonyms(existing, decisions),
                 skip_sheets=skip_sheet,
             )
-            measures = read_measure_sheets(
-                path, result, decisions=decisions, max_bytes=settings.IMPORT_MAX_BYTES
-            )
+            measures = read_measure_sheets(path, result, existing)
         except (ImportFileError, OSError, ValueError) as error:
             raise CommandError(str(error)) from error
         with transaction.atomic():

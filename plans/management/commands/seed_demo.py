@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from plans import measures
-from plans.measure_values import save_value
+from plans.measures import rating
+from plans.measures.values import save_value
 from plans.models import (
     Action,
     Committee,
@@ -205,7 +205,7 @@ class Command(BaseCommand):
                 period = _month(entry["period"])
                 if MeasureValue.objects.filter(measure=measure, period=period).exists():
                     continue
-                end = measures.period_end(period, measure.frequency)
+                end = rating.period_end(period, measure.frequency)
                 save_value(
                     measure=measure,
                     period=period,

@@ -8,13 +8,15 @@ other columns are optional and may come in any order (README.md lists the headin
 answers to). A heading naming a period (a financial quarter, "Q1 2024/25", or a month,
 "Apr-24") holds that period's target when it says "target", its commentary when it says
 "commentary", and otherwise its figure. A heading naming a period in other words must be
-explained by the administrator before anything is imported, as with the action importer.
+explained by the administrator before anything is imported, as with the action importer, and
+the answers are remembered for the plan's next import of measures (Plan.measure_header_synonyms).
 
 `read_measures` reads cells into MeasureRows, collecting every problem with its sheet, row and
 column. `load_measures` writes them in one transaction and rolls it back for a preview, so the
 preview is exactly what confirming will do; any error means nothing is written. An import never
 deletes: measures missing from the workbook are listed, and a changed figure becomes a new
-revision, as a correction typed on the measure's page would.
+revision, as a correction typed on the measure's page would. Jobs of both kinds run through
+plans/excel/jobs.py.
 """
 
 import json
@@ -28,22 +30,23 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
-from plans import dates, measures, versions
+from plans import dates, versions
 from plans.excel import headers, lengths
+from plans.excel.load import ImportBlocked, PreviewStale
 from plans.excel.read import (
     DAMAGED,
     HEADER_ROWS,
     MAX_BLANK_ROWS,
     ImportFileError,
     Problem,
-    _excerpt,
-    _is_formula,
-    _open_workbook,
     cell_text,
+    excerpt,
+    is_formula,
+    open_workbook,
 )
-from plans.measure_values import save_value
+from plans.measures import rating
+from plans.measures.values import save_value
 from plans.models import (
-    ImportJob,
     Measure,
     MeasureTarget,
     MeasureValue,
@@ -109,12 +112,8 @@ CHOICES = {
 MAX_ROWS = 5000  # far more measures than any plan tracks: more is stray content
 
 
-class MeasuresBlocked(Exception):
+class MeasuresBlocked(ImportBlocked):
     """The import cannot go ahead: errors in the workbook, or headings still to explain."""
-
-    def __init__(self, preview):
-        super().__init__("The import has errors or unexplained columns; nothing was written.")
-        self.preview = preview
 
 
 @dataclass
@@ -165,12 +164,34 @@ def _choice(name, text):
     return None
 
 
-def classify(heading, vocabulary, decisions):
+def beside_period(heading):
+    """The words of a heading naming a period other than those naming the period, joined:
+    "rag basis" for "Q1 2024/25 RAG basis"."""
+    return " ".join(w for w in _words(heading) if w not in PERIOD_WORDS and not w.isdigit())
+
+
+def header_synonyms(plan, decisions):
+    """The plan's remembered headings of measures workbooks plus this import's `decisions`
+    ({heading: field, period kind, or "" to leave it out}), as {field or kind: [heading]}. A
+    period column's heading is remembered by its words beside the period, so an answer about
+    "Q1 2024/25 RAG basis" also answers "Q2 2024/25 RAG basis"."""
+    synonyms = {name: list(words) for name, words in plan.measure_header_synonyms.items()}
+    for heading, name in decisions.items():
+        if name in PERIOD_KINDS:
+            if words := beside_period(heading):
+                synonyms.setdefault(name, []).append(words)
+        elif name:
+            synonyms.setdefault(name, []).append(heading)
+    return {name: sorted(set(words)) for name, words in synonyms.items()}
+
+
+def classify(heading, vocabulary, decisions, periods=None):
     """What a heading holds: ("field", name), ("period", (frequency, start, kind)),
     ("undecided", (frequency, start)) for a period in unexplained words, ("skip", None) for a
-    heading the administrator left out, or ("unknown", None)."""
+    heading the administrator left out, or ("unknown", None). `periods` maps remembered
+    words beside a period (beside_period) to the period kind they hold."""
     decided = decisions.get(heading)
-    frequency, start = measures.period_in_text(heading)
+    frequency, start = rating.period_in_text(heading)
     if decided == "":
         return "skip", None
     if decided in FIELDS:
@@ -181,26 +202,32 @@ def classify(heading, vocabulary, decisions):
         return "field", name
     if start is None:
         return "unknown", None
-    rest = [w for w in _words(heading) if w not in PERIOD_WORDS and not w.isdigit()]
-    if TARGET_WORDS & set(rest):
+    beside = beside_period(heading)
+    if (kind := (periods or {}).get(beside)) is not None:
+        return "period", (frequency, start, kind)
+    rest = set(beside.split())
+    if TARGET_WORDS & rest:
         return "period", (frequency, start, "target")
-    if COMMENTARY_WORDS & set(rest):
+    if COMMENTARY_WORDS & rest:
         return "period", (frequency, start, "commentary")
-    if set(rest) <= VALUE_WORDS:
+    if rest <= VALUE_WORDS:
         return "period", (frequency, start, "value")
     return "undecided", (frequency, start)
 
 
-def read_measures(source, *, decisions=None, max_bytes=20 * 1024 * 1024, sheets=None):
+def read_measures(
+    source, *, decisions=None, synonyms=None, max_bytes=20 * 1024 * 1024, sheets=None
+):
     """Read the measures workbook in `source` (a path or a binary file) into MeasuresRead.
     `decisions` are the administrator's answers about headings ({heading: field, period kind,
-    or "" to leave it out}); `sheets`, when given, names the only sheets to read (the Measures
-    sheets of an action plan). Raises ImportFileError when the file cannot be read at all."""
+    or "" to leave it out}); `synonyms` the plan's remembered ones (header_synonyms);
+    `sheets`, when given, names the only sheets to read (the Measures sheets of an action
+    plan). Raises ImportFileError when the file cannot be read at all."""
     owned = isinstance(source, str | os.PathLike)
     file = open(source, "rb") if owned else source  # noqa: SIM115 - closed in finally
-    reader = _Reader(decisions or {})
+    reader = _Reader(decisions or {}, synonyms or {})
     try:
-        workbook = _open_workbook(file, max_bytes)
+        workbook = open_workbook(file, max_bytes)
         try:
             for sheet in workbook.worksheets:
                 if sheets is None or sheet.title in sheets:
@@ -227,23 +254,33 @@ def read_measures(source, *, decisions=None, max_bytes=20 * 1024 * 1024, sheets=
     return reader.result
 
 
-def read_measure_sheets(source, result, *, decisions=None, max_bytes=20 * 1024 * 1024):
+def read_measure_sheets(source, result, plan=None):
     """The MeasuresRead of an action plan's Measures sheets (those the action reader found in
-    the measure importer's layout, in ReadResult `result`), or None when it has none."""
+    the measure importer's layout, in ReadResult `result`), read with `plan`'s remembered
+    measure headings; None when it has none."""
     names = {sheet.name for sheet in result.sheets if sheet.kind == "measures"}
     if not names:
         return None
     if hasattr(source, "seek"):
         source.seek(0)
-    return read_measures(source, decisions=decisions, max_bytes=max_bytes, sheets=names)
+    return read_measures(
+        source,
+        synonyms=plan.measure_header_synonyms if plan else None,
+        max_bytes=settings.IMPORT_MAX_BYTES,
+        sheets=names,
+    )
 
 
 class _Reader:
-    def __init__(self, decisions):
+    def __init__(self, decisions, synonyms):
         self.decisions = decisions
         self.vocabulary = {
-            headers.header_key(word): name for name, words in FIELDS.items() for word in words
+            headers.header_key(word): name
+            for name, words in [*FIELDS.items(), *synonyms.items()]
+            if name in FIELDS
+            for word in words
         }
+        self.periods = {words: kind for kind in PERIOD_KINDS for words in synonyms.get(kind, [])}
         self.result = MeasuresRead()
         self.found_header = False
         self.seen = {}  # name, case-folded -> MeasureRow
@@ -276,7 +313,8 @@ class _Reader:
         """The header's columns when row `number` is the header (a Measure column and one
         more recognised), else None."""
         kinds = [
-            classify(text, self.vocabulary, self.decisions) if text else None for text in texts
+            classify(text, self.vocabulary, self.decisions, self.periods) if text else None
+            for text in texts
         ]
         fields = [k for k in kinds if k and k[0] == "field"]
         if ("field", "name") not in fields or len(fields) + sum(
@@ -303,7 +341,7 @@ class _Reader:
                     sheet,
                     number,
                     letter,
-                    _excerpt(text),
+                    excerpt(text),
                     f"Column {letter} means the same as column {taken[key]}, so it was ignored.",
                     "warning",
                 )
@@ -379,19 +417,19 @@ class _Reader:
         """The cell's number as Decimal, percentages as Excel shows them (a cell formatted as
         a percentage holds 0.85 and shows 85%); None with an error when it is not one."""
         letter = cell.column_letter
-        if _is_formula(cell.value):
+        if is_formula(cell.value):
             self.problem(
                 sheet,
                 number,
                 letter,
-                _excerpt(cell_text(cell.value)),
+                excerpt(cell_text(cell.value)),
                 "This cell holds a formula, which is not calculated: paste the figure as a value.",
             )
             return None
         try:
-            found = measures.parse_number(cell_text(cell.value))
+            found = rating.parse_number(cell_text(cell.value))
         except ValueError as error:
-            self.problem(sheet, number, letter, _excerpt(cell_text(cell.value)), f"{error}.")
+            self.problem(sheet, number, letter, excerpt(cell_text(cell.value)), f"{error}.")
             return None
         if isinstance(cell.value, int | float) and "%" in (cell.number_format or ""):
             found *= 100
@@ -411,7 +449,7 @@ class _Reader:
                     sheet,
                     number,
                     cell.column_letter,
-                    _excerpt(text),
+                    excerpt(text),
                     f"“{text}” is not a {LABELS[key].lower()} this import knows: use {allowed}.",
                 )
             return choice
@@ -436,7 +474,7 @@ class _Reader:
         """Does `text` fit the model field storing `key`? If not, an error says so."""
         message = lengths.too_long(text, lengths.MEASURE_FIELDS[key], LABELS[key])
         if message:
-            self.problem(sheet, number, letter, _excerpt(text), message)
+            self.problem(sheet, number, letter, excerpt(text), message)
         return not message
 
 
@@ -498,12 +536,12 @@ class MeasuresPreview:
         return json.loads(json.dumps(data))  # as the job stores it, so previews compare
 
 
-class MeasuresStale(MeasuresBlocked):
+class MeasuresStale(PreviewStale, MeasuresBlocked):
     """The plan's measures changed in the app since the preview, so the import would not do
-    what the preview showed; nothing was written. `preview` is what it would do now."""
+    what the preview showed; nothing was written. `preview` is what it would do now, `names`
+    the measures whose part of it changed."""
 
     def __init__(self, preview, expected):
-        super().__init__(preview)
         now = preview.as_dict()
         self.names = sorted(
             {
@@ -513,20 +551,38 @@ class MeasuresStale(MeasuresBlocked):
                 if (item in expected.get(key, [])) != (item in now[key])
             }
         )
+        super().__init__(preview, [f"{name} changed in the app" for name in self.names])
+
+    @property
+    def reason(self):
+        changed = ", ".join(self.names) or "the plan's measures"
+        return f"{changed} changed in the app since the preview was made"
 
 
-def load_measures(*, result, plan, user=None, dry_run=True, source="", expected=None):
+def load_measures(
+    *,
+    result,
+    plan,
+    decisions=None,
+    user=None,
+    dry_run=True,
+    source="",
+    progress=None,
+    expected=None,
+):
     """Import MeasuresRead `result` into `plan` in one transaction, rolled back when `dry_run`,
     and return the MeasuresPreview. Raises MeasuresBlocked, having written nothing, when the
     workbook has errors or headings naming a period in words not yet explained; and
     MeasuresStale when `expected`, the preview the administrator confirmed (as_dict), is not
-    what the import would now do."""
+    what the import would now do. The administrator's `decisions` about headings, which the
+    reader was given, are remembered as the plan's measure_header_synonyms; `progress` is
+    called with the percentage done."""
     preview = MeasuresPreview(
         plan=plan.slug,
         unknown_headers=[list(item) for item in result.unknown_headers],
         undecided_headers=[list(item) for item in result.undecided_headers],
         periods=[
-            measures.period_label(start, frequency)
+            rating.period_label(start, frequency)
             for frequency, start in sorted(result.periods, key=lambda item: (item[1], item[0]))
         ],
     )
@@ -535,11 +591,14 @@ def load_measures(*, result, plan, user=None, dry_run=True, source="", expected=
     if preview.blocked:
         raise MeasuresBlocked(preview)
     with transaction.atomic():
-        _Loader(plan, preview, user, source).run(result.rows)
+        _Loader(plan, preview, user, source, progress).run(result.rows)
         if expected is not None and preview.as_dict() != expected:
             raise MeasuresStale(preview, expected)  # rolls back whatever was written
         if preview.errors:
             raise MeasuresBlocked(preview)  # rolls back whatever was written
+        if decisions:
+            plan.measure_header_synonyms = header_synonyms(plan, decisions)
+            plan.save(update_fields=["measure_header_synonyms"])
         if preview.changes_anything:
             versions.plan_changed(plan.pk)
         if dry_run:
@@ -548,10 +607,11 @@ def load_measures(*, result, plan, user=None, dry_run=True, source="", expected=
 
 
 class _Loader:
-    def __init__(self, plan, preview, user, source):
+    def __init__(self, plan, preview, user, source, progress):
         self.plan = plan
         self.preview = preview
         self.user = user
+        self.progress = progress or (lambda percent: None)
         self.reason = f"Imported from {source}" if source else "Imported from a workbook"
         self.now = timezone.now()
         self.priorities = {p.name.casefold(): p for p in Priority.objects.filter(plan=plan)}
@@ -580,7 +640,9 @@ class _Loader:
             for v in MeasureValue.objects.filter(measure__plan=self.plan)
         }
         position = Measure.objects.filter(plan=self.plan).count()
-        for row in rows:
+        for index, row in enumerate(rows):
+            if index % 100 == 0:
+                self.progress(90 * index // len(rows))
             measure = existing.get(row.name.casefold())
             if measure is None:
                 position += 1
@@ -592,6 +654,7 @@ class _Loader:
             self.periods(row, measure, targets, values)
         seen = {row.name.casefold() for row in rows}
         self.preview.missing = sorted(m.name for key, m in existing.items() if key not in seen)
+        self.progress(100)
 
     def place(self, kind, name):
         found = self.priorities if kind == "priority" else self.themes
@@ -626,7 +689,7 @@ class _Loader:
         if "frequency" in row.fields:
             return row.fields["frequency"]
         kinds = {cell.frequency for cell in row.cells}
-        return measures.MONTHLY if kinds == {measures.MONTHLY} else measures.QUARTERLY
+        return rating.MONTHLY if kinds == {rating.MONTHLY} else rating.QUARTERLY
 
     def create(self, row, position):
         if "direction" not in row.fields:
@@ -687,7 +750,7 @@ class _Loader:
                     cell.column,
                     cell.value,
                     f"“{measure.name}” is {measure.frequency}, so its targets and figures go in "
-                    f"{'quarter' if measure.frequency == measures.QUARTERLY else 'month'} "
+                    f"{'quarter' if measure.frequency == rating.QUARTERLY else 'month'} "
                     "columns.",
                 )
             elif cell.kind == "target":
@@ -702,7 +765,7 @@ class _Loader:
                         row.sheet,
                         row.row,
                         next(c.column for c in row.cells if c.period == period),
-                        _excerpt(commentary[period]),
+                        excerpt(commentary[period]),
                         "A commentary for a period with no figure was not imported.",
                     )
                 )
@@ -710,7 +773,7 @@ class _Loader:
                 self.value(measure, None, values, commentary[period], period=period)
 
     def target(self, measure, cell, targets):
-        label = measures.period_label(cell.period, measure.frequency)
+        label = rating.period_label(cell.period, measure.frequency)
         known = targets.get((measure.pk, cell.period))
         if known is None:
             MeasureTarget.objects.create(measure=measure, period=cell.period, target=cell.value)
@@ -756,7 +819,7 @@ class _Loader:
             self.preview.values_changed.append(
                 {
                     "name": measure.name,
-                    "period": measures.period_label(period, measure.frequency),
+                    "period": rating.period_label(period, measure.frequency),
                     "old": f"{measure.format(entry.value)} {entry.commentary}".strip(),
                     "new": f"{measure.format(figure)} {words}".strip(),
                 }
@@ -767,83 +830,5 @@ def _shown(value):
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return measures.plain(value)
+        return rating.plain(value)
     return str(value)
-
-
-# Running an import job (plans.models.ImportJob of kind "measures"). Workbooks of measures are
-# small, so the preview and the import both run within the request.
-
-
-def run_job(job, *, dry_run):
-    """Read the job's workbook and load it, or preview loading it; return the preview dict.
-    The real import does only what the job's preview showed. Raises ImportFileError when the
-    file cannot be read at all, and MeasuresStale when the plan changed since the preview."""
-    with job.file.open("rb") as file:
-        result = read_measures(
-            file, decisions=job.header_mapping, max_bytes=settings.IMPORT_MAX_BYTES
-        )
-    try:
-        preview = load_measures(
-            result=result,
-            plan=job.plan,
-            user=job.uploaded_by,
-            dry_run=dry_run,
-            source=job.filename,
-            expected=None if dry_run else job.preview,
-        )
-    except MeasuresStale:
-        raise
-    except MeasuresBlocked as blocked:
-        preview = blocked.preview
-    return preview.as_dict()
-
-
-def check_job(job):
-    """Fill in job.preview, or job.message when the file cannot be read at all."""
-    try:
-        job.preview = run_job(job, dry_run=True)
-        job.message = ""
-        job.state = ImportJob.State.PREVIEWED
-    except ImportFileError as error:
-        job.preview = {}
-        job.message = str(error)
-        job.state = ImportJob.State.FAILED
-    job.save()
-
-
-def confirm_job(job):
-    """Import the previewed workbook for real. Returns False, doing nothing, unless the job
-    was previewed and not blocked; a second click finds it already claimed."""
-    if job.preview.get("blocked", True):
-        return False
-    claimed = ImportJob.objects.filter(
-        pk=job.pk, kind=ImportJob.Kind.MEASURES, state=ImportJob.State.PREVIEWED
-    ).update(state=ImportJob.State.RUNNING)
-    if not claimed:
-        return False
-    try:
-        job.preview = run_job(job, dry_run=False)
-        job.state = ImportJob.State.DONE
-        job.message = ""
-        if job.preview["blocked"]:
-            job.state = ImportJob.State.FAILED
-            job.message = "Nothing was written: the workbook needs another look (see below)."
-    except MeasuresStale as stale:
-        job.state = ImportJob.State.PREVIEWED
-        job.preview = stale.preview.as_dict()
-        changed = ", ".join(stale.names) or "the plan's measures"
-        job.message = (
-            f"Nothing was imported: {changed} changed in the app since the preview was made. "
-            "This is a fresh preview of what the import would do now: check it and confirm "
-            "again."
-        )
-        job.save()
-        return True
-    except ImportFileError as error:
-        job.state = ImportJob.State.FAILED
-        job.message = f"Nothing was written: {error}"
-    job.progress = 100
-    job.finished_at = timezone.now()
-    job.save()
-    return True

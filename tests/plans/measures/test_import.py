@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from plans.excel.measures import MeasuresBlocked, load_measures, read_measures
+from plans.measures.workbook import MeasuresBlocked, load_measures, read_measures
 from plans.models import (
     ImportJob,
     Measure,
@@ -328,3 +328,93 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_a_reason(plan, admin):
     page = text(admin.get(reverse("plans:measure_import_job", args=[plan.slug, job.pk])))
     assert "This is not an Excel .xlsx workbook." in page
     assert not Measure.objects.exists()
+
+
+@pytest.fixture
+def worker(settings):
+    """A task backend that only records what is queued, as a busy worker would leave it."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    return default_task_backend
+
+
+def test_a_confirmed_import_runs_as_a_task_showing_its_progress_and_runs_once(plan, admin, worker):
+    from plans.excel import jobs
+
+    upload(admin, plan, workbook())
+    job = ImportJob.objects.get()
+    address = reverse("plans:measure_import_job", args=[plan.slug, job.pk])
+    confirm = reverse("plans:measure_import_confirm", args=[plan.slug, job.pk])
+    progress = reverse("plans:import_progress", args=[job.pk])
+
+    assert admin.post(confirm)["Location"] == address
+    page = text(admin.get(address))
+    assert "Importing" in page and "Queued: 0% done." in page
+    assert "Confirm and import" not in page
+    assert admin.get(progress).json() == {"state": "queued", "label": "Queued", "progress": 0}
+    assert not Measure.objects.exists()
+
+    admin.post(confirm)  # a second click while it waits queues nothing more
+    assert len(worker.results) == 1
+
+    jobs.import_job.call(job.pk)  # what the worker does when it gets there
+    assert admin.get(progress).json() == {"state": "done", "label": "Imported", "progress": 100}
+    page = text(admin.get(address))
+    assert "Imported 2 measures added, 0 changed, 3 figures added" in page
+
+    admin.post(confirm)
+    jobs.import_job.call(job.pk)  # and a task run twice imports nothing more
+    assert len(worker.results) == 1
+    assert MeasureValueRevision.objects.count() == 3
+
+
+def test_a_big_workbook_of_measures_is_checked_by_the_task_worker(plan, admin, worker, settings):
+    from plans.excel import jobs
+
+    settings.IMPORT_BACKGROUND_BYTES = 100
+    upload(admin, plan, workbook())
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.CHECKING
+    page = text(admin.get(reverse("plans:measure_import_job", args=[plan.slug, job.pk])))
+    assert "Checking the workbook" in page and "Measures added" not in page
+    jobs.preview_job.call(job.pk)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.PREVIEWED
+    assert job.preview["created"] == [row[0] for row in ROWS]
+    assert not Measure.objects.exists()
+
+
+def test_answers_about_headings_are_remembered_for_the_plans_next_import(plan, admin):
+    header = ["Measure", "Theme", "Direction", "Accountable officer", "Q1 2024/25 RAG basis"]
+    row = ["Calls answered", "Customers", "up", "Head of Customer Services", 90]
+    upload(admin, plan, workbook(header=header, rows=[row]))
+    job = ImportJob.objects.get()
+    address = reverse("plans:measure_import_job", args=[plan.slug, job.pk])
+    page = text(admin.get(address))
+    assert "Column “Accountable officer” holds" in page
+    assert "Your answers are remembered for this plan's next import." in page
+    admin.post(address, {"column_0": "owner", "column_1": "target"})
+    plan.refresh_from_db()
+    assert plan.measure_header_synonyms == {}  # a preview remembers nothing
+    admin.post(reverse("plans:measure_import_confirm", args=[plan.slug, job.pk]))
+    plan.refresh_from_db()
+    assert plan.measure_header_synonyms == {
+        "owner": ["Accountable officer"],
+        "target": ["rag basis"],
+    }
+
+    # Next time the same layout, a quarter on, needs no questions.
+    header[-1] = "Q2 2024/25 RAG basis"
+    upload(admin, plan, workbook(header=header, rows=[row]))
+    job = ImportJob.objects.first()
+    page = text(admin.get(reverse("plans:measure_import_job", args=[plan.slug, job.pk])))
+    assert "holds" not in page and "Columns not imported" not in page
+    assert "Targets added 1" in page and "Measures unchanged 1" in page
+    assert "Confirm and import" in page
+
+
+def test_an_import_of_measures_reports_its_progress_for_the_bar(plan):
+    seen = []
+    load_measures(result=read_measures(workbook()), plan=plan, progress=seen.append)
+    assert (seen[0], seen[-1]) == (0, 100)

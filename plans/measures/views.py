@@ -1,6 +1,6 @@
 """Measures: the list with each one's latest figure and a small trend, a measure's page with its
 whole series and commentary history, their charts, and entering a value in the update round.
-Reading is for everyone signed in; the rules about saving live in plans/measure_values.py."""
+Reading is for everyone signed in; the rules about saving live in plans/measures/values.py."""
 
 import datetime
 
@@ -11,8 +11,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from plans import charts, measure_summary, measure_values, measures, summary
-from plans.forms import MeasureValueForm
+from plans import charts, summary
+from plans.measures import rating, scorecard
+from plans.measures.forms import MeasureValueForm
+from plans.measures.values import (
+    Conflict,
+    Locked,
+    asked_period,
+    is_correction,
+    lock_reason,
+    submit_value,
+)
 from plans.models import (
     Measure,
     MeasureTarget,
@@ -47,7 +56,7 @@ def _asked(line, month):
     value is in."""
     if month is None:
         return None, False
-    period = measures.latest_complete(month, line.measure.frequency)
+    period = rating.latest_complete(month, line.measure.frequency)
     return period, any(p.period == period and p.value is not None for p in line.points)
 
 
@@ -57,18 +66,18 @@ def measure_list(request, slug):
     """Every measure of the plan under its priority or theme: latest figure, its target and
     rating, a small trend, and, in an open round, whether this round's figure is in."""
     plan = _plan(slug)
-    found = measure_summary.lines(Measure.objects.filter(plan=plan))
+    found = scorecard.lines(Measure.objects.filter(plan=plan))
     mine = _updatable(request.user, plan)
     for line in found:
         line.asked, line.received = _asked(line, plan.open_round_month)
         line.mine = line.measure.pk in mine
     return render(
         request,
-        "plans/measures.html",
+        "plans/measures/list.html",
         {
             "plan": plan,
-            "groups": measure_summary.grouped(found),
-            "scorecard": measure_summary.Scorecard(plan.open_round_month, found),
+            "groups": scorecard.grouped(found),
+            "scorecard": scorecard.Scorecard(plan.open_round_month, found),
             "open_month": plan.open_round_month,
             "owed": [line for line in found if line.mine and line.asked and not line.received],
             "may_manage": policy.may_manage(request.user),
@@ -89,9 +98,7 @@ def _measure(slug, pk):
 def measure_detail(request, slug, pk):
     """One measure: what it is, its whole series as a chart and a table with the targets, and
     every wording of every value (the commentary history)."""
-    found = measure_summary.lines(
-        Measure.objects.filter(plan__slug=slug, pk=pk).select_related("plan")
-    )
+    found = scorecard.lines(Measure.objects.filter(plan__slug=slug, pk=pk).select_related("plan"))
     if not found:
         raise Http404("No such measure")
     line = found[0]
@@ -109,10 +116,10 @@ def measure_detail(request, slug, pk):
     enter = None
     if policy.may_update(request.user, measure):
         round_ = Round.objects.open().filter(plan=measure.plan_id).first()
-        enter = measure_values.asked_period(measure, round_)
+        enter = asked_period(measure, round_)
     return render(
         request,
-        "plans/measure.html",
+        "plans/measures/detail.html",
         {
             "plan": measure.plan,
             "measure": measure,
@@ -136,9 +143,9 @@ def measure_chart(request, slug, pk, chart):
     measure = _measure(slug, pk)
     targets = {t.period: t.target for t in MeasureTarget.objects.filter(measure=measure)}
     values = {v.period: v for v in MeasureValue.objects.filter(measure=measure)}
-    points = measure_summary.series(measure, targets, values)
+    points = scorecard.series(measure, targets, values)
     if chart == "trend":
-        points = points[-measure_summary.TREND_POINTS :]
+        points = points[-scorecard.TREND_POINTS :]
     svg = charts.measure_chart(
         points,
         unit=measure.unit,
@@ -159,7 +166,7 @@ def scorecard_chart(request, slug):
         month = datetime.date.fromisoformat(request.GET.get("month", "")).replace(day=1)
     except ValueError:
         month = timezone.localdate().replace(day=1)
-    card = measure_summary.present(measure_summary.snapshot(plan, month))
+    card = scorecard.present(scorecard.snapshot(plan, month))
     return _svg(charts.measures_chart(card.rows(), f"Measures against target, {month:%B %Y}"))
 
 
@@ -182,7 +189,7 @@ def measure_value(request, slug, pk, year, month):
     if not policy.may_update(request.user, measure):
         raise PermissionDenied
     period = month_or_404(year, month)
-    if not measures.is_period_start(period, measure.frequency):
+    if not rating.is_period_start(period, measure.frequency):
         raise Http404("Not the start of one of this measure's periods")
     round_ = Round.objects.open().filter(plan=measure.plan_id).first()
     current = (
@@ -205,41 +212,41 @@ def measure_value(request, slug, pk, year, month):
         "previous_target": previous
         and MeasureTarget.objects.filter(measure=measure, period=previous.period).first(),
     }
-    locked = measure_values.lock_reason(request.user, measure, period, round_)
+    locked = lock_reason(request.user, measure, period, round_)
     if locked and request.method == "GET":
-        return render(request, "plans/measure_value.html", {**context, "locked": locked})
+        return render(request, "plans/measures/value.html", {**context, "locked": locked})
     options = {
         "measure": measure,
         "current": current,
-        "correction": measure_values.is_correction(request.user, measure, period, round_),
+        "correction": is_correction(request.user, measure, period, round_),
     }
     if request.method == "GET":
         form = MeasureValueForm(**options)
-        return render(request, "plans/measure_value.html", {**context, "form": form})
+        return render(request, "plans/measures/value.html", {**context, "form": form})
     form = MeasureValueForm(request.POST, **options)
     if locked:
         # The round moved on while they wrote: refuse, but show their words so none are lost.
         form.is_valid()
         form.add_error(None, f"{locked} Nothing was saved; your text is below to copy.")
-        return render(request, "plans/measure_value.html", {**context, "form": form}, status=403)
+        return render(request, "plans/measures/value.html", {**context, "form": form}, status=403)
     if not form.is_valid():
-        return render(request, "plans/measure_value.html", {**context, "form": form})
+        return render(request, "plans/measures/value.html", {**context, "form": form})
     try:
-        entry, changed = measure_values.submit_value(
+        entry, changed = submit_value(
             measure=measure, period=period, by=request.user, **form.submission()
         )
-    except measure_values.Conflict as conflict:
+    except Conflict as conflict:
         data = request.POST.copy()
         data["version"] = conflict.current.version if conflict.current else 0
         context["conflict"] = conflict.current
         form = MeasureValueForm(data, **options)
-        return render(request, "plans/measure_value.html", {**context, "form": form}, status=409)
-    except measure_values.Locked as refused:
+        return render(request, "plans/measures/value.html", {**context, "form": form}, status=409)
+    except Locked as refused:
         form.add_error(None, f"{refused} Nothing was saved; your text is below to copy.")
-        return render(request, "plans/measure_value.html", {**context, "form": form}, status=403)
+        return render(request, "plans/measures/value.html", {**context, "form": form}, status=403)
     except ValidationError as error:
         add_errors(form, error)
-        return render(request, "plans/measure_value.html", {**context, "form": form})
+        return render(request, "plans/measures/value.html", {**context, "form": form})
     label = measure.period_label(period)
     if changed:
         messages.success(request, f"{measure.name}: the {label} figure is saved.")

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from plans import measures
+from plans.measures import rating
 from plans.models import Measure, MeasureTarget, MeasureValue, Rag
 from plans.summary import percent, plural
 
@@ -83,7 +83,7 @@ def series(measure, targets, values, as_at=None):
     MeasureValue}."""
     periods = sorted({*targets, *values})
     if as_at is not None:
-        periods = [p for p in periods if measures.period_end(p, measure.frequency) <= as_at]
+        periods = [p for p in periods if rating.period_end(p, measure.frequency) <= as_at]
     points = []
     for period in periods:
         entry = values.get(period)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from plans import measures
+from plans.measures import rating
 from plans.models import Priority, Round
 from tests import factories
 
@@ -127,7 +127,7 @@ def build(plan, count, periods):
     """`count` quarterly measures, each with `periods` quarters of targets and figures."""
     theme = factories.theme(plan, "Community")
     first = datetime.date(2020, 4, 1)
-    quarters = [measures.next_period(first, "quarterly", n) for n in range(periods)]
+    quarters = [rating.next_period(first, "quarterly", n) for n in range(periods)]
     for number in range(count):
         factories.measure(
             plan,

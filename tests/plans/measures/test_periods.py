@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from plans.measures import (
+from plans.measures.rating import (
     MONTHLY,
     QUARTERLY,
     format_value,

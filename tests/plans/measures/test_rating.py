@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from plans.measures import rate
+from plans.measures.rating import rate
 
 FIVE_PERCENT = Decimal("0.05")
 

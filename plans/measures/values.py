@@ -3,7 +3,7 @@ wording is kept, a save against an out-of-date version is refused, and people wr
 open update round.
 
 A round for a month asks each measure for the latest period complete by the end of that month
-(measures.latest_complete): the month itself for a monthly measure, the quarter that ended then
+(rating.latest_complete): the month itself for a monthly measure, the quarter that ended then
 or before for a quarterly one. `save_value` is the low-level writer (imports and the demo seed
 call it); people's saves go through `submit_value`, which also asks the permission policy.
 """
@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from plans import locks, measures, versions
+from plans import locks, versions
+from plans.measures import rating
 from plans.models import (
     Measure,
     MeasureTarget,
@@ -52,7 +53,7 @@ def save_value(
     wording. `expected_version` is the version the writer saw (0 for none): when someone else
     saved since, Conflict is raised and nothing is written. Returns (entry, changed); the same
     figure and words again write nothing."""
-    if not measures.is_period_start(period, measure.frequency):
+    if not rating.is_period_start(period, measure.frequency):
         raise ValidationError(
             {"period": f"{period:%B %Y} does not start a {measure.frequency} period"}
         )
@@ -105,7 +106,7 @@ def asked_period(measure, round_):
     """The period the open `round_` asks `measure` for, or None without an open round."""
     if round_ is None or not round_.is_open:
         return None
-    return measures.latest_complete(round_.month, measure.frequency)
+    return rating.latest_complete(round_.month, measure.frequency)
 
 
 def lock_reason(user, measure, period, round_):
@@ -191,7 +192,7 @@ def owed_by(user):
         found = list(
             Measure.objects.updatable_by(user).filter(plan=round_.plan).order_by("sort_order")
         )
-        asked = {m.pk: measures.latest_complete(round_.month, m.frequency) for m in found}
+        asked = {m.pk: rating.latest_complete(round_.month, m.frequency) for m in found}
         entered = set(
             MeasureValue.objects.filter(measure__in=found).values_list("measure_id", "period")
         )

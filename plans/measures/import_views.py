@@ -1,12 +1,14 @@
 """Importing measures from a workbook: upload, preview (explaining unrecognised columns),
-confirm. Administrators only; the reading and loading rules are in plans/excel/measures.py."""
+confirm. Administrators only; the reading and loading rules are in plans/measures/workbook.py,
+and the job runs as an action plan's import does (plans/excel/jobs.py)."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from plans.excel import measures as measure_import
-from plans.excel.forms import HeadingForm, MeasureUploadForm
+from plans.excel import jobs
+from plans.measures.forms import HeadingForm, MeasureUploadForm
 from plans.models import ImportJob, Plan
 from tracker import policy
 
@@ -17,21 +19,21 @@ def upload(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     form = MeasureUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        workbook = form.cleaned_data["workbook"]
+        uploaded = form.cleaned_data["workbook"]
         job = ImportJob.objects.create(
             kind=ImportJob.Kind.MEASURES,
             plan=plan,
-            file=workbook,
-            filename=workbook.name,
+            file=uploaded,
+            filename=uploaded.name,
             uploaded_by=request.user,
         )
-        measure_import.check_job(job)
+        jobs.start(job)
         return redirect("plans:measure_import_job", plan.slug, job.pk)
     recent = ImportJob.objects.filter(kind=ImportJob.Kind.MEASURES, plan=plan).select_related(
         "uploaded_by"
     )[:10]
     return render(
-        request, "plans/measure_import.html", {"plan": plan, "form": form, "recent": recent}
+        request, "plans/measures/import.html", {"plan": plan, "form": form, "recent": recent}
     )
 
 
@@ -59,14 +61,21 @@ def job_detail(request, slug, pk):
         )
         if request.method == "POST" and form.is_valid():
             job.header_mapping = {**job.header_mapping, **form.header_mapping()}
-            measure_import.check_job(job)
+            jobs.preview(job)
             return redirect("plans:measure_import_job", slug, job.pk)
     elif request.method == "POST":
         return redirect("plans:measure_import_job", slug, job.pk)
     return render(
         request,
-        "plans/measure_import_job.html",
-        {"plan": job.plan, "job": job, "preview": preview, "form": form},
+        "plans/measures/import_job.html",
+        {
+            "plan": job.plan,
+            "job": job,
+            "preview": preview,
+            "form": form,
+            "upload_url": reverse("plans:measure_import", args=[slug]),
+            "confirm_url": reverse("plans:measure_import_confirm", args=[slug, job.pk]),
+        },
     )
 
 
@@ -74,6 +83,6 @@ def job_detail(request, slug, pk):
 @require_POST
 def confirm(request, slug, pk):
     job = _job(slug, pk)
-    if not measure_import.confirm_job(job):
+    if not jobs.confirm(job):
         messages.error(request, "This import cannot be confirmed: check the preview.")
     return redirect("plans:measure_import_job", slug, job.pk)

@@ -1,0 +1,77 @@
+"""The plans app's models, one module per feature; everything is re-exported here, so
+`from plans.models import Action` and the app label stay as they were."""
+
+from plans.models.imports import ImportJob
+from plans.models.measures import (
+    Measure,
+    MeasureQuerySet,
+    MeasureTarget,
+    MeasureValue,
+    MeasureValueRevision,
+)
+from plans.models.progress import (
+    Evidence,
+    Reminder,
+    Review,
+    Round,
+    RoundQuerySet,
+    Update,
+    UpdateQuerySet,
+    UpdateRevision,
+    UpdateRevisionQuerySet,
+    evidence_path,
+)
+from plans.models.sources import Recommendation, Source
+from plans.models.structure import (
+    DEFAULT_STATUSES,
+    RESERVED_SLUGS,
+    Action,
+    ActionQuerySet,
+    Committee,
+    Plan,
+    Post,
+    Priority,
+    Rag,
+    Status,
+    StatusQuerySet,
+    Theme,
+    Workstream,
+    normalise_label,
+    validate_plan_slug,
+)
+
+__all__ = [
+    "DEFAULT_STATUSES",
+    "RESERVED_SLUGS",
+    "Action",
+    "ActionQuerySet",
+    "Committee",
+    "Evidence",
+    "ImportJob",
+    "Measure",
+    "MeasureQuerySet",
+    "MeasureTarget",
+    "MeasureValue",
+    "MeasureValueRevision",
+    "Plan",
+    "Post",
+    "Priority",
+    "Rag",
+    "Recommendation",
+    "Reminder",
+    "Review",
+    "Round",
+    "RoundQuerySet",
+    "Source",
+    "Status",
+    "StatusQuerySet",
+    "Theme",
+    "Update",
+    "UpdateQuerySet",
+    "UpdateRevision",
+    "UpdateRevisionQuerySet",
+    "Workstream",
+    "evidence_path",
+    "normalise_label",
+    "validate_plan_slug",
+]
