@@ -210,6 +210,17 @@ def read_workbook(
         else:
             workbook = open_workbook(file, max_bytes)
         try:
+            for unknown in sorted(skip - set(workbook.sheetnames)):
+                reader.problem(
+                    unknown,
+                    None,
+                    None,
+                    "",
+                    f"There is no sheet named '{unknown}' to leave out; the sheets are "
+                    + ", ".join(f"'{sheet_name}'" for sheet_name in workbook.sheetnames)
+                    + ".",
+                    "error",
+                )
             for sheet_name in workbook.sheetnames:
                 if sheet_name in skip:
                     reader.note_sheet(sheet_name, None, "skipped", "left out when importing")

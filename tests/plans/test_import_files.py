@@ -388,6 +388,15 @@ def test_import_plan_reads_a_csv_and_leaves_out_a_sheet_on_request(db, tmp_path)
         call_command(
             "import_plan", str(book), "--plan", "w", "--skip-sheet", "Actions", stdout=io.StringIO()
         )
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command(
+            "import_plan", str(book), "--plan", "w", "--skip-sheet", "Update", stdout=io.StringIO(),
+            stderr=err,
+        )  # fmt: skip
+    assert "no sheet named 'Update' to leave out; the sheets are 'Actions', 'Updates'" in (
+        err.getvalue()
+    )
 
 
 # The web preview.
