@@ -4,10 +4,14 @@
     .venv/bin/python bench/bench_import.py                      # every layout and size
     .venv/bin/python bench/bench_import.py 500                  # one size, monthly
     .venv/bin/python bench/bench_import.py --layout quarterly 5000
+    .venv/bin/python bench/bench_import.py --layout updates-sheet 5000
+
+Layouts: the monthly tracker (a Status and an Update column per month), the quarterly one, and
+an actions sheet with an updates sheet (one row per action and month, joined by ref).
 
 Each measurement runs in a fresh process on a fresh SQLite database (DATABASE_URL may point
 elsewhere), so peak memory is that process's maximum resident size. Targets: 500 × 24 in
-≤ 3 s, 5,000 × 24 in ≤ 20 s and no more than ~5× the floor (3× for the quarterly layout),
+≤ 3 s, 5,000 × 24 in ≤ 20 s and no more than ~5× the floor (3× for the quarterly and updates-sheet layouts),
 peak memory under 300 MB.
 """
 
@@ -105,10 +109,18 @@ def monthly_workbook(target, actions):
     large_workbook(target, actions=actions, months=24)
 
 
+def updates_sheet_workbook(target, actions):
+    """An actions sheet and an updates sheet (one row per action and month, joined by ref)."""
+    from tests.file_workbooks import large_updates_workbook
+
+    large_updates_workbook(target, actions=actions, months=24)
+
+
 # Layout -> (what its 24 periods are, the builder writing it with a given number of actions).
 LAYOUTS = {
     "monthly": ("months", monthly_workbook),
     "quarterly": ("quarters", quarterly_workbook),
+    "updates-sheet": ("months", updates_sheet_workbook),
 }
 
 
@@ -141,7 +153,7 @@ def runs_asked(arguments):
         return [(layout, size) for size in sizes or [5000]]
     if sizes:
         return [("monthly", size) for size in sizes]
-    return [("monthly", 500), ("monthly", 5000), ("quarterly", 5000)]
+    return [("monthly", 500), ("monthly", 5000), ("quarterly", 5000), ("updates-sheet", 5000)]
 
 
 if __name__ == "__main__":

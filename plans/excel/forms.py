@@ -13,10 +13,12 @@ from plans.models import DEFAULT_STATUSES, Plan
 
 class UploadForm(forms.Form):
     workbook = forms.FileField(
-        label="Excel workbook",
-        help_text="An .xlsx file. Nothing is imported until you have checked the preview.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        label="Excel workbook or CSV file",
+        help_text="An .xlsx workbook, or a .csv file such as a SharePoint list's export. "
+        "Nothing is imported until you have checked the preview.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+    suffixes = (".xlsx", ".csv")
     plan = forms.ModelChoiceField(
         queryset=Plan.objects.all(),
         required=False,
@@ -39,8 +41,11 @@ class UploadForm(forms.Form):
                 f"The file is {filesizeformat(upload.size)}; the largest that can be imported "
                 f"is {filesizeformat(settings.IMPORT_MAX_BYTES)}."
             )
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("Choose an Excel workbook saved as .xlsx.")
+        if not upload.name.lower().endswith(self.suffixes):
+            raise forms.ValidationError(
+                "Choose an Excel workbook saved as .xlsx"
+                + (", or a CSV file." if ".csv" in self.suffixes else ".")
+            )
         return upload
 
     def clean(self):
@@ -279,3 +284,25 @@ class MappingForm(forms.Form):
             if chosen != initial or unrecognised:
                 mapping[heading] = chosen
         return mapping
+
+
+class SheetsForm(forms.Form):
+    """Which of the workbook's sheets to import: a tick box for each, ticked unless left out."""
+
+    prefix = "sheets"
+
+    def __init__(self, *args, sheets, skipped, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["included"] = forms.MultipleChoiceField(
+            label="Sheets to import",
+            choices=[(sheet["name"], sheet["name"]) for sheet in sheets],
+            initial=[sheet["name"] for sheet in sheets if sheet["name"] not in skipped],
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text="Untick a sheet to leave it out of the import.",
+        )
+        self.names = [sheet["name"] for sheet in sheets]
+
+    def skipped(self):
+        included = set(self.cleaned_data["included"])
+        return [name for name in self.names if name not in included]

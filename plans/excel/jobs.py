@@ -18,25 +18,31 @@ from django_tasks import task
 from plans.excel import periods
 from plans.excel.load import ImportBlocked, PreviewStale, header_synonyms, load_workbook
 from plans.excel.read import ImportFileError, read_workbook
-from plans.measures.workbook import load_measures, read_measures
+from plans.measures.workbook import load_measures, read_measure_sheets, read_measures
 from plans.models import ImportJob, Plan
 
 log = logging.getLogger(__name__)
 
 
 def _read_actions(job, file):
-    return read_workbook(
+    """The workbook's ReadResult, and the MeasuresRead of its Measures sheets (or None)."""
+    result = read_workbook(
         file,
+        name=job.filename,
         max_bytes=settings.IMPORT_MAX_BYTES,
         synonyms=header_synonyms(job.plan, job.header_mapping),
         month=job.month,
         year=job.financial_year or periods.plan_year(job.plan),
+        skip_sheets=job.skipped_sheets,
     )
+    return result, read_measure_sheets(file, result, job.plan)
 
 
-def _load_actions(job, result, **run):
+def _load_actions(job, read, **run):
+    result, measures = read
     return load_workbook(
         result=result,
+        measures=measures,
         plan=job.plan,
         new_plan=job.new_plan_name,
         mapping=job.status_mapping,

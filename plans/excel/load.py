@@ -27,6 +27,8 @@ from plans.models import (
     Plan,
     Post,
     Priority,
+    Recommendation,
+    Source,
     Theme,
     Update,
     UpdateRevision,
@@ -127,6 +129,12 @@ class Preview:
     # Words matching nothing in unrecognised columns that may hold statuses, asked in the
     # same round as the columns so that choosing "status" needs no second round.
     maybe_unmapped: dict = field(default_factory=dict)  # written -> ["Sheet!K", ...]
+    # Every sheet of the workbook: {"name", "kind", "note"}; kind "skipped" is left out.
+    sheets: list = field(default_factory=list)
+    # Each Source of a recommendations plan: {"name", "created", "recommendations_created",
+    # "recommendations_changed": [{"number", "changes"}], "links_added"}
+    sources: list = field(default_factory=list)
+    measures: dict = field(default_factory=dict)  # a Measures sheet's MeasuresPreview.as_dict
 
     def theme(self, name):
         return self.themes.setdefault(name, ThemeReport(name))
@@ -139,6 +147,25 @@ class Preview:
             or self.undecided_headers
             or self.month_needed
             or self.year_needed
+        )
+
+    @property
+    def changes_anything(self):
+        """Whether the import writes anything to the plan's actions, updates, sources or
+        measures (and so must mark its cached pages stale)."""
+        totals = self.totals
+        measures = self.measures
+        return bool(
+            totals["created"]
+            or totals["changed"]
+            or totals["updates_created"]
+            or totals["updates_changed"]
+            or any(
+                s["created"] or s["recommendations_created"] or s["recommendations_changed"]
+                for s in self.sources
+            )
+            or any(s["links_added"] for s in self.sources)
+            or (bool(measures) and not measures["blocked"] and _measures_change(measures))
         )
 
     @property
@@ -163,6 +190,13 @@ class Preview:
         data["totals"] = self.totals
         data["updates_not_given"] = self.updates_not_given
         return json.loads(json.dumps(data))  # as the job stores it, so previews compare
+
+
+def _measures_change(measures):
+    keys = ("created", "changed", "targets_changed", "values_changed", "added")
+    return any(measures.get(key) for key in keys) or bool(
+        measures.get("targets_created") or measures.get("values_created")
+    )
 
 
 def _month_name(month):
@@ -312,6 +346,7 @@ def load_workbook(
     source="",
     progress=None,
     expected=None,
+    measures=None,
 ):
     """Import the ReadResult `result` into `plan` (or a new plan named `new_plan`) in one
     transaction, and return the Preview.
@@ -322,7 +357,9 @@ def load_workbook(
     Mapped words are remembered as synonyms of their status for next time, and the
     administrator's `decisions` about column headings ({heading: field, or "" to leave it
     out}) as the plan's header synonyms; an unknown heading naming a month blocks the import
-    until decided.
+    until decided. `measures` (a MeasuresRead of the workbook's Measures sheets) is imported
+    by the measure importer in the same transaction; when it cannot be, the preview says the
+    sheets were left out, and why.
     """
     mapping = mapping or {}
     decisions = decisions or {}
@@ -354,6 +391,10 @@ def load_workbook(
             }
             for column in result.columns
         ],
+        sheets=[
+            {"name": sheet.name, "kind": sheet.kind, "note": sheet.note} for sheet in result.sheets
+        ],
+        notes=list(result.notes),
     )
     for problem in result.problems:
         target = preview.errors if problem.severity == "error" else preview.warnings
@@ -380,6 +421,8 @@ def load_workbook(
         preview.plan = plan.slug
         if not preview.blocked:
             _Loader(plan, preview, statuses, user, source, progress).run(result)
+            if measures is not None:
+                _load_measures(preview, measures, plan, user, source)
         if expected is not None:
             expected = {key: value for key, value in expected.items() if key != "blocked"}
             if preview.as_dict() != expected:
@@ -394,12 +437,39 @@ def load_workbook(
             remembered = header_synonyms(plan, decisions)
             plan.header_synonyms = {name: sorted(set(words)) for name, words in remembered.items()}
             plan.save(update_fields=["header_synonyms"])
-        if any(count for name, count in preview.totals.items() if name != "unchanged"):
-            # An import that changes nothing leaves every cached page as it is.
+        if preview.changes_anything:
             versions.plan_changed(plan.pk)
         if dry_run:
             transaction.set_rollback(True)
     return preview
+
+
+def _load_measures(preview, measures, plan, user, source):
+    """Import the workbook's Measures sheets with the measure importer, in this transaction;
+    when they have errors or headings to explain, say they were left out, and why."""
+    from plans.measures.workbook import MeasuresBlocked, load_measures
+
+    try:
+        found = load_measures(result=measures, plan=plan, user=user, dry_run=False, source=source)
+    except MeasuresBlocked as blocked:
+        found = blocked.preview
+        problems = [item["message"].rstrip(".") for item in found.errors][:3] + [
+            f"column “{heading}” ({sheet} {column}) needs explaining"
+            for sheet, column, heading in found.undecided_headers
+        ][:3]
+        preview.warnings.append(
+            {
+                "sheet": ", ".join(
+                    sorted({s["name"] for s in preview.sheets if s["kind"] == "measures"})
+                ),
+                "row": None,
+                "column": None,
+                "value": "",
+                "message": "The measures were left out: " + "; ".join(problems) + ". Import "
+                "them on the Measures import page, or put them right and upload again.",
+            }
+        )
+    preview.measures = found.as_dict()
 
 
 def create_plan(name, organisation=""):
@@ -471,6 +541,7 @@ class _Loader:
         self.link_parents(existing | created, {row.ref for row, _, _ in new})
         self.progress(40)
         self.load_updates(result, existing | created)
+        self.load_sources(result, existing | created)
         self.preview.missing = sorted(set(existing) - seen)
         self.progress(100)
 
@@ -656,7 +727,14 @@ class _Loader:
             for action_id, month, *rest in Update.objects.filter(
                 action__plan=self.plan
             ).values_list(
-                "action_id", "month", "pk", "status_id", "narrative", "approval", "imported"
+                "action_id",
+                "month",
+                "pk",
+                "status_id",
+                "narrative",
+                "approval",
+                "imported",
+                "signature",
             )
         }
         new_updates = []
@@ -668,12 +746,15 @@ class _Loader:
                 status = self.statuses[entry.status] if entry.status else self.not_given()
                 known = existing.get((action.pk, entry.month))
                 if known is None:
-                    new_updates.append((action, entry.month, status, entry.narrative))
+                    new_updates.append(
+                        (action, entry.month, status, entry.narrative, entry.updated_by)
+                    )
                     report.updates_created += 1
                     report.updates_not_given += status.not_given
                     continue
-                pk, status_id, narrative, approval, imported = known
-                if (status_id, narrative) == (status.pk, entry.narrative):
+                pk, status_id, narrative, approval, imported, signature = known
+                signed = entry.updated_by or signature
+                if (status_id, narrative, signature) == (status.pk, entry.narrative, signed):
                     report.updates_unchanged += 1
                     continue
                 old = Update.objects.select_related("status", "author").get(pk=pk)
@@ -696,7 +777,7 @@ class _Loader:
                     status=status,
                     narrative=entry.narrative,
                     imported=True,
-                    signature=old.signature,
+                    signature=entry.updated_by or old.signature,
                     reason=self.reason,
                     when=self.now,
                 )
@@ -719,6 +800,55 @@ class _Loader:
         if self.not_given_status is None:
             self.not_given_status = self.plan.not_given_status()
         return self.not_given_status
+
+    def load_sources(self, result, actions):
+        """Each recommendations plan's Source, its recommendations (number, area, text) and
+        their links to the actions proposed for them. Adds and changes, never deletes: a link
+        no longer in the workbook stays."""
+        by_source = defaultdict(list)
+        for recommendation in result.recommendations:
+            by_source[recommendation.source].append(recommendation)
+        for name, recommendations in by_source.items():
+            source = Source.objects.filter(plan=self.plan, name=name).first()
+            report = {
+                "name": name,
+                "created": source is None,
+                "recommendations_created": [],
+                "recommendations_changed": [],
+                "links_added": 0,
+            }
+            if source is None:
+                order = Source.objects.filter(plan=self.plan).count() + 1
+                source = Source.objects.create(plan=self.plan, name=name, sort_order=order)
+            known = {r.number: r for r in source.recommendations.prefetch_related("actions")}
+            for order, given in enumerate(recommendations, start=1):
+                wanted = {"area": given.area, "text": given.text, "sort_order": order}
+                recommendation = known.get(given.number)
+                if recommendation is None:
+                    recommendation = Recommendation.objects.create(
+                        source=source, number=given.number, **wanted
+                    )
+                    report["recommendations_created"].append(given.number)
+                    linked = set()
+                else:
+                    changes = [
+                        [key, str(getattr(recommendation, key)), str(value)]
+                        for key, value in wanted.items()
+                        if getattr(recommendation, key) != value
+                    ]
+                    if changes:
+                        for key, value in wanted.items():
+                            setattr(recommendation, key, value)
+                        recommendation.save()
+                        report["recommendations_changed"].append(
+                            {"number": given.number, "changes": changes}
+                        )
+                    linked = {action.pk for action in recommendation.actions.all()}
+                adding = [actions[ref] for ref in given.refs if actions[ref].pk not in linked]
+                if adding:
+                    recommendation.actions.add(*adding)
+                    report["links_added"] += len(adding)
+            self.preview.sources.append(report)
 
     @staticmethod
     def why_left_alone(update):
@@ -746,16 +876,16 @@ class _Loader:
         """
         now = connection.ops.adapt_datetimefield_value(self.now)
         adapt_month = connection.ops.adapt_datefield_value
-        given = ["action", "month", "status", "narrative", "imported", "updated_at"]
+        given = ["action", "month", "status", "narrative", "signature", "imported", "updated_at"]
         insert(
             Update,
             given,
             [
-                (action.pk, adapt_month(month), status.pk, narrative, True, now)
-                for action, month, status, narrative in new_updates
+                (action.pk, adapt_month(month), status.pk, narrative, signature, True, now)
+                for action, month, status, narrative, signature in new_updates
             ],
         )
-        wanted = {(action.pk, month) for action, month, _, _ in new_updates}
+        wanted = {(action.pk, month) for action, month, *_ in new_updates}
         created = [
             row
             for row in Update.objects.filter(action__plan=self.plan, version=1).values_list(

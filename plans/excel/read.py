@@ -24,7 +24,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from plans import dates
-from plans.excel import headers, lengths, periods
+from plans.excel import formats, headers, layouts, lengths, periods
 from plans.excel.headers import (
     DEFAULT_SYNONYMS,
     FIELDS,
@@ -32,6 +32,7 @@ from plans.excel.headers import (
     HEADER_ROWS,
     PRIORITY_SERVED,
 )
+from plans.models import Update
 
 __all__ = [
     "DEFAULT_SYNONYMS",
@@ -42,6 +43,7 @@ __all__ = [
     "MonthEntry",
     "Problem",
     "ReadResult",
+    "RecommendationRow",
     "SheetSummary",
     "StatusDefinition",
     "cell_text",
@@ -51,6 +53,9 @@ __all__ = [
 
 # The sheet on which this app's own export carries text longer than a cell holds.
 CONTINUED_SHEET = "Continued text"
+# An updates sheet has a row per action and month, so it may have this many times more rows
+# than the workbook's limit for rows of actions.
+UPDATE_ROWS_PER_ROW = 10
 MAX_BLANK_ROWS = 50  # this many blank rows in a row end a sheet: the rest is formatting
 EXCEL_CELL_CHARS = 32_767  # the most an Excel cell holds; longer text is cut, with a warning
 # A zip member this small is not checked for its packing ratio: tiny XML parts pack far
@@ -108,6 +113,7 @@ class MonthEntry:
     narrative: str
     status_column: str  # column letter, "" if the month has no such column
     narrative_column: str
+    updated_by: str = ""  # who wrote it, as an updates sheet says: the update's signature
 
 
 @dataclass(slots=True)
@@ -150,10 +156,43 @@ class Column:
     values: list = field(default_factory=list)  # distinct short values, for unrecognised ones
 
 
+@dataclass(slots=True)
+class RecommendationRow:
+    """One numbered recommendation of a recommendations plan and the refs of the actions
+    proposed for it (shared with the recommendations its actions cell is merged over)."""
+
+    source: str  # the Source it belongs to: the sheet's name, or the file's
+    number: int
+    area: str
+    text: str
+    refs: list
+    sheet: str
+    row: int
+
+
+@dataclass(slots=True)
+class _UpdateLine:
+    """A row of an updates sheet, until it is joined onto its action."""
+
+    sheet: str
+    row: int
+    ref: str
+    when: datetime.date  # the day given, or the first of the month
+    entry: MonthEntry
+
+
 class SheetSummary(NamedTuple):
     name: str
     header_row: int | None
-    kind: Literal["actions", "status definitions", "continued text", "skipped"]
+    kind: Literal[
+        "actions",
+        "updates",
+        "recommendations",
+        "measures",
+        "status definitions",
+        "continued text",
+        "skipped",
+    ]
     note: str  # why it was skipped, or ""
 
 
@@ -173,6 +212,8 @@ class ReadResult:
     status_definitions: list = field(default_factory=list)  # StatusDefinition
     sheets: list = field(default_factory=list)  # SheetSummary, one per sheet
     columns: list = field(default_factory=list)  # Column, every headed column of actions sheets
+    recommendations: list = field(default_factory=list)  # RecommendationRow, in sheet order
+    notes: list = field(default_factory=list)  # what the reader decided, in words
 
     @property
     def errors(self):
@@ -182,7 +223,9 @@ class ReadResult:
 def read_workbook(
     source,
     *,
+    name=None,
     synonyms=None,
+    skip_sheets=(),
     max_bytes=20 * 1024 * 1024,
     max_cell_chars=EXCEL_CELL_CHARS,
     max_rows=100_000,
@@ -192,23 +235,54 @@ def read_workbook(
     """Read the action plan in `source` (a path, or a binary file-like object such as an
     uploaded file) into a ReadResult.
 
-    Formulas are never calculated: a formula cell reads as its formula text, with a
-    warning. Raises ImportFileError when the file cannot be read at all (not an .xlsx,
-    damaged, password-protected, over `max_bytes`, or over `max_rows` non-blank rows);
-    anything wrong with particular sheets, rows or cells is a Problem in the result.
-    `synonyms` adds header words to DEFAULT_SYNONYMS ({field: [header, ...]}).
-    `month` (the first of a month) is the month of a current Status / Latest Update pair in
-    rows with no Modified date; `year` the financial year (its first calendar year) of
-    quarters written without one, else the year in a sheet's title block ("2023/24").
+    `name` is the file's name (by default the path, or the file object's name): a name
+    ending ".csv" is read as a CSV file of one sheet, named after the file. Sheets named in
+    `skip_sheets` are left out, and listed as such. Formulas are never calculated: a formula
+    cell reads as its formula text, with a warning. Raises ImportFileError when the file
+    cannot be read at all (not an .xlsx or .csv, damaged, password-protected, over
+    `max_bytes`, or over `max_rows` non-blank rows); anything wrong with particular sheets,
+    rows or cells is a Problem in the result. `synonyms` adds header words to
+    DEFAULT_SYNONYMS ({field: [header, ...]}). `month` (the first of a month) is the month of
+    a current Status / Latest Update pair in rows with no Modified date; `year` the financial
+    year (its first calendar year) of quarters written without one, else the year in a
+    sheet's title block ("2023/24").
     """
-    reader = _Reader(headers.vocabulary(synonyms), max_cell_chars, max_rows, month, year)
     owned = isinstance(source, str | os.PathLike)
+    if name is None:
+        name = str(source) if owned else getattr(source, "name", "")
+    reader = _Reader(
+        headers.vocabulary(synonyms),
+        max_cell_chars,
+        max_rows,
+        month,
+        year,
+        file_name=formats.sheet_name_for(name),
+    )
+    skip = set(skip_sheets)
     file = open(source, "rb") if owned else source  # noqa: SIM115 - closed in finally
     try:
-        workbook = open_workbook(file, max_bytes)
+        if formats.is_csv(name):
+            _check_size(file, max_bytes)
+            workbook = formats.open_csv(file, name)
+        else:
+            workbook = open_workbook(file, max_bytes)
         try:
-            for name in workbook.sheetnames:
-                reader.read_sheet(workbook[name])
+            for unknown in sorted(skip - set(workbook.sheetnames)):
+                reader.problem(
+                    unknown,
+                    None,
+                    None,
+                    "",
+                    f"There is no sheet named '{unknown}' to leave out; the sheets are "
+                    + ", ".join(f"'{sheet_name}'" for sheet_name in workbook.sheetnames)
+                    + ".",
+                    "error",
+                )
+            for sheet_name in workbook.sheetnames:
+                if sheet_name in skip:
+                    reader.note_sheet(sheet_name, None, "skipped", "left out when importing")
+                    continue
+                reader.read_sheet(workbook[sheet_name])
         except DAMAGED as error:
             raise ImportFileError(
                 f"The workbook is damaged and cannot be read ({error}). Open it in Excel, "
@@ -228,9 +302,8 @@ def _size(count):
     return f"{max(1, round(count / 1024))} KB"
 
 
-def open_workbook(file, max_bytes):
-    """The openpyxl workbook in `file`, read-only, formulas as text; ImportFileError if the
-    file is too big, empty, not an .xlsx, encrypted or damaged."""
+def _check_size(file, max_bytes):
+    """ImportFileError if the file is over `max_bytes` or empty."""
     file.seek(0, os.SEEK_END)
     size = file.tell()
     file.seek(0)
@@ -240,6 +313,12 @@ def open_workbook(file, max_bytes):
         )
     if size == 0:
         raise ImportFileError("The file is empty.")
+
+
+def open_workbook(file, max_bytes):
+    """The openpyxl workbook in `file`, read-only, formulas as text; ImportFileError if the
+    file is too big, empty, not an .xlsx, encrypted or damaged."""
+    _check_size(file, max_bytes)
     head = file.read(len(OLE_SIGNATURE))
     file.seek(0)
     if head == OLE_SIGNATURE:
@@ -396,13 +475,15 @@ def split_list(text):
 def cell_text(value):
     """The text a person would see in a cell holding `value` (as openpyxl reads it).
 
-    Strings are stripped, keeping inner line breaks; whole numbers lose ".0"; dates read as
+    Strings are stripped, keeping inner line breaks, and rich text exported as HTML reads as
+    its plain text; whole numbers lose ".0"; dates read as
     dates.date_as_shown ("Dec-22", "11/01/2024"); TRUE/FALSE as Excel shows them; an array
     formula as its formula text.
     """
     if value is None:
         return ""
     if isinstance(value, str):
+        value = formats.html_text(value)  # rich text exported as HTML: its plain text
         return value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
@@ -451,19 +532,23 @@ def _iter_rows(sheet, **limits):
 class _Reader:
     """Reads sheets one after another into one ReadResult."""
 
-    def __init__(self, vocab, max_cell_chars, max_rows, month=None, year=None):
+    def __init__(self, vocab, max_cell_chars, max_rows, month=None, year=None, file_name=""):
         self.vocab = vocab
         self.month = month
         self.year = year
         self.periods = {}  # Period.key -> Period
         self.month_needed = {}  # (sheet, letter, header) -> rows without a month
+        self.file_name = file_name  # the file's name without its suffix, for a Source
         self.max_cell_chars = max_cell_chars
         self.max_rows = max_rows
         self.rows_read = 0
+        self.update_rows = 0
         self.result = ReadResult()
         self.first_seen = {}  # normalised ref -> (ActionRow, content), for duplicates
         self.months = set()
         self.continued = []  # (ref, month text, field, part, text) from our own exports
+        self.no_title = []  # (sheet, header row): a Ref column but no action column
+        self.updates = []  # _UpdateLine, from updates sheets, joined on at the end
 
     def problem(self, sheet, row, column, value, message, severity="warning"):
         self.result.problems.append(Problem(sheet, row, column, value, message, severity))
@@ -488,19 +573,41 @@ class _Reader:
         rows = _iter_rows(sheet, max_row=HEADER_ROWS, max_col=HEADER_COLUMNS)
         for number, values in enumerate(rows, start=1):
             top.append((number, [cell_text(value) for value in values]))
+        recommendations = layouts.find_recommendations_header(top, self.vocab)
+        if recommendations is not None:
+            self.note_sheet(name, recommendations.row, "recommendations")
+            self.read_recommendations(sheet, recommendations)
+            return
         header = headers.find_header(top, self.vocab, self.sheet_year(name, top))
-        if header is not None:
+        if header is not None and "title" in header.fields:
             self.note_sheet(name, header.row, "actions")
             self.read_actions(sheet, header)
+            return
+        updates = layouts.find_updates_header(top, self.vocab)
+        if updates is not None:
+            self.note_sheet(name, updates.row, "updates")
+            self.read_updates(sheet, updates)
+            return
+        if layouts.is_measures_header(top) and not isinstance(sheet, formats.CsvSheet):
+            # Imported by the measure importer in the same upload (plans/measures/workbook.py).
+            self.note_sheet(name, None, "measures", "measures, in the measure importer's layout")
             return
         definitions = headers.find_definitions_header(top)
         if definitions is not None:
             self.note_sheet(name, definitions.row, "status definitions")
             self.read_definitions(sheet, definitions)
             return
-        note = f"no column headed Ref, Reference or Action ref in the first {HEADER_ROWS} rows"
-        self.note_sheet(name, None, "skipped", note)
-        self.problem(name, None, None, "", f"Sheet '{name}' was skipped: {note}.")
+        if header is not None:
+            note = (
+                "it has a Ref column but no column for the action itself (headed Action, "
+                "Key action, Milestone or Task), so it is not a sheet of actions"
+            )
+            self.no_title.append((name, header.row))
+            self.note_sheet(name, header.row, "skipped", note)
+        else:
+            note = f"no column headed Ref, Reference or Action ref in the first {HEADER_ROWS} rows"
+            self.note_sheet(name, None, "skipped", note)
+        self.problem(name, None, None, "", f"Sheet '{name}' was left out: {note}.")
 
     def sheet_year(self, name, top):
         """The financial year of the sheet's quarters written without a year: the one given,
@@ -575,6 +682,15 @@ class _Reader:
             for index in sorted(becomes)
         ]
 
+    def count_update_row(self):
+        self.update_rows += 1
+        if self.update_rows > self.max_rows * UPDATE_ROWS_PER_ROW:
+            raise ImportFileError(
+                f"The workbook's updates sheets have more than "
+                f"{self.max_rows * UPDATE_ROWS_PER_ROW:,} rows, more than an action plan's "
+                "updates should; check for stray content far below them."
+            )
+
     def read_header_problems(self, name, header):
         letter = get_column_letter
         for index, text in header.unknown:
@@ -587,16 +703,6 @@ class _Reader:
                 excerpt(text),
                 f"Column {letter(index + 1)} means the same as column {letter(earlier + 1)} "
                 f"('{header.texts[earlier]}'), so it was ignored.",
-            )
-        if "title" not in header.fields:
-            self.problem(
-                name,
-                header.row,
-                None,
-                "",
-                f"Sheet '{name}' has a Ref column but no column for the action itself "
-                "(headed Action, Key action, Milestone or Task).",
-                "error",
             )
         for columns in header.months:
             index = columns.status if columns.status is not None else columns.narrative
@@ -875,6 +981,242 @@ class _Reader:
             severity = "error"
         self.problem(row.sheet, row.row, None, row.ref, message, severity)
 
+    def read_updates(self, sheet, header):
+        """An updates sheet: each row one update of the action with its ref, for the month
+        its Month or Date cell names. Joined onto the actions when every sheet is read."""
+        name = sheet.title
+        columns = header.columns
+        letters = {index: get_column_letter(index + 1) for index in range(header.width)}
+        signature_field = Update._meta.get_field("signature")
+        blank_run = 0
+        rows = _iter_rows(sheet, min_row=header.row + 1, max_col=header.width)
+        try:
+            for number, values in enumerate(rows, start=header.row + 1):
+                if all(_blank(value) for value in values):
+                    blank_run += 1
+                    if blank_run >= MAX_BLANK_ROWS:
+                        break
+                    continue
+                blank_run = 0
+                self.count_update_row()
+                texts = {
+                    key: self.text(name, number, index, values[index])
+                    for key, index in columns.items()
+                }
+                ref = cell_text(values[header.ref])
+                if self.vocab.fields.get(headers.header_key(ref)) == "ref":
+                    continue  # the header again
+                status, narrative = texts.get("status", ""), texts.get("narrative", "")
+                if not ref:
+                    self.problem(
+                        name,
+                        number,
+                        letters[header.ref],
+                        excerpt(" | ".join(t for t in texts.values() if t)),
+                        "Row has text but no Ref, so it is no action's update; skipped.",
+                    )
+                    continue
+                if not (status or narrative):
+                    continue
+                month_index = columns["month"]
+                when = self.update_date(name, number, letters[month_index], values[month_index])
+                if when is None:
+                    continue
+                updated_by = texts.get("updated_by", "")
+                if updated_by and (
+                    message := lengths.too_long(updated_by, signature_field, "“Updated by”")
+                ):
+                    letter = letters[columns["updated_by"]]
+                    self.problem(name, number, letter, excerpt(updated_by), message, "error")
+                month = when.replace(day=1)
+                self.months.add(month)
+                entry = MonthEntry(
+                    month,
+                    status,
+                    narrative,
+                    letters.get(columns.get("status"), ""),
+                    letters.get(columns.get("narrative"), ""),
+                    updated_by,
+                )
+                self.updates.append(_UpdateLine(name, number, ref, when, entry))
+        finally:
+            rows.close()
+
+    def update_date(self, name, number, letter, value):
+        """The date an updates sheet's Month or Date cell gives (a date cell, "Jan-24",
+        "January 2024", "15/01/2024"), or None with an error naming the cell."""
+        text = cell_text(value)
+        when = dates.parse_fuzzy_date(value) if value is not None else None
+        if when is None and text:
+            when = dates.month_in_text(text)
+        if when is None:
+            self.problem(
+                name,
+                number,
+                letter,
+                excerpt(text),
+                "This update's month cannot be read: give a date or a month such as "
+                "“January 2024” or “Jan-24”."
+                if text
+                else "This update has no month or date.",
+                "error",
+            )
+            return None
+        if not dates.in_range(when.replace(day=1)):
+            self.problem(
+                name,
+                number,
+                letter,
+                excerpt(text),
+                f"This update is dated {dates.out_of_range(when.replace(day=1))}.",
+                "error",
+            )
+            return None
+        return when
+
+    def join_updates(self):
+        """Put each updates-sheet row onto its action as that month's update. Two rows for
+        one action and month: the later date (or the lower row) is the update, the other is
+        reported; one that differs from the month's columns on the actions sheet is an error."""
+        rows = {" ".join(row.ref.split()).casefold(): row for row in self.result.rows}
+        chosen = {}  # (sheet, row, month) -> (ActionRow, _UpdateLine)
+        for line in sorted(self.updates, key=lambda line: (line.when, line.row)):
+            row = rows.get(" ".join(line.ref.split()).casefold())
+            if row is None:
+                self.problem(
+                    line.sheet,
+                    line.row,
+                    None,
+                    line.ref,
+                    f"Ref {line.ref} on the updates sheet matches no action in the workbook.",
+                    "error",
+                )
+                continue
+            key = (row.sheet, row.row, line.entry.month)
+            if key in chosen:
+                earlier = chosen[key][1]
+                self.problem(
+                    earlier.sheet,
+                    earlier.row,
+                    None,
+                    line.ref,
+                    f"Ref {line.ref} has a later {line.entry.month:%B %Y} update at row "
+                    f"{line.row}, which is the one imported; this row is not.",
+                )
+            chosen[key] = (row, line)
+        for (sheet, number, month), (row, line) in chosen.items():
+            given = next((entry for entry in row.months if entry.month == month), None)
+            if given is None:
+                row.months.append(line.entry)
+                row.months.sort(key=lambda entry: entry.month)
+            elif (given.status, given.narrative) != (line.entry.status, line.entry.narrative):
+                self.problem(
+                    line.sheet,
+                    line.row,
+                    None,
+                    line.ref,
+                    f"This {month:%B %Y} update of {line.ref} differs from the one in the "
+                    f"month's columns at '{sheet}' row {number}. Keep one of them.",
+                    "error",
+                )
+
+    def read_recommendations(self, sheet, header):
+        """A recommendations plan: each lettered action in a recommendation's actions cell
+        becomes an action "1.a" under the recommendation's area, and each recommendation is
+        kept, linked to its actions, in a Source named after the sheet (or the file). A
+        recommendation whose actions cell is blank shares the actions above it in the same
+        area: the cell is merged over both."""
+        name = sheet.title
+        source = layouts.source_name(name, self.file_name)
+        letter = get_column_letter
+        area = ""
+        group = None  # the RecommendationRow whose actions cell the next blank one shares
+        numbers = {}  # number -> row, for duplicates
+        repeated = header.texts[header.number]
+        blank_run = 0
+        rows = _iter_rows(sheet, min_row=header.row + 1, max_col=header.width)
+        try:
+            for number, values in enumerate(rows, start=header.row + 1):
+                occupied = [index for index, value in enumerate(values) if not _blank(value)]
+                if not occupied:
+                    blank_run += 1
+                    if blank_run >= MAX_BLANK_ROWS:
+                        break
+                    continue
+                blank_run = 0
+                self.count_row()
+                written = cell_text(values[header.number])
+                if written and written == repeated:
+                    continue  # the header again
+                if header.area is not None and not _blank(values[header.area]):
+                    if cell_text(values[header.area]) != area:
+                        group = None
+                    area = cell_text(values[header.area])
+                rec_number = layouts.recommendation_number(written)
+                if rec_number is None and len(occupied) == 1 and occupied[0] != header.actions:
+                    area, group = cell_text(values[occupied[0]]), None  # an area band
+                    field = lengths.ACTION_FIELDS["theme"]
+                    if message := lengths.too_long(area, field, "The area"):
+                        at = letter(occupied[0] + 1)
+                        self.problem(name, number, at, excerpt(area), message, "error")
+                    continue
+                if rec_number is None:
+                    text = " | ".join(cell_text(values[index]) for index in occupied)
+                    if written:
+                        message = "This recommendation's number cannot be read; give a number."
+                        severity = "error"
+                    else:
+                        message = "Row has text but no recommendation number; skipped."
+                        severity = "warning"
+                    at = letter(header.number + 1)
+                    self.problem(name, number, at, excerpt(text), message, severity)
+                    continue
+                if rec_number in numbers:
+                    self.problem(
+                        name,
+                        number,
+                        letter(header.number + 1),
+                        written,
+                        f"Recommendation {rec_number} appears twice: at row {numbers[rec_number]}"
+                        f" and row {number}. Give one of them a different number.",
+                        "error",
+                    )
+                    continue
+                numbers[rec_number] = number
+                text = self.text(name, number, header.text, values[header.text])
+                actions = self.text(name, number, header.actions, values[header.actions])
+                recommendation = RecommendationRow(source, rec_number, area, text, [], name, number)
+                self.result.recommendations.append(recommendation)
+                if actions:
+                    group = recommendation
+                    theme = area or name.strip()
+                    fields = {
+                        key: self.text(name, number, index, values[index])
+                        for key, index in header.fields.items()
+                    }
+                    for mark, title in layouts.split_lettered(actions):
+                        ref = f"{rec_number}.{mark}" if mark else str(rec_number)
+                        values_by_field = {"ref": ref, "title": title, **fields}
+                        if area:
+                            values_by_field["theme"] = area
+                        row = ActionRow(name, number, theme, "", values_by_field, [])
+                        recommendation.refs.append(ref)
+                        self.add_row(row)
+                elif group is not None:
+                    recommendation.refs = group.refs  # the same list: merged cells
+                    self.result.notes.append(
+                        f"Recommendation {rec_number} ('{name}' row {number}) has no actions "
+                        f"of its own, so it is linked to those of recommendation {group.number} "
+                        "above it, as if their actions cell were merged over both."
+                    )
+                else:
+                    self.result.notes.append(
+                        f"Recommendation {rec_number} ('{name}' row {number}) has no proposed "
+                        "actions; it is kept in its source without any."
+                    )
+        finally:
+            rows.close()
+
     def read_definitions(self, sheet, header):
         indexes = [header.label, header.definition, header.leadership_action]
         width = max(index for index in indexes if index is not None) + 1
@@ -924,11 +1266,24 @@ class _Reader:
 
     def finish(self):
         self.join_continued()
+        self.join_updates()
         result = self.result
         result.months = sorted(self.months)
         result.periods = [self.periods[key] for key in sorted(self.periods)]
         result.month_needed = [(*where, rows) for where, rows in self.month_needed.items()]
-        if not any(summary.kind == "actions" for summary in result.sheets):
+        if not any(summary.kind in ("actions", "recommendations") for summary in result.sheets):
+            for sheet, row in self.no_title:
+                self.problem(
+                    sheet,
+                    row,
+                    None,
+                    "",
+                    f"Sheet '{sheet}' has a Ref column but no column for the action itself "
+                    "(headed Action, Key action, Milestone or Task).",
+                    "error",
+                )
+            if self.no_title:
+                return result
             result.problems.append(
                 Problem(
                     "",

@@ -83,6 +83,7 @@ class MeasureUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
 
+    suffixes = (".xlsx",)
     clean_workbook = UploadForm.clean_workbook
 
 

@@ -25,6 +25,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
@@ -214,11 +215,14 @@ def classify(heading, vocabulary, decisions, periods=None):
     return "undecided", (frequency, start)
 
 
-def read_measures(source, *, decisions=None, synonyms=None, max_bytes=20 * 1024 * 1024):
+def read_measures(
+    source, *, decisions=None, synonyms=None, max_bytes=20 * 1024 * 1024, sheets=None
+):
     """Read the measures workbook in `source` (a path or a binary file) into MeasuresRead.
     `decisions` are the administrator's answers about headings ({heading: field, period kind,
-    or "" to leave it out}); `synonyms` the plan's remembered ones (header_synonyms). Raises
-    ImportFileError when the file cannot be read at all."""
+    or "" to leave it out}); `synonyms` the plan's remembered ones (header_synonyms);
+    `sheets`, when given, names the only sheets to read (the Measures sheets of an action
+    plan). Raises ImportFileError when the file cannot be read at all."""
     owned = isinstance(source, str | os.PathLike)
     file = open(source, "rb") if owned else source  # noqa: SIM115 - closed in finally
     reader = _Reader(decisions or {}, synonyms or {})
@@ -226,7 +230,8 @@ def read_measures(source, *, decisions=None, synonyms=None, max_bytes=20 * 1024 
         workbook = open_workbook(file, max_bytes)
         try:
             for sheet in workbook.worksheets:
-                reader.read_sheet(sheet)
+                if sheets is None or sheet.title in sheets:
+                    reader.read_sheet(sheet)
         except DAMAGED as error:
             raise ImportFileError(
                 f"The workbook is damaged and cannot be read ({error}). Open it in Excel, "
@@ -247,6 +252,23 @@ def read_measures(source, *, decisions=None, synonyms=None, max_bytes=20 * 1024 
             "of any sheet.",
         )
     return reader.result
+
+
+def read_measure_sheets(source, result, plan=None):
+    """The MeasuresRead of an action plan's Measures sheets (those the action reader found in
+    the measure importer's layout, in ReadResult `result`), read with `plan`'s remembered
+    measure headings; None when it has none."""
+    names = {sheet.name for sheet in result.sheets if sheet.kind == "measures"}
+    if not names:
+        return None
+    if hasattr(source, "seek"):
+        source.seek(0)
+    return read_measures(
+        source,
+        synonyms=plan.measure_header_synonyms if plan else None,
+        max_bytes=settings.IMPORT_MAX_BYTES,
+        sheets=names,
+    )
 
 
 class _Reader:
@@ -484,6 +506,19 @@ class MeasuresPreview:
     def blocked(self):
         return bool(self.errors or self.undecided_headers)
 
+    @property
+    def changes_anything(self):
+        """Whether the import writes anything (and so must mark cached pages stale)."""
+        return bool(
+            self.created
+            or self.changed
+            or self.targets_created
+            or self.targets_changed
+            or self.values_created
+            or self.values_changed
+            or self.added
+        )
+
     def problem(self, problem):
         target = self.errors if problem.severity == "error" else self.warnings
         target.append(
@@ -564,7 +599,8 @@ def load_measures(
         if decisions:
             plan.measure_header_synonyms = header_synonyms(plan, decisions)
             plan.save(update_fields=["measure_header_synonyms"])
-        versions.plan_changed(plan.pk)
+        if preview.changes_anything:
+            versions.plan_changed(plan.pk)
         if dry_run:
             transaction.set_rollback(True)
     return preview

@@ -57,6 +57,9 @@ class ImportJob(models.Model):
         help_text="The financial year (its first calendar year) of quarters written without "
         "one, chosen by the admin.",
     )
+    skipped_sheets = models.JSONField(
+        default=list, blank=True, help_text="Sheets the admin chose to leave out."
+    )
     preview = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

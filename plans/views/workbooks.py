@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from plans.excel import jobs
-from plans.excel.forms import MappingForm, UploadForm, month_labels, read_as
+from plans.excel.forms import MappingForm, SheetsForm, UploadForm, month_labels, read_as
 from plans.excel.write import export_plan
 from plans.models import ImportJob, Plan
 from tracker import policy
@@ -44,7 +44,17 @@ def job_detail(request, pk):
         ImportJob.objects.select_related("plan"), kind=ImportJob.Kind.ACTIONS, pk=pk
     )
     preview = job.preview
-    form = None
+    form = sheets_form = None
+    if job.state == ImportJob.State.PREVIEWED and preview.get("sheets"):
+        sheets_form = SheetsForm(
+            request.POST if SheetsForm.prefix + "-submitted" in request.POST else None,
+            sheets=preview["sheets"],
+            skipped=job.skipped_sheets,
+        )
+        if sheets_form.is_bound and sheets_form.is_valid():
+            job.skipped_sheets = sheets_form.skipped()
+            jobs.preview(job)
+            return redirect("plans:import_job", pk=job.pk)
     questions = ("columns", "month_needed", "year_needed")
     if job.state == ImportJob.State.PREVIEWED and any(preview.get(key) for key in questions):
         form = MappingForm(request.POST or None, preview=preview, plan=job.plan)
@@ -64,6 +74,7 @@ def job_detail(request, pk):
             "job": job,
             "preview": job.preview,
             "form": form,
+            "sheets_form": sheets_form,
             "upload_url": reverse("plans:import"),
             "confirm_url": reverse("plans:import_confirm", args=[job.pk]),
             "months": month_labels(job.preview.get("months", [])),

@@ -71,7 +71,9 @@ def test_a_get_to_confirm_changes_nothing(client_for):
         (b"Ref,Action\nA1,Something\n", "plan.xlsx", "This is not an Excel .xlsx workbook"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "plan.xlsx", "password-protected"),
         (b"PK\x03\x04 truncated", "plan.xlsx", "damaged"),
-        (b"anything", "plan.csv", "Choose an Excel workbook saved as .xlsx"),
+        (b"anything", "plan.ods", "Choose an Excel workbook saved as .xlsx, or a CSV file"),
+        (b"anything", "plan.csv", "No column headed Ref"),
+        (b"Ref,Action\x00\x01", "plan.csv", "not a CSV text file"),
     ],
 )
 def test_bad_files_get_a_clear_message_and_nothing_is_written(client_for, content, name, message):

@@ -8,11 +8,12 @@ from plans.excel import periods
 from plans.excel.forms import month_labels, read_as
 from plans.excel.load import ImportBlocked, create_plan, header_synonyms, load_workbook
 from plans.excel.read import ImportFileError, read_workbook
+from plans.measures.workbook import read_measure_sheets
 from plans.models import Plan
 
 
 class Command(BaseCommand):
-    help = "Import an Excel action plan (.xlsx) into a plan; prints what it does."
+    help = "Import an action plan (.xlsx, or .csv) into a plan; prints what it does."
 
     def add_arguments(self, parser):
         parser.add_argument("path")
@@ -49,8 +50,27 @@ class Command(BaseCommand):
             help="The financial year of quarters written without one ('Q1 Status'), e.g. "
             "2023/24; by default the year of the plan's start date.",
         )
+        parser.add_argument(
+            "--skip-sheet",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="Leave this sheet out of the import (may be given more than once).",
+        )
 
-    def handle(self, path, plan, create, dry_run, map_status, map_column, month, year, **options):
+    def handle(
+        self,
+        path,
+        plan,
+        create,
+        dry_run,
+        map_status,
+        map_column,
+        month,
+        year,
+        skip_sheet,
+        **options,
+    ):
         try:
             month = periods.parse_month(month) if month else None
             year = periods.parse_year(year) if year else None
@@ -70,7 +90,9 @@ class Command(BaseCommand):
                 synonyms=header_synonyms(existing, decisions),
                 month=month,
                 year=year or periods.plan_year(existing),
+                skip_sheets=skip_sheet,
             )
+            measures = read_measure_sheets(path, result, existing)
         except (ImportFileError, OSError, ValueError) as error:
             raise CommandError(str(error)) from error
         with transaction.atomic():
@@ -89,6 +111,7 @@ class Command(BaseCommand):
                     decisions=decisions,
                     dry_run=dry_run,
                     source=path,
+                    measures=measures,
                 )
             except ImportBlocked as blocked:
                 self.report(blocked.preview)
@@ -106,6 +129,10 @@ class Command(BaseCommand):
 
     def report(self, preview):
         write = self.stdout.write
+        for sheet in preview.sheets:
+            kind = "left out" if sheet["kind"] == "skipped" else sheet["kind"]
+            note = f" ({sheet['note']})" if sheet["note"] else ""
+            write(f"Sheet {sheet['name']!r}: {kind}{note}")
         write(f"Months found: {', '.join(month_labels(preview.months)) or 'none'}")
         if preview.columns:
             write("Columns:")
@@ -132,6 +159,20 @@ class Command(BaseCommand):
             )
             for item in report.updates_changed:
                 write(f"  update {item['ref']} {item['month']}: {item['old']!r} -> {item['new']!r}")
+        for source in preview.sources:
+            write(
+                f"Source {source['name']}{' (new)' if source['created'] else ''}: "
+                f"{len(source['recommendations_created'])} recommendations added, "
+                f"{len(source['recommendations_changed'])} changed, "
+                f"{source['links_added']} links to actions added"
+            )
+        if preview.measures and not preview.measures["blocked"]:
+            found = preview.measures
+            write(
+                f"Measures: {len(found['created'])} created, {len(found['changed'])} changed, "
+                f"{found['unchanged']} unchanged; {found['values_created']} figures and "
+                f"{found['targets_created']} targets added"
+            )
         for note in preview.notes:
             write(f"Note: {note}")
         if preview.missing:
