@@ -13,61 +13,11 @@ import pytest
 from django.core.management import call_command
 from django.template.loader import render_to_string
 
-from plans.models import Action, Committee, Measure, MeasureValue, Priority, Recommendation, Source
+from plans.models import Action, Committee, Measure, MeasureValue, Recommendation, Source
 from reports import compose, periods
 from tests import factories
 
 Q4 = periods.parse("quarterly", "2023-Q4")  # January to March 2024
-
-
-@pytest.fixture
-def kpis(quarter):
-    """As at March 2024: sickness on target, appraisals near target, enquiries off target
-    (its April figure is after the quarter), planning not rated (no target); and the peer
-    challenge's recommendations 7 (answered by CM.1.1 and CM.1.4) and 12 (by none)."""
-    resilient = Priority.objects.get(name="Listening to residents")
-    factories.measure(
-        quarter,
-        "Sickness absence (days per FTE)",
-        priority=resilient,
-        unit="days",
-        direction="lower",
-        frequency="quarterly",
-        targets={"2023-10": "2.0", "2024-01": "2.0"},
-        values={"2023-10": "2.2", "2024-01": "1.9"},
-    )
-    factories.measure(
-        quarter,
-        "Appraisals completed on time",
-        owner="Head of HR",
-        frequency="quarterly",
-        tolerance=Decimal("5"),
-        targets={"2024-01": "90"},
-        values={"2024-01": "87"},
-    )
-    enquiries = factories.measure(
-        quarter,
-        "Councillor enquiries answered in 10 days",
-        theme_name="Housing",
-        frequency="monthly",
-        targets={"2024-03": "85", "2024-04": "85"},
-        values={"2024-02": "80", "2024-03": "70", "2024-04": "95"},
-    )
-    MeasureValue.objects.filter(measure=enquiries, period="2024-03-01").update(
-        commentary="Logging system down for two weeks in March."
-    )
-    factories.measure(
-        quarter, "Planning decisions in time", theme_name="Housing", values={"2024-01": "75"}
-    )
-    source = Source.objects.create(plan=quarter, name="LGA corporate peer challenge 2023")
-    seven = Recommendation.objects.create(
-        source=source, number=7, area="Behaviour", text="Address poor behaviour.", sort_order=1
-    )
-    seven.actions.add(*Action.objects.filter(ref__in=["CM.1.1", "CM.1.4"]))
-    Recommendation.objects.create(
-        source=source, number=12, area="Support", text="Use the LGA.", sort_order=2
-    )
-    return quarter
 
 
 def test_the_snapshot_keeps_the_figures_targets_and_ratings_it_used(kpis):
@@ -172,22 +122,6 @@ def test_the_measures_charts_are_described(kpis):
         chart.startswith("data:image/svg+xml;base64,") for _, chart in report["measure_charts"]
     )
     assert report["charts"]["measures"].startswith("data:image/svg+xml;base64,")
-
-
-@pytest.fixture
-def audit(kpis):
-    """The Audit Committee (following CM.1.1 and HS.1.1) is given the appraisals measure.
-    Recommendation 7 is answered by its CM.1.1; a new 3 through the focus action CM.1.0,
-    whose sub-actions include CM.1.1; a new 4 by HS.1.2 alone, which is not the
-    committee's; 12 by none."""
-    committee = Committee.objects.get(slug="audit")
-    Measure.objects.get(name="Appraisals completed on time").committees.add(committee)
-    source = Source.objects.get(plan=kpis)
-    three = Recommendation.objects.create(source=source, number=3, text="Listen.", sort_order=3)
-    three.actions.add(Action.objects.get(ref="CM.1.0"))
-    four = Recommendation.objects.create(source=source, number=4, text="House.", sort_order=4)
-    four.actions.add(Action.objects.get(ref="HS.1.2"))
-    return committee
 
 
 def test_a_committee_report_has_its_measures_and_the_recommendations_its_actions_answer(audit):
