@@ -189,6 +189,7 @@ class MeasureAdmin(PlanDataAdmin):
     search_fields = ["name"]
     list_select_related = ["plan", "priority", "theme", "owner"]
     autocomplete_fields = ["owner"]
+    filter_horizontal = ["committees"]
     inlines = [TargetInline]
 
 

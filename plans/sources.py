@@ -133,18 +133,34 @@ def answers(source, *, as_at=None):
     return _by_area(found), statuses
 
 
-def snapshot(plan, as_at):
-    """Every source of the plan as at `as_at` (a month), JSON-ready for a committee report:
-    each recommendation with its roll-up in words and the actions answering it. Four
-    queries."""
+def answered_by(committee):
+    """Whether one of `committee`'s actions answers a recommendation: the rule for which
+    recommendations a committee's report includes. An action answers one it is linked to,
+    and so does each sub-action of a linked focus action (the actions the recommendation
+    lists)."""
+    links = Recommendation.actions.through.objects.filter(recommendation=OuterRef("pk"))
+    return Exists(
+        links.filter(Q(action__committees=committee) | Q(action__children__committees=committee))
+    )
+
+
+def snapshot(plan, as_at, *, committee=None):
+    """(sources, left out): every source of the plan as at `as_at` (a month), JSON-ready for
+    a committee report: each recommendation with its roll-up in words and the actions
+    answering it. With `committee`, only the recommendations its actions answer (see
+    answered_by), each still with all its actions, so its progress is the recommendation's;
+    `left out` counts the plan's others (0 without a committee). Four queries."""
     recommendations = (
         Recommendation.objects.filter(source__plan=plan)
         .select_related("source")
         .order_by("source__sort_order", "source__name", "source_id", "sort_order", "number")
     )
+    if committee is not None:
+        recommendations = recommendations.annotate(answered=answered_by(committee))
     found, statuses = _answers(plan, recommendations, as_at)
+    kept = [a for a in found if committee is None or a.recommendation.answered]
     made = []
-    for answer in found:
+    for answer in kept:
         source = answer.recommendation.source
         if not made or made[-1]["name"] != source.name:
             made.append({"id": source.pk, "name": source.name, "recommendations": []})
@@ -165,7 +181,7 @@ def snapshot(plan, as_at):
                 ],
             }
         )
-    return made
+    return made, len(found) - len(kept)
 
 
 def export_rows(source, grouped):

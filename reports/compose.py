@@ -31,7 +31,7 @@ from tracker import policy
 
 # A snapshot: JSON-ready, as stored with the report.
 Snapshot = dict[str, Any]
-SCHEMA = 2  # 2 added the measures and recommendations
+SCHEMA = 3  # 2 added the measures and recommendations, 3 a committee's scope
 TREND_MONTHS = 12  # as the dashboard's trend
 RAG_ORDER: list[str] = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.GREY]
 STATUS_FIELDS = [
@@ -55,9 +55,10 @@ def compose(
     meeting: Meeting | None = None,
     now: datetime.datetime | None = None,
 ) -> Snapshot:
-    """The snapshot of `plan` (or `committee`'s actions in it) for `period`, with the plan's
-    measures and recommendations. Thirteen queries whatever the number of actions, measures
-    and recommendations."""
+    """The snapshot of `plan` for `period`, with its measures and recommendations; with
+    `committee`, only the committee's actions, the measures assigned to it and the
+    recommendations its actions answer, and how many of the plan's others it left out.
+    Thirteen queries whatever the number of actions, measures and recommendations."""
     as_at = period.last_month
     before = period.previous.last_month
     trend_months = [dates.add_months(as_at, n) for n in range(1 - TREND_MONTHS, 1)]
@@ -152,6 +153,11 @@ def compose(
     for action in listed:
         action["evidence"] = evidence.get(action.pop("id"), [])
 
+    # A committee's report has the measures assigned to it and the recommendations its
+    # actions answer (plans.sources.answered_by); the whole plan's report has them all.
+    measures = scorecard.snapshot(plan, as_at, committee=committee)
+    measures_left_out = measures.pop("left_out")
+    recommendations, recommendations_left_out = sources.snapshot(plan, as_at, committee=committee)
     kind_label = Report.Kind(period.kind).label
     snapshot = {
         "schema": SCHEMA,
@@ -185,9 +191,15 @@ def compose(
         if quarter_ends
         else [],
         "actions": listed,
-        # The measures and recommendations are the whole plan's, whatever the committee.
-        "measures": scorecard.snapshot(plan, as_at),
-        "recommendations": sources.snapshot(plan, as_at),
+        "measures": measures,
+        "recommendations": recommendations,
+        # What a committee's report leaves out of the plan's measures and recommendations.
+        "scope": {
+            "measures_left_out": measures_left_out,
+            "recommendations_left_out": recommendations_left_out,
+        }
+        if committee
+        else None,
     }
     # What is stored is exactly what was rendered: JSON in, JSON out.
     return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
@@ -373,6 +385,65 @@ def present(snapshot: Snapshot) -> dict[str, Any]:
         if card
         else [],
         "recommendations": snapshot.get("recommendations", []),
+        "scope": _scope(snapshot, card),
+    }
+
+
+def _scope(snapshot: Snapshot, card: scorecard.Scorecard | None) -> dict[str, str] | None:
+    """What a committee's report covers and leaves out, in words: {"summary", "measures",
+    "recommendations"}, or None for the whole plan's report and for a snapshot from before
+    committee reports were scoped (schema 2), whose measures and recommendations were the
+    whole plan's."""
+    scope, committee = snapshot.get("scope"), snapshot["committee"]
+    if not scope or card is None:
+        return None
+    measures = card.tracked
+    recommendations = sum(len(s["recommendations"]) for s in snapshot["recommendations"])
+    other_measures, other_recommendations = (
+        scope["measures_left_out"],
+        scope["recommendations_left_out"],
+    )
+    kept = (
+        f"the {summary.plural(measures, 'measure')} assigned to it and the "
+        f"{summary.plural(recommendations, 'recommendation')} its actions answer"
+    )
+    left = [
+        summary.plural(count, noun)
+        for count, noun in (
+            (other_measures, "measure"),
+            (other_recommendations, "recommendation"),
+        )
+        if count
+    ]
+    return {
+        "summary": f"This report is for the {committee}. It covers the actions the committee "
+        f"follows, {kept}, and "
+        + (
+            f"leaves out the plan’s other {' and '.join(left)}."
+            if left
+            else "leaves out none of the plan’s measures or recommendations."
+        ),
+        "measures": (
+            f"These are the measures assigned to the {committee}"
+            if measures
+            else f"No measures are assigned to the {committee}"
+        )
+        + (
+            f"; the plan’s other {summary.plural(other_measures, 'measure')} "
+            f"{'is' if other_measures == 1 else 'are'} left out."
+            if other_measures
+            else "."
+        ),
+        "recommendations": (
+            f"These are the recommendations the {committee}’s actions answer, each with all the "
+            "actions answering it"
+        )
+        + (
+            f"; the plan’s other {summary.plural(other_recommendations, 'recommendation')} "
+            f"{'is' if other_recommendations == 1 else 'are'} left out."
+            if other_recommendations
+            else "."
+        ),
     }
 
 

@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
+
 from plans.measures import rating
 from plans.models import Measure, MeasureTarget, MeasureValue, Rag
 from plans.summary import percent, plural
@@ -138,10 +140,22 @@ def _number(value):
     return None if value is None else str(value)
 
 
-def snapshot(plan, as_at, window=TREND_POINTS):
+def snapshot(plan, as_at, window=TREND_POINTS, *, committee=None):
     """The plan's measures as at `as_at` (a month), JSON-ready: for each measure its details
     and its last `window` complete periods, each with target, value, commentary and rating.
-    Three queries."""
+    With `committee`, only the measures assigned to it (Measure.committees), and `left_out`
+    counts the plan's others. Three queries."""
+    measures = Measure.objects.filter(plan=plan)
+    if committee is not None:
+        measures = measures.annotate(
+            assigned=Exists(
+                Measure.committees.through.objects.filter(
+                    measure=OuterRef("pk"), committee=committee
+                )
+            )
+        )
+    found = lines(measures, as_at)
+    kept = [line for line in found if committee is None or line.measure.assigned]
     return {
         "as_at": as_at.isoformat(),
         "measures": [
@@ -165,8 +179,9 @@ def snapshot(plan, as_at, window=TREND_POINTS):
                     for point in line.trend(window)
                 ],
             }
-            for line in lines(Measure.objects.filter(plan=plan), as_at)
+            for line in kept
         ],
+        "left_out": len(found) - len(kept),
     }
 
 

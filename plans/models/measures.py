@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from plans.measures import rating
 from plans.models.months import month_constraints
-from plans.models.structure import Plan, Post, Priority, Theme
+from plans.models.structure import Committee, Plan, Post, Priority, Theme
 
 
 class MeasureQuerySet(models.QuerySet):
@@ -82,6 +82,13 @@ class Measure(models.Model):
         blank=True,
         help_text="How far short of the target, as a percentage of it, still counts as amber. "
         "Empty: anything short of the target is red.",
+    )
+    committees = models.ManyToManyField(
+        Committee,
+        blank=True,
+        related_name="measures",
+        help_text="The committees whose reports include it. A committee's report shows only "
+        "the measures given to it here.",
     )
     sort_order = models.PositiveIntegerField(default=0)
 

@@ -293,7 +293,7 @@ def _dashboard_context(plan, form, month):
         **context,
         "data": _dashboard_data(plan, month),
         "measures": scorecard.present(scorecard.snapshot(plan, month)),
-        "recommendations": sources.snapshot(plan, month),
+        "recommendations": sources.snapshot(plan, month)[0],
         "action_url": action_url(plan.slug),
         "chart_query": f"month={month.isoformat()}&v={plan.data_version}",
         "month_query": f"month={month.isoformat()}",

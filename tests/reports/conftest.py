@@ -17,9 +17,21 @@ committee report talks about. Its statuses as at March 2024, against December 20
 Counted: 8, of which 5 green or done, 1 amber, 1 red, 1 grey (On hold).
 """
 
+from decimal import Decimal
+
 import pytest
 
-from plans.models import Committee, Evidence, Priority, Update
+from plans.models import (
+    Action,
+    Committee,
+    Evidence,
+    Measure,
+    MeasureValue,
+    Priority,
+    Recommendation,
+    Source,
+    Update,
+)
 from tests import factories
 
 HISTORY = {
@@ -90,3 +102,69 @@ def media(settings, tmp_path):
         "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path)}},
     }
     return tmp_path
+
+
+@pytest.fixture
+def kpis(quarter):
+    """As at March 2024: sickness on target, appraisals near target, enquiries off target
+    (its April figure is after the quarter), planning not rated (no target); and the peer
+    challenge's recommendations 7 (answered by CM.1.1 and CM.1.4) and 12 (by none)."""
+    resilient = Priority.objects.get(name="Listening to residents")
+    factories.measure(
+        quarter,
+        "Sickness absence (days per FTE)",
+        priority=resilient,
+        unit="days",
+        direction="lower",
+        frequency="quarterly",
+        targets={"2023-10": "2.0", "2024-01": "2.0"},
+        values={"2023-10": "2.2", "2024-01": "1.9"},
+    )
+    factories.measure(
+        quarter,
+        "Appraisals completed on time",
+        owner="Head of HR",
+        frequency="quarterly",
+        tolerance=Decimal("5"),
+        targets={"2024-01": "90"},
+        values={"2024-01": "87"},
+    )
+    enquiries = factories.measure(
+        quarter,
+        "Councillor enquiries answered in 10 days",
+        theme_name="Housing",
+        frequency="monthly",
+        targets={"2024-03": "85", "2024-04": "85"},
+        values={"2024-02": "80", "2024-03": "70", "2024-04": "95"},
+    )
+    MeasureValue.objects.filter(measure=enquiries, period="2024-03-01").update(
+        commentary="Logging system down for two weeks in March."
+    )
+    factories.measure(
+        quarter, "Planning decisions in time", theme_name="Housing", values={"2024-01": "75"}
+    )
+    source = Source.objects.create(plan=quarter, name="LGA corporate peer challenge 2023")
+    seven = Recommendation.objects.create(
+        source=source, number=7, area="Behaviour", text="Address poor behaviour.", sort_order=1
+    )
+    seven.actions.add(*Action.objects.filter(ref__in=["CM.1.1", "CM.1.4"]))
+    Recommendation.objects.create(
+        source=source, number=12, area="Support", text="Use the LGA.", sort_order=2
+    )
+    return quarter
+
+
+@pytest.fixture
+def audit(kpis):
+    """The Audit Committee (following CM.1.1 and HS.1.1) is given the appraisals measure.
+    Recommendation 7 is answered by its CM.1.1; a new 3 through the focus action CM.1.0,
+    whose sub-actions include CM.1.1; a new 4 by HS.1.2 alone, which is not the
+    committee's; 12 by none."""
+    committee = Committee.objects.get(slug="audit")
+    Measure.objects.get(name="Appraisals completed on time").committees.add(committee)
+    source = Source.objects.get(plan=kpis)
+    three = Recommendation.objects.create(source=source, number=3, text="Listen.", sort_order=3)
+    three.actions.add(Action.objects.get(ref="CM.1.0"))
+    four = Recommendation.objects.create(source=source, number=4, text="House.", sort_order=4)
+    four.actions.add(Action.objects.get(ref="HS.1.2"))
+    return committee

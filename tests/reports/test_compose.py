@@ -1,3 +1,4 @@
+import base64
 import datetime
 import json
 
@@ -9,6 +10,7 @@ from plans.models import Committee, Evidence, Update
 from reports import compose, periods
 from tests import factories
 from tests.generate import build_plan
+from tests.plans.test_charts import assert_apart, read
 
 Q4 = periods.parse("quarterly", "2023-Q4")
 
@@ -185,3 +187,13 @@ def test_evidence_of_an_update_awaiting_sign_off_is_left_out(quarter):
     assert report["completed"][1]["evidence"] == [
         {"label": "Committee minutes", "url": "https://example.org/minutes"}
     ]
+
+
+def test_a_committee_with_few_actions_gets_an_axis_of_whole_actions(quarter):
+    """The garbled "0 0.20.40.6..." axis of the Audit Committee's two actions."""
+    audit = Committee.objects.get(slug="audit")
+    report = compose.present(compose.compose(plan=quarter, period=Q4, committee=audit))
+    chart = base64.b64decode(report["charts"]["status"].removeprefix("data:image/svg+xml;base64,"))
+    axes, size, _ = read(chart)
+    assert [label for label, *_ in axes["x"]] == ["0", "1"]
+    assert_apart(axes["x"], size, along="x")

@@ -11,67 +11,18 @@ from decimal import Decimal
 import pypdf
 import pytest
 from django.core.management import call_command
+from django.template.loader import render_to_string
 
-from plans.models import Action, MeasureValue, Priority, Recommendation, Source
+from plans.models import Action, Committee, Measure, MeasureValue, Recommendation, Source
 from reports import compose, periods
 from tests import factories
 
 Q4 = periods.parse("quarterly", "2023-Q4")  # January to March 2024
 
 
-@pytest.fixture
-def kpis(quarter):
-    """As at March 2024: sickness on target, appraisals near target, enquiries off target
-    (its April figure is after the quarter), planning not rated (no target); and the peer
-    challenge's recommendations 7 (answered by CM.1.1 and CM.1.4) and 12 (by none)."""
-    resilient = Priority.objects.get(name="Listening to residents")
-    factories.measure(
-        quarter,
-        "Sickness absence (days per FTE)",
-        priority=resilient,
-        unit="days",
-        direction="lower",
-        frequency="quarterly",
-        targets={"2023-10": "2.0", "2024-01": "2.0"},
-        values={"2023-10": "2.2", "2024-01": "1.9"},
-    )
-    factories.measure(
-        quarter,
-        "Appraisals completed on time",
-        owner="Head of HR",
-        frequency="quarterly",
-        tolerance=Decimal("5"),
-        targets={"2024-01": "90"},
-        values={"2024-01": "87"},
-    )
-    enquiries = factories.measure(
-        quarter,
-        "Councillor enquiries answered in 10 days",
-        theme_name="Housing",
-        frequency="monthly",
-        targets={"2024-03": "85", "2024-04": "85"},
-        values={"2024-02": "80", "2024-03": "70", "2024-04": "95"},
-    )
-    MeasureValue.objects.filter(measure=enquiries, period="2024-03-01").update(
-        commentary="Logging system down for two weeks in March."
-    )
-    factories.measure(
-        quarter, "Planning decisions in time", theme_name="Housing", values={"2024-01": "75"}
-    )
-    source = Source.objects.create(plan=quarter, name="LGA corporate peer challenge 2023")
-    seven = Recommendation.objects.create(
-        source=source, number=7, area="Behaviour", text="Address poor behaviour.", sort_order=1
-    )
-    seven.actions.add(*Action.objects.filter(ref__in=["CM.1.1", "CM.1.4"]))
-    Recommendation.objects.create(
-        source=source, number=12, area="Support", text="Use the LGA.", sort_order=2
-    )
-    return quarter
-
-
 def test_the_snapshot_keeps_the_figures_targets_and_ratings_it_used(kpis):
     snapshot = compose.compose(plan=kpis, period=Q4)
-    assert snapshot["schema"] == 2
+    assert snapshot["schema"] == 3
     enquiries = next(m for m in snapshot["measures"]["measures"] if m["name"].startswith("Coun"))
     # April is after the period: the report stops at March.
     assert enquiries["points"] == [
@@ -173,6 +124,82 @@ def test_the_measures_charts_are_described(kpis):
     assert report["charts"]["measures"].startswith("data:image/svg+xml;base64,")
 
 
+def test_a_committee_report_has_its_measures_and_the_recommendations_its_actions_answer(audit):
+    snapshot = compose.compose(plan=audit.actions.first().plan, period=Q4, committee=audit)
+    assert [m["name"] for m in snapshot["measures"]["measures"]] == ["Appraisals completed on time"]
+    [source] = snapshot["recommendations"]
+    assert [(r["number"], r["progress"]) for r in source["recommendations"]] == [
+        # All of 7's actions, CM.1.4 included though it is not the committee's.
+        (7, "2 actions: 1 Medium progress, 1 Complete."),
+        (3, "5 actions: 1 On track, 1 Medium progress, 1 Significant issues / slippage, "
+            "1 Complete, 1 Closed."),
+    ]  # fmt: skip
+    assert snapshot["scope"] == {"measures_left_out": 3, "recommendations_left_out": 2}
+    report = compose.present(snapshot)
+    assert report["scope"]["summary"] == (
+        "This report is for the Audit Committee. It covers the actions the committee follows, "
+        "the 1 measure assigned to it and the 2 recommendations its actions answer, and leaves "
+        "out the plan’s other 3 measures and 2 recommendations."
+    )
+    assert report["measures"].sentence() == (
+        "1 measure tracked, 0% meeting target (0 of the 1 with a figure and a target)."
+    )
+    # The whole plan's report has them all and says nothing of a scope.
+    whole = compose.compose(plan=audit.actions.first().plan, period=Q4)
+    assert len(whole["measures"]["measures"]) == 4
+    assert len(whole["recommendations"][0]["recommendations"]) == 4
+    assert whole["scope"] is None
+
+
+def test_a_committee_with_no_measures_or_recommendations_says_so(kpis):
+    committee = Committee.objects.create(name="Licensing Committee", slug="licensing")
+    committee.actions.add(Action.objects.get(ref="HS.1.3"))
+    report = compose.present(compose.compose(plan=kpis, period=Q4, committee=committee))
+    assert report["measures"].tracked == 0 and report["recommendations"] == []
+    assert report["scope"]["measures"] == (
+        "No measures are assigned to the Licensing Committee; the plan’s other 4 measures are "
+        "left out."
+    )
+    assert report["scope"]["summary"].endswith(
+        "the 0 measures assigned to it and the 0 recommendations its actions answer, and leaves "
+        "out the plan’s other 4 measures and 2 recommendations."
+    )
+
+
+def test_a_committee_snapshot_from_before_scopes_still_says_it_has_the_whole_plan(audit):
+    snapshot = compose.compose(plan=audit.actions.first().plan, period=Q4, committee=audit)
+    del snapshot["scope"]  # as stored by schema 2
+    html = render_to_string("reports/print.html", {"report": compose.present(snapshot)})
+    assert "These are all the plan’s measures, whichever committee" in html
+    assert "This report is for the Audit Committee" not in html
+
+
+def test_the_committee_pdf_leaves_out_the_other_measures_and_recommendations(audit, tmp_path):
+    path = tmp_path / "audit.pdf"
+    call_command(
+        "build_report",
+        plan="corporate-plan",
+        kind="six-monthly",
+        period="2023-H2",
+        committee="audit",
+        output=str(path),
+        stdout=io.StringIO(),
+    )
+    reader = pypdf.PdfReader(path)
+    text = " ".join("\n".join(page.extract_text() for page in reader.pages).split())
+    summary = section(text, "Summary", "Movement since")
+    assert "It covers the actions the committee follows, the 1 measure assigned to it" in summary
+    measures = section(text, "Measures 1 measure tracked", "Recommendations")
+    assert "These are the measures assigned to the Audit Committee; the plan’s other 3" in measures
+    assert "Appraisals completed on time" in measures
+    for other in ("Sickness absence", "Councillor enquiries", "Planning decisions"):
+        assert other not in measures
+    recommendations = section(text, "Recommendations How the actions", "Status definitions")
+    assert "7 Behaviour: Address poor behaviour." in recommendations
+    assert "3 Listen." in recommendations
+    assert "Use the LGA" not in recommendations and "House." not in recommendations
+
+
 def grow(plan, count):
     source = Source.objects.get(plan=plan)
     for number in range(count):
@@ -197,3 +224,8 @@ def test_composing_runs_the_same_queries_whatever_the_measures_and_sources(
     grow(kpis, count)
     with django_assert_num_queries(13):
         compose.compose(plan=kpis, period=Q4)
+    audit = Committee.objects.get(slug="audit")
+    audit.measures.add(*Measure.objects.all())
+    audit.actions.add(Action.objects.get(ref="CM.1.5"))  # closed: its evidence is read
+    with django_assert_num_queries(13):
+        compose.compose(plan=kpis, period=Q4, committee=audit)
