@@ -66,8 +66,8 @@ def _queue(report):
 
 
 def build(report_id):
-    """Compose and render one queued report, then store the PDF, its checksum and snapshot
-    and mark it ready, all at once; on any error mark it failed with the reason. Returns the
+    """Compose and render one queued report, as a draft and as the file to publish, then
+    store both PDFs, their checksums and the snapshot and mark it ready, all at once; on any error mark it failed with the reason. Returns the
     state it left the report in, or None when there was nothing to do."""
     claimed = Report.objects.filter(pk=report_id, state=State.QUEUED).update(
         state=State.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
@@ -84,15 +84,23 @@ def build(report_id):
             committee=report.committee,
             meeting=report.meeting,
         )
-        rendered = pdf.render(snapshot)
+        draft = pdf.render(snapshot, draft=True)
+        final = pdf.render(snapshot)
+        if draft.pages != final.pages:
+            raise RuntimeError(
+                f"The draft has {draft.pages} pages and the file to publish {final.pages}: "
+                "the draft mark moved something."
+            )
         stored = _finish(
             report,
             state=State.READY,
             snapshot=snapshot,
-            content=rendered.pdf,
-            sha256=rendered.sha256,
-            size=len(rendered.pdf),
-            pages=rendered.pages,
+            files={"file": final.pdf, "draft_file": draft.pdf},
+            sha256=final.sha256,
+            size=len(final.pdf),
+            draft_sha256=draft.sha256,
+            draft_size=len(draft.pdf),
+            pages=final.pages,
         )
     except Exception as error:
         # Storing rolled back with its transaction, so the report points at no new file.
@@ -102,20 +110,22 @@ def build(report_id):
     return State.READY if stored else None
 
 
-def _finish(report, *, content=None, **values):
+def _finish(report, *, files=(), **values):
     """Write the outcome of this build, unless someone started another build meanwhile.
 
-    The PDF goes to a new file name and the row is pointed at it in the same transaction, so
-    a build killed part way never leaves a report pointing at a half-written file."""
+    `files` maps file fields to their new content. Each PDF goes to a new file name and the
+    row is pointed at it in the same transaction, so a build killed part way never leaves a
+    report pointing at a half-written file."""
     with transaction.atomic():
         current = Report.objects.select_for_update().get(pk=report.pk)
         if current.state != State.RUNNING or current.attempts != report.attempts:
             return False
-        if content is not None:
-            old_file, storage = current.file.name, current.file.storage
-            current.file.save(current.download_name, ContentFile(content), save=False)
+        for name, content in dict(files).items():
+            stored = getattr(current, name)
+            old_file, storage = stored.name, stored.storage
+            stored.save(current.download_name, ContentFile(content), save=False)
             if old_file:
-                transaction.on_commit(lambda: storage.delete(old_file))
+                transaction.on_commit(lambda old=old_file, storage=storage: storage.delete(old))
         for name, value in values.items():
             setattr(current, name, value)
         current.finished_at = timezone.now()
@@ -129,24 +139,31 @@ def describe(error):
 
 
 def publish(report, *, by, sha256):
-    """Publish a ready report: its stored PDF, checksum and snapshot become final.
+    """Publish a ready report: its PDF without the draft mark, both checksums and the snapshot
+    become final.
 
-    `sha256` is the checksum of the version the clerk checked; if the draft was built
-    again since, nothing is published."""
+    `sha256` is the checksum of the draft the clerk checked; if the draft was built again
+    since, nothing is published. The file published was rendered from the same snapshot in the
+    same build, without the mark; both files are read back against their checksums first."""
     with transaction.atomic():
         current = Report.objects.select_for_update().get(pk=report.pk)
         if current.state != State.READY:
             raise ValidationError("Only a report that is ready to check can be published.")
-        if current.sha256 != sha256:
+        if not current.draft_sha256:
+            raise ValidationError(
+                "This draft was built before drafts were marked. Build the report again."
+            )
+        if current.draft_sha256 != sha256:
             raise ValidationError(
                 "The report was built again since you opened it. Check the new version "
                 "before publishing."
             )
-        with current.file.open("rb") as stored:
-            if hashlib.sha256(stored.read()).hexdigest() != current.sha256:
-                raise ValidationError(
-                    "The stored PDF does not match its checksum. Build the report again."
-                )
+        for stored, checksum in ((current.draft_file, sha256), (current.file, current.sha256)):
+            with stored.open("rb") as opened:
+                if hashlib.sha256(opened.read()).hexdigest() != checksum:
+                    raise ValidationError(
+                        "A stored PDF does not match its checksum. Build the report again."
+                    )
         current.state = State.PUBLISHED
         current.published_by = by
         current.published_at = timezone.now()

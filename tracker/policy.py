@@ -41,6 +41,14 @@ def may_view(user, obj=None):
     return user.is_authenticated and user.is_active and bool(roles.names(user))
 
 
+def viewers():
+    """The people `may_view` lets in, as a query: active users holding a role. They read
+    every published committee report."""
+    from tracker.models import User
+
+    return User.objects.filter(is_active=True, groups__name__in=roles.ALL).distinct()
+
+
 def may_update(user, obj):
     """May the user write progress on `obj`: an Action (or anything with an `.action`), or a
     Measure (or anything with a `.measure`)?"""
