@@ -45,7 +45,8 @@ class Check:
 
     @property
     def count(self):
-        return len(self.gaps)
+        """How many things are missing: an officer's gap counts each update they owe."""
+        return sum(len(gap.actions) or 1 for gap in self.gaps)
 
 
 def missing(*, plan, period, committee=None, report=None) -> list[Check]:

@@ -368,3 +368,37 @@ def test_a_report_can_be_tied_to_a_meeting_that_has_passed(quarter, clerk, time_
     assert f'<optgroup label="Earlier meetings"> <option value="{past.pk}"' in form
     ask(clerk, quarter, meeting=past.pk)
     assert Report.objects.get().meeting == past
+
+
+def test_publishing_asks_first_naming_what_is_frozen_and_who_reads_it(ready, clerk, people):
+    url = reverse("reports:publish", args=[ready.pk])
+    # The old one-click form: now it only leads to the confirmation page.
+    response = clerk.post(url, {"sha256": ready.draft_sha256}, follow=True)
+    assert response.redirect_chain == [(f"{url}?sha256={ready.draft_sha256}", 302)]
+    assert Report.objects.get().state == "ready"
+    page = body(response)
+    assert "Publish Quarterly report: Quarter 4 2023/24 with 8 things missing?" in page
+    assert "Publishing cannot be undone." in page
+    assert "without its “Draft — not for publication” mark" in page
+    assert "3 April 2024, 10:00: 12 actions with their statuses and latest updates" in page
+    assert ready.draft_sha256 in page and ready.sha256 in page
+    # people: one user per role, and another lead officer.
+    assert "Everyone who can sign in to the tracker: 5 people." in page
+    assert "Lead officers: 2" in page and "Councillor: 1" in page
+    assert "Updates awaiting sign-off (1)" in page
+    assert 'name="confirm" value="yes"' in page
+
+    page = body(publish(clerk, ready))
+    assert "Published." in page
+    assert Report.objects.get().state == "published"
+    again = body(clerk.get(url))
+    assert "cannot be published now" in again
+
+
+def test_the_draft_page_lists_what_is_missing_and_leads_to_the_confirmation(ready, clerk):
+    page = body(clerk.get(reverse("reports:detail", args=[ready.pk])))
+    assert "Still missing" in page
+    assert "No update round was run for March 2024" in page
+    assert (
+        f'href="{reverse("reports:publish", args=[ready.pk])}?sha256={ready.draft_sha256}"' in page
+    )
