@@ -4,6 +4,11 @@ A report is asked for (queued), built by a task (running, then ready or failed),
 clerk and published. Publishing freezes it: the stored PDF, its SHA-256 and the JSON snapshot
 of every figure and narrative it used never change again, and the app offers no way to change
 or delete it.
+
+Each build renders the snapshot twice: the draft, marked "Draft — not for publication" on every
+page, which clerks check, and the same document without the mark, which publishing releases.
+The mark takes no room on the page, so both have the same pages and words but for it; both
+checksums are kept, the draft's being the one the clerk confirms when publishing.
 """
 
 import datetime
@@ -21,6 +26,9 @@ from reports import periods
 # A report still "running" this long after it started was lost with its worker (killed,
 # restarted, out of memory): it is shown as failed and may be tried again.
 STALE_AFTER = datetime.timedelta(minutes=15)
+
+# What a draft says on every page of its PDF and on its web page.
+DRAFT_MARK = "Draft — not for publication"
 
 
 class Meeting(models.Model):
@@ -48,6 +56,10 @@ def report_path(instance, filename):
     # A fresh name for every build, so a new draft never overwrites a file someone may be
     # reading, and a half-written file is never the one a row points at.
     return f"reports/{instance.plan.slug}/{instance.period}-{instance.kind}-{uuid.uuid4().hex}.pdf"
+
+
+def draft_path(instance, filename):
+    return f"reports/{instance.plan.slug}/draft-{instance.period}-{instance.kind}-{uuid.uuid4().hex}.pdf"
 
 
 class ReportQuerySet(models.QuerySet):
@@ -87,9 +99,23 @@ class Report(models.Model):
     attempts = models.PositiveSmallIntegerField(
         default=0, help_text="Builds started; each build checks it is still the latest."
     )
-    file = models.FileField(upload_to=report_path, blank=True)
+    file = models.FileField(
+        upload_to=report_path, blank=True, help_text="The PDF without the draft mark: published."
+    )
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True, help_text="Bytes.")
+    draft_file = models.FileField(
+        upload_to=draft_path,
+        blank=True,
+        help_text='The same PDF marked "Draft — not for publication" on every page: checked.',
+    )
+    draft_sha256 = models.CharField(
+        "SHA-256 of the draft",
+        max_length=64,
+        blank=True,
+        help_text="The checksum the clerk confirmed when publishing.",
+    )
+    draft_size = models.PositiveIntegerField(null=True, blank=True, help_text="Bytes.")
     pages = models.PositiveIntegerField(null=True, blank=True)
     snapshot = models.JSONField(
         default=dict, blank=True, help_text="Every figure and narrative the report used."
@@ -191,6 +217,18 @@ class Report(models.Model):
     def download_name(self):
         scope = f"-{self.committee.slug}" if self.committee_id else ""
         return f"{self.plan.slug}-{self.kind}-report-{self.period}{scope}.pdf"
+
+    @property
+    def draft_download_name(self):
+        return f"DRAFT-{self.download_name}"
+
+    @property
+    def shown_file(self):
+        """(file, checksum, size, download name) of the PDF people get now: the published
+        one once published, before that the draft."""
+        if self.is_published:
+            return self.file, self.sha256, self.size, self.download_name
+        return self.draft_file, self.draft_sha256, self.draft_size, self.draft_download_name
 
     def is_late(self, today):
         """Tied to a meeting whose publication deadline has passed, and not published by it."""

@@ -3,6 +3,10 @@
 The browser preview and the PDF use the same body template (reports/_body.html); the PDF's
 page furniture (A4, running header, "Page X of Y", landscape appendix) is in the print
 stylesheet, read from disk, so the browser pages stay within the Content-Security-Policy.
+
+A draft carries "Draft — not for publication" (DRAFT_MARK) on every page: one paragraph of
+text, tagged like any other so screen readers read it, fixed in place so WeasyPrint repeats it
+on each page and out of the flow, so the pages break exactly as in the published file.
 """
 
 import hashlib
@@ -21,6 +25,7 @@ from weasyprint.css.counters import CounterStyle
 from weasyprint.html import UA
 
 from reports.compose import present
+from reports.models import DRAFT_MARK
 
 STYLESHEET = settings.BASE_DIR / "static" / "reports" / "print.css"
 log = logging.getLogger(__name__)
@@ -83,9 +88,12 @@ class _ReportHTML(weasyprint.HTML):
         return [_browser_stylesheet()]
 
 
-def print_html(snapshot):
-    """The complete HTML document WeasyPrint turns into the PDF."""
-    return render_to_string("reports/print.html", {"report": present(snapshot)})
+def print_html(snapshot, *, draft=False):
+    """The complete HTML document WeasyPrint turns into the PDF; with `draft`, marked so."""
+    return render_to_string(
+        "reports/print.html",
+        {"report": present(snapshot), "draft_mark": DRAFT_MARK if draft else ""},
+    )
 
 
 def html_to_pdf(html):
@@ -101,5 +109,5 @@ def html_to_pdf(html):
     return Rendered(pdf=pdf, pages=len(document.pages))
 
 
-def render(snapshot):
-    return html_to_pdf(print_html(snapshot))
+def render(snapshot, *, draft=False):
+    return html_to_pdf(print_html(snapshot, draft=draft))

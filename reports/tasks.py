@@ -7,6 +7,7 @@ worker changes nothing twice.
 """
 
 import logging
+from functools import partial
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -24,8 +25,8 @@ State = Report.State
 
 @task()
 def build_report(report_id: int) -> str | None:
-    """Build one queued report: compose and render it, then store the PDF, its checksum and
-    snapshot and mark it ready, all at once; on any error mark it failed with the reason.
+    """Build one queued report: compose and render it, as a draft and as the file to publish,
+    then store both PDFs, their checksums and the snapshot and mark it ready, all at once; on any error mark it failed with the reason.
     Returns the state it left the report in ("ready" or "failed"), or None when there was
     nothing to do (built already, or taken by another worker)."""
     claimed = Report.objects.filter(pk=report_id, state=State.QUEUED).update(
@@ -43,15 +44,23 @@ def build_report(report_id: int) -> str | None:
             committee=report.committee,
             meeting=report.meeting,
         )
-        rendered = pdf.render(snapshot)
+        draft = pdf.render(snapshot, draft=True)
+        final = pdf.render(snapshot)
+        if draft.pages != final.pages:
+            raise RuntimeError(
+                f"The draft has {draft.pages} pages and the file to publish {final.pages}: "
+                "the draft mark moved something."
+            )
         stored = _finish(
             report,
             state=State.READY,
             snapshot=snapshot,
-            content=rendered.pdf,
-            sha256=rendered.sha256,
-            size=len(rendered.pdf),
-            pages=rendered.pages,
+            files={"file": final.pdf, "draft_file": draft.pdf},
+            sha256=final.sha256,
+            size=len(final.pdf),
+            draft_sha256=draft.sha256,
+            draft_size=len(draft.pdf),
+            pages=final.pages,
         )
     except Exception as error:
         # Storing rolled back with its transaction, so the report points at no new file.
@@ -61,20 +70,22 @@ def build_report(report_id: int) -> str | None:
     return State.READY if stored else None
 
 
-def _finish(report: Report, *, content: bytes | None = None, **values: Any) -> bool:
+def _finish(report: Report, *, files: dict[str, bytes] | None = None, **values: Any) -> bool:
     """Write the outcome of this build, unless someone started another build meanwhile.
 
-    The PDF goes to a new file name and the row is pointed at it in the same transaction, so
-    a build killed part way never leaves a report pointing at a half-written file."""
+    `files` maps file fields to their new content. Each PDF goes to a new file name and the
+    row is pointed at it in the same transaction, so a build killed part way never leaves a
+    report pointing at a half-written file."""
     with transaction.atomic():
         current = Report.objects.select_for_update().get(pk=report.pk)
         if current.state != State.RUNNING or current.attempts != report.attempts:
             return False
-        if content is not None:
-            old_file, storage = current.file.name, current.file.storage
-            current.file.save(current.download_name, ContentFile(content), save=False)
+        for name, content in (files or {}).items():
+            stored = getattr(current, name)
+            old_file, storage = stored.name, stored.storage
+            stored.save(current.download_name, ContentFile(content), save=False)
             if old_file:
-                transaction.on_commit(lambda: storage.delete(old_file))
+                transaction.on_commit(partial(storage.delete, old_file))
         for name, value in values.items():
             setattr(current, name, value)
         current.finished_at = timezone.now()

@@ -3,7 +3,13 @@ downloading it; and the committee calendar with its publication deadlines.
 
 Performance officers and administrators see every report; everyone else signed in sees
 published ones only, and a draft is "not found" to them.
+
+Before building, and on a draft's page and before publishing, the clerk sees what is still
+missing (reports/checks.py). Building goes ahead once they say so; publishing always asks for
+confirmation, naming what will be frozen and who will read it.
 """
+
+import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,11 +19,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from reports import workflow
+from reports import checks, workflow
 from reports.compose import present
 from reports.forms import MeetingForm, ReportForm
-from reports.models import Meeting, Report
-from tracker import policy
+from reports.models import DRAFT_MARK, Meeting, Report
+from tracker import policy, roles
 
 # How far back the calendar shows meetings, so a clerk sees what was late recently.
 CALENDAR_PAST_DAYS = 60
@@ -75,11 +81,24 @@ def _calendar(today, since=None):
 @policy.rule("run")
 @require_http_methods(["GET", "POST"])
 def report_new(request):
+    """Ask for a report. With something missing for its period, a POST first shows what
+    (reports/check.html), whose button posts the same answers again with confirm=yes."""
     today = timezone.localdate()
     initial = {"meeting": request.GET.get("meeting")}
     form = ReportForm(request.POST or None, today=today, initial=initial)
     if form.is_valid():
-        report = workflow.request_report(by=request.user, **form.cleaned_data)
+        data = form.cleaned_data
+        found = checks.missing(
+            plan=data["plan"], period=data["period"], committee=data["committee"]
+        )
+        if found and request.POST.get("confirm") != "yes":
+            answers = [(name, request.POST.get(name, "")) for name in form.fields]
+            return render(
+                request,
+                "reports/check.html",
+                {"form": form, "data": data, "checks": found, "answers": answers},
+            )
+        report = workflow.request_report(by=request.user, **data)
         return redirect(report)
     return render(request, "reports/new.html", {"form": form})
 
@@ -91,10 +110,16 @@ def report_detail(request, pk):
     report itself, rendered from its stored snapshot, with the PDF beside it."""
     report = _report_or_404(request, pk)
     report.late = report.is_late(timezone.localdate())
+    may_run = policy.may_run(request.user)
     context = {
         "report": report,
-        "may_run": policy.may_run(request.user),
+        "may_run": may_run,
         "body": present(report.snapshot) if report.snapshot else None,
+        "draft_mark": DRAFT_MARK,
+        # What is still missing, for a draft a clerk is checking.
+        "checks": checks.for_report(report)
+        if may_run and report.shown_state == Report.State.READY
+        else [],
     }
     return render(request, "reports/detail.html", context)
 
@@ -111,16 +136,18 @@ def report_state(request, pk):
 @policy.rule("view")
 @require_safe
 def report_pdf(request, pk):
-    """The stored PDF: exactly the bytes built (and, once published, frozen)."""
+    """The stored PDF: exactly the bytes built; the draft until published, then the published
+    file, frozen."""
     report = _report_or_404(request, pk)
-    if not report.file:
+    stored, sha256, _, name = report.shown_file
+    if not stored:
         raise Http404("This report has no PDF yet.")
-    if request.headers.get("If-None-Match") == f'"{report.sha256}"':
+    if request.headers.get("If-None-Match") == f'"{sha256}"':
         response = HttpResponseNotModified()
     else:
-        response = FileResponse(report.file.open("rb"), filename=report.download_name)
+        response = FileResponse(stored.open("rb"), filename=name)
         response["Content-Type"] = "application/pdf"
-    response["ETag"] = f'"{report.sha256}"'
+    response["ETag"] = f'"{sha256}"'
     # A published file never changes; a draft may be rebuilt at any time.
     response["Cache-Control"] = (
         "private, max-age=31536000, immutable" if report.is_published else "private, no-cache"
@@ -140,16 +167,57 @@ def report_rebuild(request, pk):
 
 
 @policy.rule("run")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_publish(request, pk):
+    """Publish a draft. The GET is the confirmation page: what is still missing, what will be
+    frozen and who will read it; its button posts confirm=yes with the checksum of the draft
+    the clerk checked. A POST without confirm=yes goes back to that page."""
     report = _report_or_404(request, pk)
-    try:
-        workflow.publish(report, by=request.user, sha256=request.POST.get("sha256", ""))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Published. Councillors can now read it and download the PDF.")
-    return redirect(report)
+    sha256 = request.POST.get("sha256") or request.GET.get("sha256") or report.draft_sha256
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            workflow.publish(report, by=request.user, sha256=sha256)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, "Published. Councillors can now read it and download the PDF."
+            )
+        return redirect(report)
+    if request.method == "POST":
+        return redirect(f"{request.path}?sha256={sha256}")
+    ready = report.shown_state == Report.State.READY
+    found = checks.for_report(report) if ready else []
+    context = {
+        "report": report,
+        "ready": ready,
+        "sha256": sha256,
+        "checks": found,
+        "missing": checks.count(found),
+        "snapshot": _frozen(report.snapshot) if ready else None,
+        "readers": _readers(),
+    }
+    return render(request, "reports/publish.html", context)
+
+
+def _frozen(snapshot):
+    """What a draft's snapshot holds, counted for the confirmation page."""
+    measures = snapshot.get("measures", {}).get("measures", [])
+    sources = snapshot.get("recommendations", [])
+    return {
+        "generated_at": datetime.datetime.fromisoformat(snapshot["generated_at"]),
+        "actions": len(snapshot.get("actions", [])),
+        "measures": len(measures),
+        "recommendations": sum(len(source["recommendations"]) for source in sources),
+    }
+
+
+def _readers():
+    """(how many people, [(role, how many)]) may read a published report: everyone signed in
+    (policy.viewers), by role; someone with two roles counts under each."""
+    viewers = policy.viewers()
+    by_role = [(role, viewers.filter(groups__name=role).count()) for role in roles.ALL]
+    return viewers.count(), [(role, n) for role, n in by_role if n]
 
 
 @policy.rule("run")

@@ -71,24 +71,31 @@ def _queue(report: Report) -> None:
 
 
 def publish(report: Report, *, by: User, sha256: str) -> Report:
-    """Publish a ready report: its stored PDF, checksum and snapshot become final.
+    """Publish a ready report: its PDF without the draft mark, both checksums and the snapshot
+    become final.
 
-    `sha256` is the checksum of the version the clerk checked; if the draft was built
-    again since, nothing is published."""
+    `sha256` is the checksum of the draft the clerk checked; if the draft was built again
+    since, nothing is published. The file published was rendered from the same snapshot in the
+    same build, without the mark; both files are read back against their checksums first."""
     with transaction.atomic():
         current = Report.objects.select_for_update().get(pk=report.pk)
         if current.state != State.READY:
             raise ValidationError("Only a report that is ready to check can be published.")
-        if current.sha256 != sha256:
+        if not current.draft_sha256:
+            raise ValidationError(
+                "This draft was built before drafts were marked. Build the report again."
+            )
+        if current.draft_sha256 != sha256:
             raise ValidationError(
                 "The report was built again since you opened it. Check the new version "
                 "before publishing."
             )
-        with current.file.open("rb") as stored:
-            if hashlib.sha256(stored.read()).hexdigest() != current.sha256:
-                raise ValidationError(
-                    "The stored PDF does not match its checksum. Build the report again."
-                )
+        for stored, checksum in ((current.draft_file, sha256), (current.file, current.sha256)):
+            with stored.open("rb") as opened:
+                if hashlib.sha256(opened.read()).hexdigest() != checksum:
+                    raise ValidationError(
+                        "A stored PDF does not match its checksum. Build the report again."
+                    )
         current.state = State.PUBLISHED
         current.published_by = by
         current.published_at = timezone.now()

@@ -57,6 +57,14 @@ def may_view(user: Person, obj: object = None) -> TypeGuard[User]:
     return user.is_authenticated and user.is_active and bool(roles.names(user))
 
 
+def viewers() -> QuerySet[User]:
+    """The people `may_view` lets in, as a query: active users holding a role. They read
+    every published committee report."""
+    from tracker.models import User
+
+    return User.objects.filter(is_active=True, groups__name__in=roles.ALL).distinct()
+
+
 def may_update(user: Person, obj: Any) -> bool:
     """May the user write progress on `obj`: an Action (or anything with an `.action`), or a
     Measure (or anything with a `.measure`)?"""

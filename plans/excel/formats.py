@@ -16,6 +16,8 @@ from pathlib import PurePath
 
 from django.conf import settings
 
+from plans.excel.errors import ImportFileError
+
 CSV_SUFFIX = ".csv"
 # A cell is rich text when it opens with a tag that rich-text editors write.
 HTML_START = re.compile(
@@ -140,8 +142,6 @@ class CsvSheet:
                     row = row[:max_col] + [None] * (max_col - len(row))
                 yield tuple(value if value != "" else None for value in row)
         except csv.Error as error:
-            from plans.excel.read import ImportFileError
-
             raise ImportFileError(
                 f"Line {rows.line_num} of the CSV file cannot be read ({error}). Open it in "
                 "Excel, save it again as CSV UTF-8 or as .xlsx and try again."
@@ -170,7 +170,6 @@ def open_csv(file, name):
     """The CSV file `file` (binary, at position 0) as a CsvBook. UTF-8 (with or without the
     byte-order mark SharePoint and Excel write) or, failing that, Windows-1252 (Excel's
     "CSV (Comma delimited)"); commas, semicolons or tabs between cells."""
-    from plans.excel.read import ImportFileError
 
     data = file.read()
     file.seek(0)

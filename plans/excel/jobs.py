@@ -16,8 +16,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from plans.excel import periods
-from plans.excel.load import ImportBlocked, PreviewStale, header_synonyms, load_workbook
-from plans.excel.read import ImportFileError, read_workbook
+from plans.excel.errors import ImportBlocked, ImportFileError, PreviewStale
+from plans.excel.load import header_synonyms, load_workbook
+from plans.excel.read import read_workbook
 from plans.measures.workbook import load_measures, read_measure_sheets, read_measures
 from plans.models import ImportJob, Plan
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from plans.excel.headers import header_key
+from plans.measures.headings import FIELDS
 
 # An updates sheet: Ref, Month (or Date), Status, Update, Updated by; compared by header_key.
 UPDATE_COLUMNS = {
@@ -159,7 +160,5 @@ def source_name(sheet, file_name):
 
 def is_measures_header(rows):
     """Whether `rows` hold a header in the measure importer's layout (a Measure column)."""
-    from plans.measures.workbook import FIELDS  # it reads cells with plans.excel.read
-
     names = {header_key(word) for word in FIELDS["name"]}
     return any(header_key(text) in names for _, texts in rows for text in texts)

@@ -18,8 +18,10 @@ from simple_history.utils import bulk_create_with_history
 
 from plans import dates, locks, versions
 from plans.excel import periods
+from plans.excel.errors import ImportBlocked, PreviewStale
 from plans.excel.headers import FLAG_FIELDS, PRIORITY_SERVED, header_key, vocabulary
 from plans.excel.read import quarter_number, split_list, yes_no
+from plans.measures.workbook import MeasuresBlocked, load_measures
 from plans.models import (
     RESERVED_SLUGS,
     Action,
@@ -51,29 +53,6 @@ TEXT_FIELDS = {
 }
 POST_FIELDS = ["director", "lead_officer", "update_owner"]
 MANY_FIELDS = ("other_leads", "committees", "priorities")
-
-
-class ImportBlocked(Exception):
-    """The import cannot go ahead: errors in the workbook, or status words not yet mapped."""
-
-    def __init__(self, preview):
-        super().__init__("The import has errors or unmapped statuses; nothing was written.")
-        self.preview = preview
-
-
-class PreviewStale(ImportBlocked):
-    """The plan changed in the app since the preview, so the import would not do what the
-    preview showed; nothing was written. `preview` is what it would do now; `changes` says in
-    words what changed."""
-
-    def __init__(self, preview, changes):
-        super().__init__(preview)
-        self.changes = changes
-
-    @property
-    def reason(self):
-        """What changed, as it follows "Nothing was imported: "."""
-        return "since the preview was made, " + "; ".join(self.changes)
 
 
 @dataclass
@@ -447,7 +426,6 @@ def load_workbook(
 def _load_measures(preview, measures, plan, user, source):
     """Import the workbook's Measures sheets with the measure importer, in this transaction;
     when they have errors or headings to explain, say they were left out, and why."""
-    from plans.measures.workbook import MeasuresBlocked, load_measures
 
     try:
         found = load_measures(result=measures, plan=plan, user=user, dry_run=False, source=source)

@@ -25,6 +25,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from plans import dates
 from plans.excel import formats, headers, layouts, lengths, periods
+from plans.excel.errors import ImportFileError
 from plans.excel.headers import (
     DEFAULT_SYNONYMS,
     FIELDS,
@@ -39,7 +40,6 @@ __all__ = [
     "FIELDS",
     "ActionRow",
     "Column",
-    "ImportFileError",
     "MonthEntry",
     "Problem",
     "ReadResult",
@@ -90,10 +90,6 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .
 ZIP_SIGNATURE = b"PK\x03\x04"
 # What a damaged file raises part-way through reading a sheet.
 DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, ParseError)
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message says why, for the person importing."""
 
 
 @dataclass(slots=True)

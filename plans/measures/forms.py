@@ -7,7 +7,8 @@ from django import forms
 
 from plans.excel.forms import UploadForm
 from plans.measures import rating
-from plans.measures.workbook import FIELDS, LABELS, PERIOD_KINDS
+from plans.measures.headings import FIELDS
+from plans.measures.workbook import LABELS, PERIOD_KINDS
 from plans.models import Measure
 
 

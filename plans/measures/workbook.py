@@ -32,12 +32,11 @@ from openpyxl.utils import get_column_letter
 
 from plans import dates, versions
 from plans.excel import headers, lengths
-from plans.excel.load import ImportBlocked, PreviewStale
+from plans.excel.errors import ImportBlocked, ImportFileError, PreviewStale
 from plans.excel.read import (
     DAMAGED,
     HEADER_ROWS,
     MAX_BLANK_ROWS,
-    ImportFileError,
     Problem,
     cell_text,
     excerpt,
@@ -45,6 +44,7 @@ from plans.excel.read import (
     open_workbook,
 )
 from plans.measures import rating
+from plans.measures.headings import FIELDS
 from plans.measures.values import save_value
 from plans.models import (
     Measure,
@@ -55,20 +55,6 @@ from plans.models import (
     Theme,
 )
 
-# Field -> the headings that mean it, compared through headers.header_key.
-FIELDS = {
-    "name": ["measure", "measures", "measure name", "kpi", "indicator", "performance indicator"],
-    "priority": ["priority", "corporate priority", "council priority"],
-    "theme": ["theme", "theme name"],
-    "owner": ["owner", "measure owner", "responsible officer", "lead officer", "lead"],
-    "unit": ["unit", "units", "unit of measure", "measured in"],
-    "direction": ["direction", "polarity", "good is", "better is", "higher or lower is better"],
-    "frequency": ["frequency", "reported", "reporting frequency"],
-    "baseline": ["baseline", "baseline value", "baseline figure"],
-    "baseline_when": ["baseline year", "baseline period", "baseline date"],
-    "tolerance": ["tolerance", "amber tolerance", "amber threshold"],
-    "description": ["description", "definition", "what it measures"],
-}
 LABELS = {
     "name": "Measure",
     "priority": "Priority",

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook as open_xlsx
 
-from plans.excel.load import ImportBlocked, create_plan, load_workbook
+from plans.excel.errors import ImportBlocked
+from plans.excel.load import create_plan, load_workbook
 from plans.excel.read import read_workbook
 from plans.models import Action, Plan, Post, Status, Update, UpdateRevision
 from tests import workbooks

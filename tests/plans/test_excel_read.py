@@ -11,7 +11,8 @@ import pytest
 from openpyxl.chart import BarChart, Reference
 
 from plans.excel import read
-from plans.excel.read import ImportFileError, read_workbook
+from plans.excel.errors import ImportFileError
+from plans.excel.read import read_workbook
 from tests import workbooks
 
 DEC_2023 = datetime.date(2023, 12, 1)

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from plans.excel.load import ImportBlocked, create_plan, load_workbook
+from plans.excel.errors import ImportBlocked
+from plans.excel.load import create_plan, load_workbook
 from plans.excel.read import read_workbook
 from plans.models import Action, ImportJob, Plan, Update
 from tests import workbooks

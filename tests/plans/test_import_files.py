@@ -11,8 +11,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from plans.excel.errors import ImportBlocked
 from plans.excel.formats import html_text
-from plans.excel.load import ImportBlocked, create_plan, load_workbook
+from plans.excel.load import create_plan, load_workbook
 from plans.excel.read import read_workbook
 from plans.measures.workbook import read_measure_sheets
 from plans.models import Action, ImportJob, Measure, Plan, Recommendation, Source, Update
@@ -435,7 +436,7 @@ def test_a_csv_upload_previews_and_a_sheet_can_be_left_out_with_its_tick_box(cli
 
 
 def test_an_updates_sheet_may_have_ten_times_the_rows_of_actions_but_no_more(db):
-    from plans.excel.read import ImportFileError
+    from plans.excel.errors import ImportFileError
 
     updates = [["Ref", "Month", "Status"]] + [["A1", "Jan-24", "On track"]] * 21
     data = workbooks.workbook_bytes({"Plan": [["Ref", "Action"], ["A1", "x"]], "U": updates})

@@ -9,7 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from plans.excel.read import ImportFileError, read_workbook
+from plans.excel.errors import ImportFileError
+from plans.excel.read import read_workbook
 from plans.measures.workbook import read_measures
 from plans.models import ImportJob, Plan, Theme
 from tests import workbooks

@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
-from plans.excel.load import ImportBlocked, create_plan, load_workbook
+from plans.excel.errors import ImportBlocked
+from plans.excel.load import create_plan, load_workbook
 from plans.excel.read import read_workbook
 from plans.models import Action, ImportJob, Plan, Update
 from plans.summary import figures

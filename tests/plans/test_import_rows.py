@@ -6,7 +6,8 @@ import datetime
 import pytest
 from openpyxl import Workbook
 
-from plans.excel.load import ImportBlocked, create_plan, load_workbook
+from plans.excel.errors import ImportBlocked
+from plans.excel.load import create_plan, load_workbook
 from plans.excel.read import read_workbook
 from plans.models import Action, Plan, Update
 from tests.workbooks import to_bytes

@@ -88,7 +88,9 @@ def test_page_count_title_language_and_bookmarks(built):
     assert f", {pages} pages," in output
     last = " ".join(reader.pages[-1].extract_text().split())
     assert f"Page {pages} of {pages}" in last
-    assert reader.metadata.title == "Corporate Plan 2024-28: quarterly report, Quarter 4 2023/24"
+    assert reader.metadata.title == (
+        "Draft — not for publication: Corporate Plan 2024-28: quarterly report, Quarter 4 2023/24"
+    )
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "en-GB"
     assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 (a PDF boolean)

@@ -30,7 +30,15 @@ def councillor(client_for):
 
 
 def ask(client, plan, **fields):
-    return client.post(reverse("reports:new"), {**Q4, "plan": plan.pk, **fields}, follow=True)
+    """Ask for a report, building it whatever is missing (tests/reports/test_checks.py)."""
+    data = {**Q4, "plan": plan.pk, "confirm": "yes", **fields}
+    return client.post(reverse("reports:new"), data, follow=True)
+
+
+def publish(client, report, sha256=None, **fields):
+    """Publish `report` from its confirmation page, as checked (its draft's checksum)."""
+    data = {"sha256": sha256 or report.draft_sha256, "confirm": "yes", **fields}
+    return client.post(reverse("reports:publish", args=[report.pk]), data, follow=True)
 
 
 def body(response):
@@ -46,7 +54,7 @@ def ready(quarter, clerk, time_machine):
 
 @pytest.fixture
 def published(ready, clerk):
-    clerk.post(reverse("reports:publish", args=[ready.pk]), {"sha256": ready.sha256})
+    publish(clerk, ready)
     ready.refresh_from_db()
     return ready
 
@@ -60,7 +68,7 @@ def test_clerk_asks_for_a_report_and_it_is_ready_to_check(quarter, clerk, time_m
     assert "Quarterly report: Quarter 4 2023/24" in page
     assert "Ready to check." in page
     assert "5 of 8 actions (62%) are on track, complete or closed" in page
-    assert "Draft: not yet published." in page
+    assert "Draft — not for publication" in page
     assert (report.state, report.pages, report.created_by.username) == (
         "ready",
         report.pages,
@@ -68,7 +76,9 @@ def test_clerk_asks_for_a_report_and_it_is_ready_to_check(quarter, clerk, time_m
     )
     download = clerk.get(reverse("reports:pdf", args=[report.pk]))
     assert download["Content-Type"] == "application/pdf"
-    assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == report.sha256
+    # The draft is what a clerk downloads to check.
+    assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == report.draft_sha256
+    assert 'filename="DRAFT-corporate-plan-quarterly' in download["Content-Disposition"]
 
 
 def test_the_period_list_offers_ended_periods_only(quarter, clerk, time_machine):
@@ -170,7 +180,7 @@ def test_the_published_page_shows_the_frozen_figures_not_live_data(published, co
 
 def test_a_published_report_cannot_be_rebuilt_published_again_or_deleted(published, clerk):
     clerk.post(reverse("reports:rebuild", args=[published.pk]))
-    clerk.post(reverse("reports:publish", args=[published.pk]), {"sha256": published.sha256})
+    publish(clerk, published, published.draft_sha256)
     again = Report.objects.get()
     assert (again.state, again.sha256, again.file.name, again.published_at) == (
         "published",
@@ -183,15 +193,13 @@ def test_a_published_report_cannot_be_rebuilt_published_again_or_deleted(publish
 
 
 def test_publishing_a_version_the_clerk_has_not_seen_is_refused(ready, clerk):
-    response = clerk.post(
-        reverse("reports:publish", args=[ready.pk]), {"sha256": "0" * 64}, follow=True
-    )
+    response = publish(clerk, ready, "0" * 64)
     assert "The report was built again since you opened it." in body(response)
     assert Report.objects.get().state == "ready"
 
 
 def test_a_failed_build_says_why_and_can_be_tried_again(quarter, clerk, monkeypatch):
-    def broken(snapshot):
+    def broken(snapshot, **options):
         raise RuntimeError("Pango is not installed")
 
     monkeypatch.setattr(pdf, "render", broken)
@@ -281,7 +289,7 @@ def test_a_report_published_by_the_deadline_is_not_late(quarter, clerk, time_mac
     time_machine.move_to(datetime.datetime(2024, 7, 10, 16, tzinfo=LONDON), tick=False)
     ask(clerk, quarter, meeting=meeting.pk)
     report = Report.objects.get()
-    clerk.post(reverse("reports:publish", args=[report.pk]), {"sha256": report.sha256})
+    publish(clerk, report)
     time_machine.move_to(datetime.datetime(2024, 7, 15, 9, tzinfo=LONDON), tick=False)
     assert "Late" not in body(clerk.get(reverse("reports:index")))
 
@@ -301,8 +309,9 @@ def test_meetings_cannot_be_added_twice_or_removed_with_reports(quarter, clerk, 
 
 
 def test_gets_change_nothing(ready, clerk):
-    for name in ("reports:publish", "reports:rebuild"):
-        assert clerk.get(reverse(name, args=[ready.pk])).status_code == 405
+    assert clerk.get(reverse("reports:rebuild", args=[ready.pk])).status_code == 405
+    # Publishing's GET is its confirmation page.
+    assert clerk.get(reverse("reports:publish", args=[ready.pk])).status_code == 200
     assert Report.objects.get().state == "ready"
 
 
@@ -359,3 +368,37 @@ def test_a_report_can_be_tied_to_a_meeting_that_has_passed(quarter, clerk, time_
     assert f'<optgroup label="Earlier meetings"> <option value="{past.pk}"' in form
     ask(clerk, quarter, meeting=past.pk)
     assert Report.objects.get().meeting == past
+
+
+def test_publishing_asks_first_naming_what_is_frozen_and_who_reads_it(ready, clerk, people):
+    url = reverse("reports:publish", args=[ready.pk])
+    # The old one-click form: now it only leads to the confirmation page.
+    response = clerk.post(url, {"sha256": ready.draft_sha256}, follow=True)
+    assert response.redirect_chain == [(f"{url}?sha256={ready.draft_sha256}", 302)]
+    assert Report.objects.get().state == "ready"
+    page = body(response)
+    assert "Publish Quarterly report: Quarter 4 2023/24 with 8 things missing?" in page
+    assert "Publishing cannot be undone." in page
+    assert "without its “Draft — not for publication” mark" in page
+    assert "3 April 2024, 10:00: 12 actions with their statuses and latest updates" in page
+    assert ready.draft_sha256 in page and ready.sha256 in page
+    # people: one user per role, and another lead officer.
+    assert "Everyone who can sign in to the tracker: 5 people." in page
+    assert "Lead officers: 2" in page and "Councillor: 1" in page
+    assert "Updates awaiting sign-off (1)" in page
+    assert 'name="confirm" value="yes"' in page
+
+    page = body(publish(clerk, ready))
+    assert "Published." in page
+    assert Report.objects.get().state == "published"
+    again = body(clerk.get(url))
+    assert "cannot be published now" in again
+
+
+def test_the_draft_page_lists_what_is_missing_and_leads_to_the_confirmation(ready, clerk):
+    page = body(clerk.get(reverse("reports:detail", args=[ready.pk])))
+    assert "Still missing" in page
+    assert "No update round was run for March 2024" in page
+    assert (
+        f'href="{reverse("reports:publish", args=[ready.pk])}?sha256={ready.draft_sha256}"' in page
+    )

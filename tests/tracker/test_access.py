@@ -121,7 +121,8 @@ TABLE = {
     "reports:pdf": ({"pk": 1}, READ),
     "reports:state": ({"pk": 1}, RUN_PAGE),
     "reports:rebuild": ({"pk": 1}, {**RUN, "clerk": (405, 302), "admin": (405, 302)}),
-    "reports:publish": ({"pk": 1}, {**RUN, "clerk": (405, 302), "admin": (405, 302)}),
+    # GET is the confirmation page; a POST without confirm=yes goes back to it.
+    "reports:publish": ({"pk": 1}, {**RUN, "clerk": (200, 302), "admin": (200, 302)}),
 }
 
 

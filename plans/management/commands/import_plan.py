@@ -5,9 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from plans.excel import periods
+from plans.excel.errors import ImportBlocked, ImportFileError
 from plans.excel.forms import month_labels, read_as
-from plans.excel.load import ImportBlocked, create_plan, header_synonyms, load_workbook
-from plans.excel.read import ImportFileError, read_workbook
+from plans.excel.load import create_plan, header_synonyms, load_workbook
+from plans.excel.read import read_workbook
 from plans.measures.workbook import read_measure_sheets
 from plans.models import Plan
 

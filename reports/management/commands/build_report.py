@@ -3,7 +3,8 @@
     manage.py build_report --plan corporate-plan --kind quarterly --period 2024-Q3 \
         [--committee audit] [--meeting 2025-01-16] --output q3.pdf
 
-It writes the file only: nothing is stored in the database, and nothing is published.
+It writes the file only: nothing is stored in the database, and nothing is published, so the
+file is a draft, marked "Draft — not for publication" on every page.
 """
 
 import datetime
@@ -18,7 +19,7 @@ from reports.models import Meeting
 
 
 class Command(BaseCommand):
-    help = "Build a quarterly, six-monthly or annual committee report as a PDF file."
+    help = "Build a draft quarterly, six-monthly or annual committee report as a PDF file."
 
     def add_arguments(self, parser):
         parser.add_argument("--plan", required=True, help="The plan's slug.")
@@ -57,7 +58,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No committee meeting on {options['meeting']}")
 
         snapshot = compose.compose(plan=plan, period=period, committee=committee, meeting=meeting)
-        rendered = pdf.render(snapshot)
+        rendered = pdf.render(snapshot, draft=True)
         Path(options["output"]).write_bytes(rendered.pdf)
         if options["snapshot"]:
             Path(options["snapshot"]).write_text(json.dumps(snapshot, indent=1))
