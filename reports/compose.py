@@ -23,11 +23,11 @@ from django.utils import timezone
 from plans import charts, dates, sources, summary
 from plans.measures import scorecard
 from plans.models import Evidence, Rag, Status, Update
-from reports import periods
+from reports import periods, wording
 from reports.models import Report
 from tracker import policy
 
-SCHEMA = 2  # 2 added the measures and recommendations
+SCHEMA = 3  # 2 added the measures and recommendations, 3 the officers' words
 TREND_MONTHS = 12  # as the dashboard's trend
 RAG_ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.GREY]
 STATUS_FIELDS = [
@@ -43,9 +43,10 @@ STATUS_FIELDS = [
 ]
 
 
-def compose(*, plan, period, committee=None, meeting=None, now=None):
+def compose(*, plan, period, committee=None, meeting=None, words=None, now=None):
     """The snapshot of `plan` (or `committee`'s actions in it) for `period`, with the plan's
-    measures and recommendations. Thirteen queries whatever the number of actions, measures
+    measures and recommendations, and `words`, the officers' commentary and cover report
+    (reports.wording.snapshot; none when not given). Thirteen queries whatever the number of actions, measures
     and recommendations."""
     as_at = period.last_month
     before = period.previous.last_month
@@ -177,6 +178,7 @@ def compose(*, plan, period, committee=None, meeting=None, now=None):
         # The measures and recommendations are the whole plan's, whatever the committee.
         "measures": scorecard.snapshot(plan, as_at),
         "recommendations": sources.snapshot(plan, as_at),
+        "words": words or {"fields": {}, "versions": {}},
     }
     # What is stored is exactly what was rendered: JSON in, JSON out.
     return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
@@ -237,6 +239,7 @@ def left_out_sentence(breakdown):
 class Group:
     name: str
     breakdown: summary.Breakdown
+    commentary: str = ""
 
     @property
     def sentence(self):
@@ -309,10 +312,20 @@ def present(snapshot):
         for key, label in summary.MOVEMENTS
         if key in snapshot["movement"]
     ]
-    priorities = [
-        Group(g["name"], summary.Breakdown.load(statuses, g)) for g in snapshot["priorities"]
-    ]
-    themes = [Group(g["name"], summary.Breakdown.load(statuses, g)) for g in snapshot["themes"]]
+    words = wording.present(snapshot)
+
+    def groups(kind, dumped):
+        return [
+            Group(
+                g["name"],
+                summary.Breakdown.load(statuses, g),
+                words["text"].get(f"{kind}:{g['name']}", ""),
+            )
+            for g in dumped
+        ]
+
+    priorities = groups("priority", snapshot["priorities"])
+    themes = groups("theme", snapshot["themes"])
     # Snapshots of schema 1, from before measures were tracked, have no measures section: a
     # published report's page must say what its PDF said.
     card = scorecard.present(snapshot["measures"]) if "measures" in snapshot else None
@@ -362,6 +375,7 @@ def present(snapshot):
         if card
         else [],
         "recommendations": snapshot.get("recommendations", []),
+        "words": words,
     }
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from reports import compose, pdf
+from reports import compose, pdf, wording
 from reports.models import Report
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,7 @@ def build(report_id):
             period=report.period_obj,
             committee=report.committee,
             meeting=report.meeting,
+            words=wording.snapshot(report),
         )
         rendered = pdf.render(snapshot)
         stored = _finish(
@@ -141,6 +142,11 @@ def publish(report, *, by, sha256):
             raise ValidationError(
                 "The report was built again since you opened it. Check the new version "
                 "before publishing."
+            )
+        if wording.changed_since_build(current):
+            raise ValidationError(
+                "The commentary or cover report was changed since this draft was built. "
+                "Build it again and check the new version before publishing."
             )
         with current.file.open("rb") as stored:
             if hashlib.sha256(stored.read()).hexdigest() != current.sha256:
