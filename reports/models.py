@@ -206,6 +206,10 @@ class Report(models.Model):
         return today > deadline
 
 
+def _name(user):
+    return (user.get_full_name() or user.username) if user else "someone"
+
+
 class Wording(models.Model):
     """One field of the officers' words in a report, as it reads now: a commentary paragraph
     (the executive summary, one per priority or theme, the recommendations to members) or a
@@ -232,6 +236,10 @@ class Wording(models.Model):
 
     def __str__(self):
         return f"{self.report}: {self.key}"
+
+    @property
+    def written_by(self):
+        return _name(self.author)
 
     @property
     def label(self):
@@ -262,3 +270,7 @@ class WordingRevision(models.Model):
 
     def __str__(self):
         return f"{self.wording} (version {self.version})"
+
+    @property
+    def written_by(self):
+        return _name(self.author)

@@ -170,19 +170,14 @@ def report_commentary(request, pk):
         return refused
     body = present(report.snapshot)
     words = wording.current(report)
-    groups = wording.group_fields(body)
+    sentences = {field.key: [group.sentence] for field, group in wording.group_fields(body)}
     reds = sum(len(actions) for _, actions in body["exceptions"])
-    figures = [
-        (wording.SUMMARY, [body["sentence"], body["left_out"]]),
-        *((field, [group.sentence]) for field, group in groups),
-        (
-            wording.RECOMMENDATIONS,
-            [
-                f"{reds} action{'s' if reds != 1 else ''} red or amber; "
-                f"{len(body['completed'])} completed in {body['period_name']}."
-            ],
-        ),
+    sentences[wording.SUMMARY.key] = [body["sentence"], body["left_out"]]
+    sentences[wording.RECOMMENDATIONS.key] = [
+        f"{reds} action{'s' if reds != 1 else ''} red or amber; "
+        f"{len(body['completed'])} completed in {body['period_name']}."
     ]
+    figures = [(field, sentences[field.key]) for field in wording.commentary_fields(body)]
     fields = [field for field, _ in figures]
 
     def rebind(data):

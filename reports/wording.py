@@ -17,9 +17,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import Priority
+from reports.forms import WordsForm
 from reports.models import Report, Wording, WordingRevision
 
 
@@ -223,3 +225,33 @@ def present(snapshot):
         "text": text,
         "cover": cover,
     }
+
+
+def missing(report, words=None):
+    """The fields still without words, for the checks before building and publishing: every
+    commentary field (those per priority or theme as the draft's figures list them), and the
+    cover report's sheet when the report has one. [(Field, page's URL)]. One query."""
+    from reports.compose import present  # which shows these words: imported when needed
+
+    words = current(report) if words is None else words
+    fields = commentary_fields(present(report.snapshot)) if report.snapshot else []
+    empty = [f for f in fields or [SUMMARY, RECOMMENDATIONS] if not _said(words, f.key)]
+    url = reverse("reports:commentary", args=[report.pk])
+    found = [(f, f"{url}#{_anchor(f)}") for f in empty]
+    if has_cover(words):
+        url = reverse("reports:cover", args=[report.pk])
+        found += [(f, f"{url}#{_anchor(f)}") for f in COVER if not _said(words, f.key)]
+    return found
+
+
+def commentary_fields(body):
+    """The commentary's fields for a report whose presented snapshot is `body`."""
+    return [SUMMARY, *(field for field, _ in group_fields(body)), RECOMMENDATIONS]
+
+
+def _said(words, key):
+    return key in words and bool(words[key].text.strip())
+
+
+def _anchor(field):
+    return "id_" + WordsForm.name(field)

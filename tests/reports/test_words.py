@@ -196,10 +196,7 @@ def test_cover_report_defaults_then_first_pages_of_the_pdf(ready, clerk, people)
     form = page(clerk.get(url))
     assert "All Wards</textarea>" in form and ">No</textarea>" in form
     assert f"{ready.plan.name}: Quarterly report: Quarter 4 2023/24</textarea>" in form
-    fields = {
-        WordsForm.name(f): COVER.get(f.key, "")
-        for f in wording.COVER + wording.IMPLICATIONS
-    }
+    fields = {WordsForm.name(f): COVER.get(f.key, "") for f in wording.COVER + wording.IMPLICATIONS}
     risk = dict(
         zip(["description", "impact", "likelihood", "mitigation"], RISKS[0][:4], strict=True)
     )
@@ -392,3 +389,17 @@ def test_defaults_for_a_committees_first_cover_report(quarter, people):
     assert values["cover:wards"] == "All Wards" and values["cover:exempt"] == "No"
     assert values["cover:corporate_priority"] == "Listening to residents"
     assert "cover:author" not in values
+
+
+def test_missing_names_each_empty_field_with_a_link(ready):
+    wording.save(report=ready, values={"summary": SUMMARY}, versions={}, by=None)
+    missing = [(field.label, url) for field, url in wording.missing(ready)]
+    commentary = reverse("reports:commentary", args=[ready.pk])
+    assert missing == [
+        ("Listening to residents", f"{commentary}#id_w-priority-Listening_to_residents"),
+        ("Recommendations to members", f"{commentary}#id_w-recommendations"),
+    ]
+    # With a cover report, its empty sheet fields are missing too.
+    wording.save(report=ready, values={"cover:title": "Tracker"}, versions={}, by=None)
+    labels = [field.label for field, _ in wording.missing(ready)]
+    assert "Report Author" in labels and "Title" not in labels
