@@ -165,6 +165,7 @@ class _Writer:
                 if value.tag == "th":
                     for run in cell.paragraphs[0].runs:
                         run.bold = True
+        _full_width(table)
         for row in table.rows[: len(head)]:
             _repeat_header(row)
         if caption is not None:
@@ -192,6 +193,17 @@ class _Writer:
         section = self.document.add_section()
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Mm(297), Mm(210)
+
+
+def _full_width(table):
+    """The table across the page's width, its columns sized by Word to their contents."""
+    width = table._tbl.tblPr.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        table._tbl.tblPr.append(width)
+    width.set(qn("w:type"), "pct")
+    width.set(qn("w:w"), "5000")
+    table.autofit = True
 
 
 def _repeat_header(row):

@@ -71,7 +71,7 @@ def kpis(quarter):
 
 def test_the_snapshot_keeps_the_figures_targets_and_ratings_it_used(kpis):
     snapshot = compose.compose(plan=kpis, period=Q4)
-    assert snapshot["schema"] == 2
+    assert snapshot["schema"] == 3  # 3 added the officers' words
     enquiries = next(m for m in snapshot["measures"]["measures"] if m["name"].startswith("Coun"))
     # April is after the period: the report stops at March.
     assert enquiries["points"] == [
