@@ -4,9 +4,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
-# System packages (Debian/Ubuntu names): WeasyPrint's libraries to run; to test, also the
+# System packages (Debian/Ubuntu names): WeasyPrint's and cairosvg's libraries to run; to test, also the
 # browser for the end-to-end tests and poppler to look at PDFs.
-APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fonts-dejavu-core
 APT_TEST := $(APT_RUN) chromium poppler-utils
 
 .PHONY: run test install lock system-deps system-deps-test lint typecheck format css check-deploy bench clean

@@ -22,6 +22,8 @@ from django.urls import reverse
 from plans import owing
 from plans.measures import rating
 from plans.models import Measure, MeasureValue, Round, Update
+from reports import wording
+from reports.compose import present
 
 
 @dataclass
@@ -169,9 +171,9 @@ def _awaiting(plan, period, actions):
 
 
 def measures_in_scope(plan, committee):
-    """The measures a report on `plan` (for `committee`) carries. Today every report carries
-    the plan's measures, as reports.compose does."""
-    return Measure.objects.filter(plan=plan)
+    """The measures a report on `plan` (for `committee`) carries, as reports.compose does."""
+    measures = Measure.objects.filter(plan=plan)
+    return measures if committee is None else measures.assigned_to(committee)
 
 
 def _measures(plan, period, committee):
@@ -209,6 +211,24 @@ def _measures(plan, period, committee):
 
 
 def empty_commentary(report) -> list[Gap]:
-    """The report's commentary fields left empty, each a Gap linking to where it is written.
-    Reports have no commentary yet (issue 16, item 1 adds it): until then, nothing."""
-    return []
+    """The report's commentary fields left empty (and its cover sheet's, when it has a cover
+    report), each a Gap linking to where it is written."""
+    words = wording.current(report)
+    fields = wording.commentary_fields(present(report.snapshot)) if report.snapshot else []
+    empty = [
+        f
+        for f in fields or [wording.SUMMARY, wording.RECOMMENDATIONS]
+        if not wording.said(words, f.key)
+    ]
+    places = [("reports:commentary", field) for field in empty]
+    if wording.has_cover(words):
+        places += [("reports:cover", f) for f in wording.COVER if not wording.said(words, f.key)]
+    return [
+        Gap(
+            field.label,
+            "Not written yet.",
+            f"{reverse(page, args=[report.pk])}#{wording.anchor(field)}",
+            f"Write the {field.label[0].lower()}{field.label[1:]}",
+        )
+        for page, field in places
+    ]

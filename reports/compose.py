@@ -25,13 +25,13 @@ from django.utils import timezone
 from plans import charts, dates, sources, summary
 from plans.measures import scorecard
 from plans.models import Committee, Evidence, Plan, Rag, Status, Update
-from reports import periods
+from reports import periods, wording
 from reports.models import Meeting, Report
 from tracker import policy
 
 # A snapshot: JSON-ready, as stored with the report.
 Snapshot = dict[str, Any]
-SCHEMA = 3  # 2 added the measures and recommendations, 3 a committee's scope
+SCHEMA = 4  # 2 added the measures and recommendations, 3 a committee's scope, 4 the words
 TREND_MONTHS = 12  # as the dashboard's trend
 RAG_ORDER: list[str] = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.GREY]
 STATUS_FIELDS = [
@@ -53,12 +53,14 @@ def compose(
     period: periods.Period,
     committee: Committee | None = None,
     meeting: Meeting | None = None,
+    words: Snapshot | None = None,
     now: datetime.datetime | None = None,
 ) -> Snapshot:
     """The snapshot of `plan` for `period`, with its measures and recommendations; with
     `committee`, only the committee's actions, the measures assigned to it and the
-    recommendations its actions answer, and how many of the plan's others it left out.
-    Thirteen queries whatever the number of actions, measures and recommendations."""
+    recommendations its actions answer, and how many of the plan's others it left out; and
+    `words`, the officers' commentary and cover report (reports.wording.snapshot; none when not
+    given). Thirteen queries whatever the number of actions, measures and recommendations."""
     as_at = period.last_month
     before = period.previous.last_month
     trend_months = [dates.add_months(as_at, n) for n in range(1 - TREND_MONTHS, 1)]
@@ -200,6 +202,7 @@ def compose(
         }
         if committee
         else None,
+        "words": words or {"fields": {}, "versions": {}},
     }
     # What is stored is exactly what was rendered: JSON in, JSON out.
     return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
@@ -260,6 +263,7 @@ def left_out_sentence(breakdown: summary.Breakdown) -> str:
 class Group:
     name: str
     breakdown: summary.Breakdown
+    commentary: str = ""
 
     @property
     def sentence(self) -> str:
@@ -332,10 +336,20 @@ def present(snapshot: Snapshot) -> dict[str, Any]:
         for key, label in summary.MOVEMENTS
         if key in snapshot["movement"]
     ]
-    priorities = [
-        Group(g["name"], summary.Breakdown.load(statuses, g)) for g in snapshot["priorities"]
-    ]
-    themes = [Group(g["name"], summary.Breakdown.load(statuses, g)) for g in snapshot["themes"]]
+    words = wording.present(snapshot)
+
+    def groups(kind: str, dumped: list[dict[str, Any]]) -> list[Group]:
+        return [
+            Group(
+                g["name"],
+                summary.Breakdown.load(statuses, g),
+                words["text"].get(f"{kind}:{g['name']}", ""),
+            )
+            for g in dumped
+        ]
+
+    priorities = groups("priority", snapshot["priorities"])
+    themes = groups("theme", snapshot["themes"])
     # Snapshots of schema 1, from before measures were tracked, have no measures section: a
     # published report's page must say what its PDF said.
     card = scorecard.present(snapshot["measures"]) if "measures" in snapshot else None
@@ -386,6 +400,7 @@ def present(snapshot: Snapshot) -> dict[str, Any]:
         else [],
         "recommendations": snapshot.get("recommendations", []),
         "scope": _scope(snapshot, card),
+        "words": words,
     }
 
 

@@ -95,3 +95,87 @@ class MeetingForm(forms.ModelForm):
     def validate_unique(self):
         # clean() above says it in words a clerk can act on.
         pass
+
+
+class WordsForm(forms.Form):
+    """The officers' words for some of a report's fields (reports.wording.Field), one text
+    box each, with the versions the writer saw so a save over someone else's is refused."""
+
+    versions = forms.JSONField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, fields, words, initial_values=None, **kwargs):
+        self.words_fields = fields
+        kwargs.setdefault(
+            "initial",
+            {
+                "versions": {key: w.version for key, w in words.items()},
+                **{
+                    self.name(f): words[f.key].text
+                    if f.key in words
+                    else (initial_values or {}).get(f.key, "")
+                    for f in fields
+                },
+            },
+        )
+        super().__init__(*args, **kwargs)
+        for f in fields:
+            self.fields[self.name(f)] = forms.CharField(
+                label=f.label,
+                help_text=f.hint,
+                required=False,
+                max_length=20000,
+                widget=forms.Textarea(attrs={"rows": 2 if f.key.startswith("cover:") else 5}),
+            )
+
+    @staticmethod
+    def name(field):
+        # Field keys hold priority names; the form's names are plain.
+        return "w-" + field.key.replace(":", "-").replace(" ", "_")
+
+    def bound(self, field):
+        return self[self.name(field)]
+
+    def values(self):
+        """{key: text} of every field, line endings as typed, outer blank space removed."""
+        return {f.key: self.cleaned_data[self.name(f)].strip() for f in self.words_fields}
+
+    def seen_versions(self):
+        versions = self.cleaned_data.get("versions") or {}
+        return {key: int(value) for key, value in versions.items() if str(value).isdigit()}
+
+
+class RiskForm(forms.Form):
+    """One row of the cover report's risk table; a row left empty is no row."""
+
+    description = forms.CharField(label="Description of the risk", required=False, max_length=2000)
+    impact = forms.CharField(label="Impact", required=False, max_length=40)
+    likelihood = forms.CharField(label="Likelihood", required=False, max_length=40)
+    mitigation = forms.CharField(label="Mitigating action", required=False, max_length=2000)
+    residual_impact = forms.CharField(
+        label="Impact after mitigation", required=False, max_length=40
+    )
+    residual_likelihood = forms.CharField(
+        label="Likelihood after mitigation", required=False, max_length=40
+    )
+
+    def clean(self):
+        data = super().clean()
+        if any(data.get(name) for name in self.fields) and not data.get("description"):
+            self.add_error("description", "Describe the risk, or empty the row")
+        return data
+
+    def row(self):
+        return [self.cleaned_data.get(name, "").strip() for name in self.fields]
+
+
+RiskFormSet = forms.formset_factory(RiskForm, extra=2, max_num=30, absolute_max=30)
+
+
+def risk_rows(formset):
+    """The filled rows of a valid risk formset, in order."""
+    return [row for row in (form.row() for form in formset.forms) if any(row)]
+
+
+def risk_initial(rows):
+    names = list(RiskForm.base_fields)
+    return [dict(zip(names, row, strict=False)) for row in rows]

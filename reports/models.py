@@ -230,6 +230,10 @@ class Report(models.Model):
             return self.file, self.sha256, self.size, self.download_name
         return self.draft_file, self.draft_sha256, self.draft_size, self.draft_download_name
 
+    @property
+    def docx_name(self):
+        return self.download_name.removesuffix(".pdf") + ".docx"
+
     def is_late(self, today):
         """Tied to a meeting whose publication deadline has passed, and not published by it."""
         if self.meeting_id is None:
@@ -238,3 +242,73 @@ class Report(models.Model):
         if self.published_at is not None:
             return timezone.localdate(self.published_at) > deadline
         return today > deadline
+
+
+def _name(user):
+    return (user.get_full_name() or user.username) if user else "someone"
+
+
+class Wording(models.Model):
+    """One field of the officers' words in a report, as it reads now: a commentary paragraph
+    (the executive summary, one per priority or theme, the recommendations to members) or a
+    field of its cover report (reports.wording lists them). Every saved wording, this one
+    included, is also kept as a WordingRevision."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="wordings")
+    key = models.CharField(max_length=250, help_text='For example "summary" or "cover:title".')
+    text = models.TextField(blank=True)
+    rows = models.JSONField(
+        default=list, blank=True, help_text="A table's rows, for the risk table: lists of cells."
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Raised by each revision.")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["report", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "key"], name="one_wording_per_field")
+        ]
+
+    def __str__(self):
+        return f"{self.report}: {self.key}"
+
+    @property
+    def written_by(self):
+        return _name(self.author)
+
+    @property
+    def label(self):
+        from reports.wording import label
+
+        return label(self.key)
+
+
+class WordingRevision(models.Model):
+    """One saved wording of a report's field, in the order written. Rows are only ever added."""
+
+    wording = models.ForeignKey(Wording, on_delete=models.PROTECT, related_name="revisions")
+    version = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    rows = models.JSONField(default=list, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["wording", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wording", "version"], name="one_wording_revision_per_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.wording} (version {self.version})"
+
+    @property
+    def written_by(self):
+        return _name(self.author)

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
-from reports import compose, pdf
+from reports import compose, pdf, wording
 from reports.models import Report
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ def build_report(report_id: int) -> str | None:
             period=report.period_obj,
             committee=report.committee,
             meeting=report.meeting,
+            words=wording.snapshot(report),
         )
         draft = pdf.render(snapshot, draft=True)
         final = pdf.render(snapshot)

@@ -10,19 +10,33 @@ confirmation, naming what will be frozen and who will read it.
 """
 
 import datetime
+import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponseNotModified, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseNotModified,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from reports import checks, workflow
+from reports import checks, word, wording, workflow
 from reports.compose import present
-from reports.forms import MeetingForm, ReportForm
-from reports.models import DRAFT_MARK, Meeting, Report
+from reports.forms import (
+    MeetingForm,
+    ReportForm,
+    RiskFormSet,
+    WordsForm,
+    risk_initial,
+    risk_rows,
+)
+from reports.models import DRAFT_MARK, Meeting, Report, WordingRevision
 from tracker import policy, roles
 
 # How far back the calendar shows meetings, so a clerk sees what was late recently.
@@ -121,7 +135,155 @@ def report_detail(request, pk):
         if may_run and report.shown_state == Report.State.READY
         else [],
     }
+    if context["may_run"] and not report.is_published:
+        words = wording.current(report)
+        context["words"] = words
+        context["words_changed"] = bool(report.snapshot) and wording.changed_since_build(
+            report, words
+        )
     return render(request, "reports/detail.html", context)
+
+
+def _draft_with_figures(request, pk):
+    """The draft whose words are being written, or a redirect saying why they cannot be."""
+    report = _report_or_404(request, pk)
+    if report.is_published:
+        messages.info(request, "This report is published: its words are frozen.")
+        return report, redirect(report)
+    if not report.snapshot:
+        messages.info(request, "Wait for the draft to be built: the words sit beside its figures.")
+        return report, redirect(report)
+    return report, None
+
+
+def _save_words(request, report, values, form, template, context):
+    """Save the words and build the draft again, or show the form with what stopped it."""
+    try:
+        saved = wording.save(
+            report=report, values=values, versions=form.seen_versions(), by=request.user
+        )
+    except wording.Conflict as conflict:
+        # Saving again replaces their wording (kept among the revisions) with what is typed.
+        data = request.POST.copy()
+        data["versions"] = json.dumps(
+            {**form.seen_versions(), **{w.key: w.version for w in conflict.current}}
+        )
+        context["conflict"] = conflict.current
+        return render(request, template, {**context, **context["rebind"](data)}, status=409)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(report)
+    if not saved:
+        messages.info(request, "Nothing had changed, so nothing was saved.")
+    elif workflow.build_again(report):
+        messages.success(request, "Saved. The draft is being built again with your words.")
+    else:
+        messages.success(
+            request, "Saved. Build the draft again when this build ends to see your words."
+        )
+    return redirect(report)
+
+
+@policy.rule("run")
+@require_http_methods(["GET", "POST"])
+def report_commentary(request, pk):
+    """The officer's commentary: an executive summary, a paragraph per priority (or theme)
+    and the recommendations to members, each beside the figures it is about."""
+    report, refused = _draft_with_figures(request, pk)
+    if refused:
+        return refused
+    body = present(report.snapshot)
+    words = wording.current(report)
+    sentences = {field.key: [group.sentence] for field, group in wording.group_fields(body)}
+    reds = sum(len(actions) for _, actions in body["exceptions"])
+    sentences[wording.SUMMARY.key] = [body["sentence"], body["left_out"]]
+    sentences[wording.RECOMMENDATIONS.key] = [
+        f"{reds} action{'s' if reds != 1 else ''} red or amber; "
+        f"{len(body['completed'])} completed in {body['period_name']}."
+    ]
+    figures = [(field, sentences[field.key]) for field in wording.commentary_fields(body)]
+    fields = [field for field, _ in figures]
+
+    def rebind(data):
+        form = WordsForm(data, fields=fields, words=words)
+        form.is_valid()
+        return {"form": form, "rows": _rows(form, figures, words)}
+
+    context = {"report": report, "body": body, "rebind": rebind}
+    form = WordsForm(request.POST or None, fields=fields, words=words)
+    if form.is_valid():
+        return _save_words(request, report, form.values(), form, "reports/commentary.html", context)
+    context.update(form=form, rows=_rows(form, figures, words))
+    return render(request, "reports/commentary.html", context)
+
+
+def _rows(form, figures, words):
+    return [(form.bound(field), lines, words.get(field.key)) for field, lines in figures]
+
+
+@policy.rule("run")
+@require_http_methods(["GET", "POST"])
+def report_cover(request, pk):
+    """The council's cover report and the implications sections, optional per report: it has
+    one once any of these fields has words, starting from the defaults."""
+    report, refused = _draft_with_figures(request, pk)
+    if refused:
+        return refused
+    words = wording.current(report)
+    fields = wording.COVER + wording.IMPLICATIONS
+    figures = [(field, []) for field in fields]
+    initial = None if wording.has_cover(words) else wording.defaults(report)
+    risks = words.get(wording.RISKS)
+    risk_data = risk_initial(risks.rows if risks else [])
+
+    def rebind(data):
+        form = WordsForm(data, fields=fields, words=words)
+        form.is_valid()
+        formset = RiskFormSet(data, prefix="risk")
+        formset.is_valid()
+        return {"form": form, "rows": _rows(form, figures, words), "risks": formset}
+
+    context = {"report": report, "rebind": rebind, "has_cover": initial is None}
+    if request.method == "POST" and request.POST.get("remove") == "yes":
+        form = WordsForm({"versions": request.POST.get("versions", "")}, fields=fields, words=words)
+        form.is_valid()
+        values = {field.key: "" for field in fields} | {wording.RISKS: []}
+        return _save_words(request, report, values, form, "reports/cover.html", context)
+    form = WordsForm(request.POST or None, fields=fields, words=words, initial_values=initial)
+    formset = RiskFormSet(request.POST or None, prefix="risk", initial=risk_data)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        values = form.values() | {wording.RISKS: risk_rows(formset)}
+        return _save_words(request, report, values, form, "reports/cover.html", context)
+    context.update(form=form, rows=_rows(form, figures, words), risks=formset)
+    return render(request, "reports/cover.html", context)
+
+
+@policy.rule("run")
+@require_safe
+def report_words_history(request, pk):
+    """Every saved wording of the report's commentary and cover report: who, when, what."""
+    report = _report_or_404(request, pk)
+    revisions = (
+        WordingRevision.objects.filter(wording__report=report)
+        .select_related("wording", "author")
+        .order_by("wording__key", "-version")
+    )
+    return render(request, "reports/words_history.html", {"report": report, "revisions": revisions})
+
+
+@policy.rule("view")
+@require_safe
+def report_docx(request, pk):
+    """The report as an editable Word document, made from the same snapshot as the PDF."""
+    report = _report_or_404(request, pk)
+    if not report.snapshot or report.state not in (Report.State.READY, Report.State.PUBLISHED):
+        raise Http404("This report has no Word version yet.")
+    document = word.render(report.snapshot, draft=not report.is_published)
+    response = HttpResponse(document, content_type=word.CONTENT_TYPE)
+    name = report.docx_name if report.is_published else f"DRAFT-{report.docx_name}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @policy.rule("run")

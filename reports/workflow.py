@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plans.models import Committee, Plan
+from reports import wording
 from reports.models import Meeting, Report
 from reports.periods import Period
 from reports.tasks import build_report
@@ -89,6 +90,11 @@ def publish(report: Report, *, by: User, sha256: str) -> Report:
             raise ValidationError(
                 "The report was built again since you opened it. Check the new version "
                 "before publishing."
+            )
+        if wording.changed_since_build(current):
+            raise ValidationError(
+                "The commentary or cover report was changed since this draft was built. "
+                "Build it again and check the new version before publishing."
             )
         for stored, checksum in ((current.draft_file, sha256), (current.file, current.sha256)):
             with stored.open("rb") as opened:

@@ -11,8 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef
-
 from plans.measures import rating
 from plans.models import Measure, MeasureTarget, MeasureValue, Rag
 from plans.summary import percent, plural
@@ -147,13 +145,7 @@ def snapshot(plan, as_at, window=TREND_POINTS, *, committee=None):
     counts the plan's others. Three queries."""
     measures = Measure.objects.filter(plan=plan)
     if committee is not None:
-        measures = measures.annotate(
-            assigned=Exists(
-                Measure.committees.through.objects.filter(
-                    measure=OuterRef("pk"), committee=committee
-                )
-            )
-        )
+        measures = measures.with_assigned(committee)
     found = lines(measures, as_at)
     kept = [line for line in found if committee is None or line.measure.assigned]
     return {

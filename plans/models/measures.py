@@ -4,7 +4,7 @@ kept."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from plans.measures import rating
 from plans.models.months import month_constraints
@@ -16,6 +16,17 @@ class MeasureQuerySet(models.QuerySet):
         """Measures whose owner post the user holds, directly or as someone's delegate."""
         people = [user.pk, *user.delegators.values_list("pk", flat=True)]
         return self.filter(owner__holders__in=people).distinct()
+
+    def with_assigned(self, committee):
+        """Each measure with `assigned`: is it assigned to `committee` (Measure.committees)?
+        The rule for which measures a committee's report carries."""
+        through = Measure.committees.through.objects.filter(
+            measure=OuterRef("pk"), committee=committee
+        )
+        return self.annotate(assigned=Exists(through))
+
+    def assigned_to(self, committee):
+        return self.with_assigned(committee).filter(assigned=True)
 
 
 class Measure(models.Model):

@@ -102,11 +102,6 @@ def test_nothing_missing_is_an_empty_list(plan):
     assert checks.missing(plan=plan, period=Q4) == []
 
 
-def test_commentary_reads_as_nothing_missing_until_reports_have_commentary(quarter):
-    report = Report(plan=quarter, kind="quarterly", period="2023-Q4")
-    assert checks.empty_commentary(report) == []
-
-
 def test_asking_for_a_report_shows_what_is_missing_first_then_builds_anyway(
     quarter, client_for, time_machine
 ):

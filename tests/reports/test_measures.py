@@ -22,7 +22,7 @@ Q4 = periods.parse("quarterly", "2023-Q4")  # January to March 2024
 
 def test_the_snapshot_keeps_the_figures_targets_and_ratings_it_used(kpis):
     snapshot = compose.compose(plan=kpis, period=Q4)
-    assert snapshot["schema"] == 3
+    assert snapshot["schema"] == 4  # 3 added a committee's scope, 4 the officers' words
     enquiries = next(m for m in snapshot["measures"]["measures"] if m["name"].startswith("Coun"))
     # April is after the period: the report stops at March.
     assert enquiries["points"] == [

@@ -1,10 +1,13 @@
-"""Build a committee report PDF from the command line, for scripting and tests.
+"""Build a committee report PDF, or its Word version, from the command line, for scripting
+and tests.
 
     manage.py build_report --plan corporate-plan --kind quarterly --period 2024-Q3 \
-        [--committee audit] [--meeting 2025-01-16] --output q3.pdf
+        [--committee audit] [--meeting 2025-01-16] --output q3.pdf [--docx q3.docx]
 
-It writes the file only: nothing is stored in the database, and nothing is published, so the
-file is a draft, marked "Draft — not for publication" on every page.
+It writes the files only: nothing is stored in the database, and nothing is published, so the
+PDF is a draft, marked "Draft — not for publication" on every page. The officers' words
+(commentary and cover report) are those of the report's draft in the app, for the same plan,
+period and committee, when there is one.
 """
 
 import datetime
@@ -14,8 +17,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Committee, Plan
-from reports import compose, pdf, periods
-from reports.models import Meeting
+from reports import compose, pdf, periods, word, wording
+from reports.models import Meeting, Report
 
 
 class Command(BaseCommand):
@@ -31,12 +34,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--meeting", type=datetime.date.fromisoformat, help="The meeting's date, YYYY-MM-DD."
         )
-        parser.add_argument("--output", required=True, type=Path, help="Where to write the PDF.")
+        parser.add_argument("--output", type=Path, help="Where to write the PDF.")
+        parser.add_argument("--docx", type=Path, help="Where to write the Word document.")
         parser.add_argument(
             "--snapshot", type=Path, help="Also write the JSON snapshot of the figures here."
         )
 
     def handle(self, *args, **options):
+        if not options["output"] and not options["docx"]:
+            raise CommandError("Say where to write the report: --output PDF, --docx DOCX or both")
         try:
             period = periods.parse(options["kind"], options["period"])
         except ValueError as error:
@@ -57,12 +63,27 @@ class Command(BaseCommand):
             if meeting is None:
                 raise CommandError(f"No committee meeting on {options['meeting']}")
 
-        snapshot = compose.compose(plan=plan, period=period, committee=committee, meeting=meeting)
-        rendered = pdf.render(snapshot, draft=True)
-        Path(options["output"]).write_bytes(rendered.pdf)
+        draft = (
+            Report.objects.exclude(state=Report.State.PUBLISHED)
+            .filter(plan=plan, kind=period.kind, period=period.code, committee=committee)
+            .first()
+        )
+        snapshot = compose.compose(
+            plan=plan,
+            period=period,
+            committee=committee,
+            meeting=meeting,
+            words=wording.snapshot(draft),
+        )
+        if options["output"]:
+            rendered = pdf.render(snapshot, draft=True)
+            Path(options["output"]).write_bytes(rendered.pdf)
+            self.stdout.write(
+                f"Wrote {options['output']}: {snapshot['document_title']}, {rendered.pages} "
+                f"pages, SHA-256 {rendered.sha256}"
+            )
+        if options["docx"]:
+            Path(options["docx"]).write_bytes(word.render(snapshot, draft=True))
+            self.stdout.write(f"Wrote {options['docx']}: {snapshot['document_title']}, Word")
         if options["snapshot"]:
             Path(options["snapshot"]).write_text(json.dumps(snapshot, indent=1))
-        self.stdout.write(
-            f"Wrote {options['output']}: {snapshot['document_title']}, {rendered.pages} pages, "
-            f"SHA-256 {rendered.sha256}"
-        )
