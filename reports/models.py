@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import Committee, Plan
-from reports import periods
+from reports import fields, periods
 
 # A report still "running" this long after it started was lost with its worker (killed,
 # restarted, out of memory): it is shown as failed and may be tried again.
@@ -281,9 +281,7 @@ class Wording(models.Model):
 
     @property
     def label(self):
-        from reports.wording import label
-
-        return label(self.key)
+        return fields.label(self.key)
 
 
 class WordingRevision(models.Model):

@@ -6,12 +6,14 @@ A URL added to the project without a row here fails `test_every_url_is_in_the_ta
 import datetime
 import io
 
+import docx
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
 from plans.models import Committee, Evidence, ImportJob, Round, Source
+from reports import compose, periods
 from reports.models import Meeting, Report
 from tests import factories
 
@@ -123,6 +125,12 @@ TABLE = {
     "reports:rebuild": ({"pk": 1}, {**RUN, "clerk": (405, 302), "admin": (405, 302)}),
     # GET is the confirmation page; a POST without confirm=yes goes back to it.
     "reports:publish": ({"pk": 1}, {**RUN, "clerk": (200, 302), "admin": (200, 302)}),
+    "reports:docx": ({"pk": 1}, READ),
+    # The officers' words: performance officers write them. The world's report is published,
+    # so its words are frozen and both pages lead back to it.
+    "reports:commentary": ({"pk": 1}, {**RUN, "clerk": (302, 302), "admin": (302, 302)}),
+    "reports:cover": ({"pk": 1}, {**RUN, "clerk": (302, 302), "admin": (302, 302)}),
+    "reports:words_history": ({"pk": 1}, RUN_PAGE),
 }
 
 
@@ -179,6 +187,7 @@ def world(people):
         state="published",
         file=ContentFile(b"%PDF-1.7 report", name="report.pdf"),
         sha256="0" * 64,
+        snapshot=compose.compose(plan=plan, period=periods.parse("quarterly", "2023-Q4")),
         published_by=people["clerk"],
         published_at=datetime.datetime(2024, 4, 2, tzinfo=datetime.UTC),
     )
@@ -258,9 +267,15 @@ def sign_off_world(world, people):
 
 
 def body(response):
-    """The text of a response, whatever it is: a page, CSV, JSON, a file, or a workbook."""
+    """The text of a response, whatever it is: a page, CSV, JSON, a file, a workbook or a Word
+    document."""
     content = b"".join(response.streaming_content) if response.streaming else response.content
-    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+    kind = response.get("Content-Type", "")
+    if kind.startswith("application/vnd.openxmlformats-officedocument.wordprocessingml"):
+        document = docx.Document(io.BytesIO(content))
+        cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
+    if kind.startswith("application/vnd.openxmlformats"):
         book = load_workbook(io.BytesIO(content), read_only=True)
         return "\n".join(
             str(value)
