@@ -130,7 +130,8 @@ def month_labels(months):
 
 
 def _places(places):
-    return ", ".join(places[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
+    """Where a word was found, as the preview stores it (load.capped): "A!C2, A!C3, and 4 more"."""
+    return ", ".join(places)
 
 
 class MappingForm(forms.Form):

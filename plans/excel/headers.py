@@ -6,6 +6,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from plans import dates
 from plans.excel import periods
 
 FIELDS = [
@@ -108,6 +109,9 @@ DEFAULT_SYNONYMS = {
     "efficiency": ["efficiency", "efficiency saving", "gershon efficiency"],
 }
 
+# A SharePoint list's item number: the ref of a sheet that has no Ref column.
+ID_HEADINGS = {"id", "itemid"}  # header_keys of "ID" and "Item ID"
+
 # Headings known to mean nothing the tracker keeps: left out (and said so) unless mapped.
 LEFT_OUT = ["direction of travel", "direction", "trend"]
 # The date a row was last changed (a SharePoint list's Modified): the month of a current
@@ -163,6 +167,23 @@ def _words(text):
     return " " + " ".join(re.findall(r"[^\W_]+", str(text or "").casefold())) + " "
 
 
+def is_month_word(word):
+    """Is `word` part of how a heading names its period ("Jan", "2024", "Jan24", "Q1", "FY")?"""
+    month_and_year = re.fullmatch(r"([a-z]+)(\d{2}|\d{4})", word)
+    return (
+        word in dates.MONTHS
+        or word.isdigit()
+        or (month_and_year is not None and month_and_year[1] in dates.MONTHS)
+        or re.fullmatch(r"q[1-4]|qtr|quarter|fy|\d+(st|nd|rd|th)", word) is not None
+    )
+
+
+def words_beside_period(text):
+    """The words of a heading other than those naming its period, by which an answer about
+    it is remembered for every period: "brag" for "Jan-24 BRAG" and "Q1 2023/24 BRAG"."""
+    return " ".join(w for w in _words(text).split() if not is_month_word(w))
+
+
 @dataclass
 class Vocabulary:
     """The header words in force for one read: the defaults plus any the caller added."""
@@ -171,16 +192,20 @@ class Vocabulary:
     month_words: dict  # "status" / "narrative" -> list of words or phrases
     ignored: set = field(default_factory=set)  # header_keys of columns to leave out
     served: set = field(default_factory=set)  # header_keys of chosen priority-served columns
+    # header_keys of the words beside the period (words_beside_period) of headings naming a
+    # period to leave out, whatever the period: "Feb-24 BRAG" once "Jan-24 BRAG" was.
+    ignored_periods: set = field(default_factory=set)
     modified: set = field(default_factory=set)  # header_keys of a Modified column
 
 
 def vocabulary(synonyms=None):
     """Merge extra `synonyms` ({field: [header, ...]}) with the defaults; extras win where a
     header would mean two things. The keys "status" and "narrative" add month-column words;
-    "ignore" lists headings to leave out, PRIORITY_SERVED headings of priority columns, and
+    "ignore" lists headings to leave out, "ignore_period" the words beside the period of
+    headings naming one to leave out, PRIORITY_SERVED headings of priority columns, and
     "not_field" headings that must not be read as the field they would otherwise be.
     Raises ValueError for a field that does not exist."""
-    keys, ignored, served = {}, set(), set()
+    keys, ignored, served, ignored_periods = {}, set(), set(), set()
     for name in FIELDS:
         for word in DEFAULT_SYNONYMS[name]:
             keys.setdefault(header_key(word), name)
@@ -191,6 +216,8 @@ def vocabulary(synonyms=None):
             month_words[name] += [_words(word).strip() for word in extra]
         elif name == "ignore":
             ignored |= {header_key(word) for word in extra}
+        elif name == "ignore_period":
+            ignored_periods |= {key for word in extra if (key := header_key(word))}
         elif name == PRIORITY_SERVED:
             served |= {header_key(word) for word in extra}
         elif name == "not_field":
@@ -210,8 +237,17 @@ def vocabulary(synonyms=None):
         month_words=month_words,
         ignored=ignored,
         served=served,
+        ignored_periods=ignored_periods,
         modified={header_key(word) for word in MODIFIED},
     )
+
+
+def is_ref_heading(text, vocab):
+    """Is `text` a Ref heading, or an ID heading that is the ref when there is no Ref column?"""
+    key = header_key(text)
+    if key in vocab.fields:
+        return vocab.fields[key] == "ref"
+    return key in ID_HEADINGS and key not in vocab.ignored
 
 
 def priority_served(text, vocab):
@@ -318,6 +354,15 @@ def _period_order(columns):
     return (period.month is None, period.month or datetime.date.min, period.label)
 
 
+def _period_left_out(text, vocab):
+    """Was a heading naming a period in these words chosen to be left out, for any period?"""
+    return (
+        bool(vocab.ignored_periods)
+        and header_key(words_beside_period(text)) in vocab.ignored_periods
+        and periods.period_in_text(text) is not None
+    )
+
+
 def read_header(row_number, texts, vocab, above=None, year=None):
     """Classify each cell of a candidate header row. The first column with a meaning keeps
     it; later ones go to `duplicates`. With no title column, a description column is the
@@ -327,12 +372,13 @@ def read_header(row_number, texts, vocab, above=None, year=None):
     header = Header(row=row_number, texts=texts)
     band = periods.band_periods(above or [], year)
     months = {}
+    item_id = None  # the index of an ID column, the ref unless there is a Ref column
     for index, text in enumerate(texts):
         if not text:
             continue
         header.width = index + 1
         key = header_key(text)
-        if key in vocab.ignored:
+        if key in vocab.ignored or _period_left_out(text, vocab):
             header.left_out.append((index, text))
             continue
         name = vocab.fields.get(key) or compound_field(text, vocab)
@@ -341,6 +387,9 @@ def read_header(row_number, texts, vocab, above=None, year=None):
                 header.duplicates.append((index, text, header.fields[name]))
             else:
                 header.fields[name] = index
+            continue
+        if key in ID_HEADINGS and item_id is None:
+            item_id = index
             continue
         if key in vocab.modified and header.modified is None:
             header.modified = index
@@ -365,6 +414,11 @@ def read_header(row_number, texts, vocab, above=None, year=None):
             header.duplicates.append((index, text, earlier))
         else:
             setattr(columns, kind, index)
+    if item_id is not None:
+        if "ref" in header.fields:
+            header.unknown = sorted([*header.unknown, (item_id, texts[item_id])])
+        else:
+            header.fields["ref"] = item_id
     if "title" not in header.fields and "description" in header.fields:
         header.fields["title"] = header.fields.pop("description")
     header.months = sorted(months.values(), key=_period_order)
@@ -378,9 +432,13 @@ def find_header(rows, vocab, year=None):
     best = None
     above = None
     for number, texts in rows:
-        if any(vocab.fields.get(header_key(text)) == "ref" for text in texts):
+        if any(is_ref_heading(text, vocab) for text in texts):
             header = read_header(number, texts, vocab, above, year)
-            if header.recognised >= 2 and (best is None or header.recognised > best.recognised):
+            if (
+                "ref" in header.fields
+                and header.recognised >= 2
+                and (best is None or header.recognised > best.recognised)
+            ):
                 best = header
         if any(texts):
             above = texts

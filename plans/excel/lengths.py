@@ -31,6 +31,7 @@ MEASURE_FIELDS = {
     "theme": Theme._meta.get_field("name"),
     "owner": Post._meta.get_field("name"),
     "baseline_when": Measure._meta.get_field("baseline_when"),
+    "committees": Committee._meta.get_field("name"),  # each name in the list
 }
 
 

@@ -17,15 +17,21 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from plans import dates, locks, versions
+from plans.committees import Committees
 from plans.excel import periods
 from plans.excel.errors import ImportBlocked, PreviewStale
-from plans.excel.headers import FLAG_FIELDS, PRIORITY_SERVED, header_key, vocabulary
+from plans.excel.headers import (
+    FLAG_FIELDS,
+    PRIORITY_SERVED,
+    header_key,
+    vocabulary,
+    words_beside_period,
+)
 from plans.excel.read import quarter_number, split_list, yes_no
 from plans.measures.workbook import MeasuresBlocked, load_measures
 from plans.models import (
     RESERVED_SLUGS,
     Action,
-    Committee,
     Plan,
     Post,
     Priority,
@@ -77,7 +83,8 @@ class Preview:
 
     themes: dict = field(default_factory=dict)  # name -> ThemeReport
     missing: list = field(default_factory=list)  # refs in the plan but not in the workbook
-    unmapped: dict = field(default_factory=dict)  # status as written -> ["Sheet!K12", ...]
+    # Status as written -> ["Sheet!K12", ...], at most MAX_PLACES then "and N more" (capped).
+    unmapped: dict = field(default_factory=dict)
     unknown_headers: list = field(default_factory=list)  # [sheet, column, header]
     # Unknown headings naming a month or quarter: probably a month's status or update column that was
     # not recognised, so the administrator must say what each is before anything is written.
@@ -103,7 +110,7 @@ class Preview:
     # read.Column), for the table in which the administrator can change any of them.
     columns: list = field(default_factory=list)
     # Words read by a partial match ("Amber-ish" as Medium progress): {written: [status
-    # label, ["Sheet!K12", ...]]}, shown so the administrator can see and change them.
+    # label, ["Sheet!K12", ...] (capped)]}, shown so the administrator can see and change them.
     read_as: dict = field(default_factory=dict)
     # Words matching nothing in unrecognised columns that may hold statuses, asked in the
     # same round as the columns so that choosing "status" needs no second round.
@@ -254,7 +261,19 @@ def check_statuses(plan, result, mapping):
                 unmapped[written.setdefault(key, label)].append(place)
             else:
                 found[label] = status
-    return found, dict(unmapped), partial
+    partial = {label: [status, capped(places)] for label, (status, places) in partial.items()}
+    return found, {label: capped(places) for label, places in unmapped.items()}, partial
+
+
+# Places stored for each status word asked about: enough to find it, not every cell.
+MAX_PLACES = 20
+
+
+def capped(places):
+    """`places` as the preview stores them: the first MAX_PLACES, then "and N more"."""
+    if len(places) <= MAX_PLACES:
+        return places
+    return [*places[:MAX_PLACES], f"and {len(places) - MAX_PLACES} more"]
 
 
 # Heading words of an unrecognised column that may hold statuses.
@@ -280,37 +299,42 @@ def maybe_statuses(plan, result, mapping, undecided):
             places = found[written.setdefault(key, value)]
             if key not in chosen and match(value) is None and place not in places:
                 places.append(place)
-    return {word: places for word, places in found.items() if places}
+    return {word: capped(places) for word, places in found.items() if places}
 
 
 def header_synonyms(plan, decisions):
     """The reader's synonyms: the plan's remembered headings plus this import's `decisions`
     ({heading as written: field, "status", "narrative", PRIORITY_SERVED, or "" to leave it
-    out}). A decision replaces whatever was remembered for the same heading."""
+    out}). A decision replaces whatever was remembered for the same heading. A heading naming
+    a period that becomes a status or narrative or is left out is remembered by its words
+    beside the period, so the answer holds for every month and quarter."""
     synonyms = {name: list(words) for name, words in (plan.header_synonyms if plan else {}).items()}
     for header, name in decisions.items():
         key = header_key(header)
-        for words in synonyms.values():
-            words[:] = [word for word in words if header_key(word) != key]
+        words = words_beside_period(header)
+        names_period = periods.period_in_text(header) is not None
+        words_key = header_key(words)
+        for kind, remembered in synonyms.items():
+            remembered[:] = [
+                word
+                for word in remembered
+                if header_key(word) != key
+                and not (names_period and kind in PERIOD_KINDS and header_key(word) == words_key)
+            ]
         if name in ("status", "narrative"):
-            # A month column's heading: remember its words without the month and year.
-            words = [w for w in re.findall(r"[^\W_]+", header.casefold()) if not is_month_word(w)]
             if words:
-                synonyms.setdefault(name, []).append(" ".join(words))
+                synonyms.setdefault(name, []).append(words)
             if key in vocabulary().fields:  # a field's heading: no longer that field
                 synonyms.setdefault("not_field", []).append(header)
+        elif not name and names_period and words:
+            synonyms.setdefault("ignore_period", []).append(words)
         else:
             synonyms.setdefault(name or "ignore", []).append(header)
     return {name: words for name, words in synonyms.items() if words}
 
 
-def is_month_word(word):
-    """Is `word` part of how a heading names its period ("Jan", "2024", "Q1", "FY")?"""
-    return (
-        word in dates.MONTHS
-        or word.isdigit()
-        or re.fullmatch(r"q[1-4]|qtr|quarter|fy|\d+(st|nd|rd|th)", word) is not None
-    )
+# The synonyms remembered by the words beside a heading's period (header_synonyms).
+PERIOD_KINDS = ("status", "narrative", "ignore_period")
 
 
 def load_workbook(
@@ -477,7 +501,7 @@ class _Loader:
         }
         self.priorities = {p.name: p for p in Priority.objects.filter(plan=plan)}
         self.posts = {p.name: p for p in Post.objects.all()}
-        self.committees = {c.name: c for c in Committee.objects.all()}
+        self.committees = Committees()
         self.not_given_status = None
 
     def run(self, result):
@@ -620,15 +644,9 @@ class _Loader:
             values["other_leads"] = [self.post(name) for name in others]
         if "committees" in given:
             values["committees"] = [
-                self.committee(name) for name in split_list(given["committees"])
+                self.committees.named(name) for name in split_list(given["committees"])
             ]
         return values
-
-    def committee(self, name):
-        if name not in self.committees:
-            slug = slugify(name)[:45] or "committee"
-            self.committees[name] = Committee.objects.create(name=name, slug=slug)
-        return self.committees[name]
 
     @staticmethod
     def differences(action, values):

@@ -751,7 +751,7 @@ class _Reader:
                 blank_run = 0
                 self.count_row()
                 ref = cell_text(values[ref_index])
-                if self.vocab.fields.get(headers.header_key(ref)) == "ref":
+                if headers.is_ref_heading(ref, self.vocab):
                     no_ref.clear()  # the header again: a new block starts
                     filled.clear()
                     continue
@@ -1286,7 +1286,7 @@ class _Reader:
                     None,
                     None,
                     "",
-                    "No column headed Ref, Reference or Action ref found in any sheet "
+                    "No column headed Ref, Reference, Action ref or ID found in any sheet "
                     f"(the header row must be within the first {HEADER_ROWS} rows).",
                     "error",
                 )

@@ -15,4 +15,5 @@ FIELDS = {
     "baseline_when": ["baseline year", "baseline period", "baseline date"],
     "tolerance": ["tolerance", "amber tolerance", "amber threshold"],
     "description": ["description", "definition", "what it measures"],
+    "committees": ["committee", "committees", "relevant committee", "reporting committee"],
 }

@@ -1,7 +1,7 @@
 """Importing measures from a simple workbook: one row per measure, one column per period.
 
     Measure | Priority | Theme | Owner | Unit | Direction | Frequency | Baseline | Tolerance |
-    Target Q1 2024/25 | Q1 2024/25 | Commentary Q1 2024/25 | Target Q2 2024/25 | ...
+    Committees | Target Q1 2024/25 | Q1 2024/25 | Commentary Q1 2024/25 | Target Q2 2024/25 | ...
 
 The header row is found within the first rows of any visible sheet by its Measure column; the
 other columns are optional and may come in any order (README.md lists the headings each field
@@ -31,6 +31,7 @@ from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
 from plans import dates, versions
+from plans.committees import Committees
 from plans.excel import headers, lengths
 from plans.excel.errors import ImportBlocked, ImportFileError, PreviewStale
 from plans.excel.read import (
@@ -42,6 +43,7 @@ from plans.excel.read import (
     excerpt,
     is_formula,
     open_workbook,
+    split_list,
 )
 from plans.measures import rating
 from plans.measures.headings import FIELDS
@@ -67,6 +69,7 @@ LABELS = {
     "baseline_when": "Baseline period",
     "tolerance": "Amber tolerance (%)",
     "description": "Description",
+    "committees": "Committees",
     "target": "A period's target",
     "value": "A period's figure",
     "commentary": "A period's commentary",
@@ -115,7 +118,7 @@ class PeriodCell:
 class MeasureRow:
     """One measure as the sheet gives it: `fields` holds each non-blank cell of the fields'
     columns, already checked ("unit", "direction" and "frequency" as choices, numbers as
-    Decimal); `cells` the period columns' non-blank cells."""
+    Decimal, "committees" as a list of names); `cells` the period columns' non-blank cells."""
 
     sheet: str
     row: int
@@ -453,6 +456,10 @@ class _Reader:
             return found
         if key == "description":
             return text[:5000]
+        if key == "committees":
+            names = split_list(text)
+            fits = [self.fits(sheet, number, cell.column_letter, key, name) for name in names]
+            return names if all(fits) else None
         text = " ".join(text.split())
         return text if self.fits(sheet, number, cell.column_letter, key, text) else None
 
@@ -603,6 +610,7 @@ class _Loader:
         self.priorities = {p.name.casefold(): p for p in Priority.objects.filter(plan=plan)}
         self.themes = {t.name.casefold(): t for t in Theme.objects.filter(plan=plan)}
         self.posts = {p.name.casefold(): p for p in Post.objects.all()}
+        self.committees = Committees()
 
     def error(self, row, letter, value, message):
         self.preview.problem(Problem(row.sheet, row.row, letter, str(value), message, "error"))
@@ -610,9 +618,9 @@ class _Loader:
     def run(self, rows):
         existing = {
             m.name.casefold(): m
-            for m in Measure.objects.filter(plan=self.plan).select_related(
-                "priority", "theme", "owner"
-            )
+            for m in Measure.objects.filter(plan=self.plan)
+            .select_related("priority", "theme", "owner")
+            .prefetch_related("committees")
         }
         with_values = set(
             MeasureValue.objects.filter(measure__plan=self.plan).values_list("measure", flat=True)
@@ -667,7 +675,18 @@ class _Loader:
                 given[kind] = self.place(kind, given[kind])
         if "owner" in given:
             given["owner"] = self.post(given["owner"])
+        if "committees" in given:
+            given["committees"] = list(
+                dict.fromkeys(self.committee(name) for name in given["committees"])
+            )
         return given
+
+    def committee(self, name):
+        created = len(self.committees.created)
+        committee = self.committees.named(name)
+        if len(self.committees.created) > created:
+            self.preview.added.append(f"committee “{name}”")
+        return committee
 
     def frequency_of(self, row):
         """A new measure's frequency: as given; otherwise monthly when the row fills only
@@ -696,17 +715,27 @@ class _Loader:
             )
             return None
         attributes = self.attributes(row)
+        committees = attributes.pop("committees", [])
         attributes.setdefault("unit", Measure.Unit.NUMBER)
         attributes["frequency"] = self.frequency_of(row)
         measure = Measure.objects.create(
             plan=self.plan, name=row.name, sort_order=position, **attributes
         )
+        measure.committees.set(committees)
         self.preview.created.append(row.name)
         return measure
 
     def change(self, row, measure, has_values):
         changes = []
-        for name, new in self.attributes(row).items():
+        attributes = self.attributes(row)
+        if "committees" in attributes:
+            committees = attributes.pop("committees")
+            old = sorted(c.name for c in measure.committees.all())
+            new = sorted(c.name for c in committees)
+            if old != new:
+                changes.append([LABELS["committees"], "; ".join(old), "; ".join(new)])
+                measure.committees.set(committees)
+        for name, new in attributes.items():
             old = getattr(measure, name)
             if old == new:
                 continue

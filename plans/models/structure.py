@@ -156,7 +156,8 @@ DEFAULT_STATUSES = [
         "rag": Rag.BLUE,
         "definition": "Action is complete.",
         "leadership_action": "",
-        "synonyms": "Completed\nDone",
+        # BRAG trackers mark a finished action Blue.
+        "synonyms": "Completed\nDone\nBlue",
         "counts_as_done": True,
     },
     {

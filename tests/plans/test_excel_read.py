@@ -18,7 +18,7 @@ from tests import workbooks
 DEC_2023 = datetime.date(2023, 12, 1)
 JAN_2024 = datetime.date(2024, 1, 1)
 FEB_2024 = datetime.date(2024, 2, 1)
-NO_REF = "No column headed Ref, Reference or Action ref found in any sheet"
+NO_REF = "No column headed Ref, Reference, Action ref or ID found in any sheet"
 
 
 def by_ref(result):

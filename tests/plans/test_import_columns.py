@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from plans.excel.errors import ImportBlocked
+from plans.excel.forms import MappingForm
 from plans.excel.load import create_plan, load_workbook
 from plans.excel.read import read_workbook
 from plans.models import Action, ImportJob, Plan, Update
@@ -27,11 +28,11 @@ def wide_workbook():
             "Tracker": [
                 WIDE_HEADER,
                 ["W1", "Open the new library", "Librarian", "Director of Place", "More visitors",
-                 "Apr-23", "Mar-24", "No", "Cabinet", "Amber-ish", "Fit-out late.", "Blue",
+                 "Apr-23", "Mar-24", "No", "Cabinet", "Amber-ish", "Fit-out late.", "Finished",
                  "Opened.", "Up"],
                 ["W2", "Close the old depot", "Depot Manager", "Director of Place", "Savings",
                  "Jun-23", "Dec-24", "Yes", "Cabinet", "On Track- little slippage",
-                 "Staff moved.", "blue ", "Sold.", "Level"],
+                 "Staff moved.", "finished ", "Sold.", "Level"],
                 ["W3", "Adopt a parking strategy", "Parking Manager", "Director of Place", None,
                  "Sep-23", "Jun-24", None, None, "green", "Drafted.", "Green", None, "Up"],
             ]
@@ -60,7 +61,7 @@ def test_the_preview_lists_every_column_with_a_sample_and_what_it_becomes(client
         ("I", "Committee", "Cabinet", "committees"),
         ("J", "Status (Jan 2024)", "Amber-ish", "status:2024-01"),
         ("K", "Update (Jan 2024)", "Fit-out late.", "narrative:2024-01"),
-        ("L", "Feb-24 Colour", "Blue", "?"),
+        ("L", "Feb-24 Colour", "Finished", "?"),
         ("M", "Feb-24 Commentary", "Opened.", "narrative:2024-02"),
         ("N", "Direction of travel", "Up", ""),  # known, left out unless mapped
     ]  # fmt: skip
@@ -74,10 +75,10 @@ def test_the_preview_lists_every_column_with_a_sample_and_what_it_becomes(client
         "On Track- little slippage": ["On track", ["Tracker!J3"]],
     }
     assert "“Amber-ish” was read as Medium progress" in page
-    # "Blue" and "blue " are one word, asked in this round although its column is not yet
+    # "Finished" and "finished " are one word, asked in this round although its column is not yet
     # placed: saying the column holds statuses needs no second round.
-    assert job.preview["maybe_unmapped"] == {"Blue": ["Tracker!L"]}
-    assert "If its column holds statuses, “Blue” means" in page
+    assert job.preview["maybe_unmapped"] == {"Finished": ["Tracker!L"]}
+    assert "If its column holds statuses, “Finished” means" in page
 
 
 def test_one_round_answers_columns_and_statuses_and_any_column_can_be_changed(client_for):
@@ -150,13 +151,13 @@ def test_the_command_prints_months_quarters_and_columns_and_remaps_any_column(db
     assert "  Tracker J 'Status (Jan 2024)' e.g. 'Amber-ish': Status for January 2024" in printed
     assert "Read 'Amber-ish' as Medium progress (Tracker!J2)" in printed
     assert "--map-column 'Feb-24 Colour=status'" in err.getvalue()
-    assert "add --map-status 'Blue=STATUS' too" in err.getvalue()
+    assert "add --map-status 'Finished=STATUS' too" in err.getvalue()
 
     out = io.StringIO()
     call_command(
         "import_plan", str(path), "--plan", "w", "--create", "W",
         "--map-column", "Feb-24 Colour=status", "--map-column", "Due date=ignore",
-        "--map-column", "Lead officer=update_owner", "--map-status", "Blue=Complete",
+        "--map-column", "Lead officer=update_owner", "--map-status", "Finished=Complete",
         stdout=out, stderr=io.StringIO(),
     )  # fmt: skip
     library = Action.objects.get(ref="W1")
@@ -190,3 +191,19 @@ def test_a_status_written_in_other_cases_and_spacing_is_asked_once(db):
         plan=plan, result=result, mapping={"Awaiting  funding": "Not due to start"}, dry_run=False
     )
     assert done.totals["updates_created"] == 3
+
+
+def test_the_places_of_a_word_are_kept_to_twenty_and_the_rest_counted(db):
+    plan = create_plan("Big")
+    rows = [["Ref", "Action", "Status (Jan 2024)", "Status (Feb 2024)"]]
+    rows += [[f"A{n}", "x", "Wobbly", "Amber-ish"] for n in range(1, 31)]
+    with pytest.raises(ImportBlocked) as blocked:
+        load_workbook(plan=plan, result=read_workbook(workbooks.workbook_bytes({"Plan": rows})))
+    preview = blocked.value.preview.as_dict()
+    first = [f"Plan!C{n}" for n in range(2, 22)]
+    assert preview["unmapped"] == {"Wobbly": [*first, "and 10 more"]}
+    status, places = preview["read_as"]["Amber-ish"]
+    assert (status, places[-2:]) == ("Medium progress", ["Plan!D21", "and 10 more"])
+    form = MappingForm(plan=plan, preview=preview)
+    assert form.fields["status_0"].help_text.endswith("Plan!C20, Plan!C21, and 10 more.")
+    assert "Plan!D21, and 10 more." in form.fields["readas_0"].help_text

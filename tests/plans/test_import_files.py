@@ -165,6 +165,37 @@ def test_a_sharepoint_excel_export_keeps_dates_and_stores_rich_text_as_plain_tex
     assert_reimport_changes_nothing(plan, data)
 
 
+def test_a_sharepoint_list_with_an_id_and_no_ref_takes_its_refs_from_the_id(plan):
+    data = workbooks.workbook_bytes(
+        {
+            "query": [
+                ["Title", "Status", "Latest Update", "Modified", "ID"],
+                ["Fix the lights", "On Track", "Half done.", datetime.datetime(2024, 2, 14), 7],
+                ["Mend the path", "Amber", "Waiting.", datetime.datetime(2024, 3, 2), 12],
+            ]
+        }
+    )
+    imported(plan, data)
+    assert sorted(Action.objects.values_list("ref", "title")) == [
+        ("12", "Mend the path"),
+        ("7", "Fix the lights"),
+    ]
+    assert updates_of("7") == [(datetime.date(2024, 2, 1), "On track", "Half done.", "")]
+    assert updates_of("12") == [(datetime.date(2024, 3, 1), "Medium progress", "Waiting.", "")]
+    assert_reimport_changes_nothing(plan, data)
+
+
+def test_an_item_id_is_the_ref_of_a_csv_but_not_beside_a_ref_column(plan):
+    data = books.csv_bytes("Item ID,Title,Status (Jan 2024)\n31,Plant trees,Green\n", "trees.csv")
+    imported(plan, data)
+    assert list(Action.objects.values_list("ref", "title")) == [("31", "Plant trees")]
+    assert_reimport_changes_nothing(plan, data)
+    data = books.csv_bytes("Ref,Title,ID\nT9,Water trees,40\n", "water.csv")
+    preview = imported(plan, data)
+    assert Action.objects.get(ref="T9").title == "Water trees"
+    assert [h[2] for h in preview.unknown_headers] == ["ID"]
+
+
 # Actions plus an updates sheet.
 
 

@@ -629,3 +629,72 @@ def test_the_month_and_unknown_status_words_are_asked_in_one_round(plan):
         ("A1", month(2024, 4)): ("Medium progress", "Tiles cracked."),
         ("A2", month(2024, 4)): ("Not given", "Consulting."),
     }
+
+
+def test_blue_on_a_brag_tracker_is_complete_without_asking(plan):
+    data = build(
+        {
+            "BRAG": [
+                ["Ref", "Tasks", "Jan-24 BRAG", "Jan-24 Commentary", "Feb-24 BRAG"],
+                ["B1", "Open the hub", "Green", "Fitting out.", "Blue"],
+                ["B2", "Close the depot", "blue", "Closed.", None],
+            ]
+        }
+    )
+    preview = import_twice(plan, data)
+    assert preview.unmapped == {} and preview.read_as == {} and preview.maybe_unmapped == {}
+    assert stored(plan)[1] == {
+        ("B1", month(2024, 1)): ("On track", "Fitting out."),
+        ("B1", month(2024, 2)): ("Complete", ""),
+        ("B2", month(2024, 1)): ("Complete", "Closed."),
+    }
+
+
+def tracker_of(months):
+    """A tracker with a "<Mon-YY> Position" (not recognised) and a "<Mon-YY> BRAG" column for
+    each of `months`."""
+    header = ["Ref", "Tasks"]
+    row = ["P1", "Mend the roads"]
+    for name in months:
+        header += [f"{name} Position", f"{name} BRAG", f"{name} Commentary"]
+        row += ["Ahead", "Green", f"{name} done."]
+    return build({"Tracker": [header, row]})
+
+
+def test_a_month_heading_left_out_is_left_out_for_every_later_month(plan, tmp_path):
+    path = tmp_path / "january.xlsx"
+    path.write_bytes(tracker_of(["Jan-24"]).getvalue())
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import_plan", str(path), "--plan", plan.slug, stdout=io.StringIO(), stderr=err
+        )
+    assert "'Jan-24 Position' (Tracker C) names a month or quarter" in err.getvalue()
+    call_command(
+        "import_plan", str(path), "--plan", plan.slug,
+        "--map-column", "Jan-24 Position=ignore", "--map-column", "Jan-24 BRAG=ignore",
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    plan.refresh_from_db()
+    assert plan.header_synonyms == {"ignore_period": ["brag", "position"]}
+    # Next month's workbook asks nothing: both answers hold for February and March.
+    path = tmp_path / "march.xlsx"
+    path.write_bytes(tracker_of(["Jan-24", "Feb-24", "Mar-24"]).getvalue())
+    out = io.StringIO()
+    call_command("import_plan", str(path), "--plan", plan.slug, stdout=out)
+    printed = out.getvalue()
+    assert "Tracker F 'Feb-24 Position' e.g. 'Ahead': Left out" in printed
+    assert "Tracker G 'Feb-24 BRAG' e.g. 'Green': Left out" in printed
+    assert "Tracker J 'Mar-24 BRAG' e.g. 'Green': Left out" in printed
+    assert stored(plan)[1] == {
+        ("P1", month(2024, number)): ("Not given", f"{name} done.")
+        for number, name in [(1, "Jan-24"), (2, "Feb-24"), (3, "Mar-24")]
+    }
+    # Answered otherwise, the heading is remembered the other way for every month.
+    call_command(
+        "import_plan", str(path), "--plan", plan.slug, "--map-column", "Feb-24 BRAG=status",
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    plan.refresh_from_db()
+    assert plan.header_synonyms == {"ignore_period": ["position"], "status": ["brag"]}
+    assert stored(plan)[1][("P1", month(2024, 3))] == ("On track", "Mar-24 done.")

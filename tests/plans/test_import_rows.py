@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from plans.excel.errors import ImportBlocked
 from plans.excel.load import create_plan, load_workbook
 from plans.excel.read import read_workbook
-from plans.models import Action, Plan, Update
+from plans.models import Action, Committee, Plan, Update
 from tests.workbooks import to_bytes
 
 DELIVERY_HEADER = ["Ref", "Milestone", "Lead", "Target date", "Status (March 2024)",
@@ -285,3 +285,16 @@ def test_a_plan_without_a_start_counts_quarters_from_its_first_month_and_says_so
     preview = load_workbook(plan=plan, result=read_workbook(to_bytes(workbook)), dry_run=False)
     assert Action.objects.get(ref="A1").due_date == datetime.date(2024, 9, 1)
     assert any("April to June 2024" in note for note in preview.notes)
+
+
+def test_a_committee_written_in_another_case_is_the_committee_the_council_has(plan):
+    Committee.objects.create(name="Housing Committee", slug="housing-committee")
+    book = Workbook()
+    book.active.append(["Ref", "Action", "Committee"])
+    book.active.append(["H1", "Build homes", "housing committee; Cabinet"])
+    load_workbook(plan=plan, result=read_workbook(to_bytes(book)), dry_run=False)
+    assert sorted(Action.objects.get(ref="H1").committees.values_list("name", flat=True)) == [
+        "Cabinet",
+        "Housing Committee",
+    ]
+    assert Committee.objects.count() == 2

@@ -229,3 +229,14 @@ def test_a_big_workbook_is_checked_by_the_task_worker(client_for, settings):
     assert job.state == ImportJob.State.PREVIEWED
     assert list(job.preview["unmapped"]) == ["New Action Added"]
     assert not Action.objects.exists()
+
+
+def test_the_upload_page_names_the_layouts_it_reads_and_promises_questions(client_for):
+    page = client_for("admin").get(reverse("plans:import")).content.decode()
+    assert "Any layout works" not in page
+    for layout in ["a monthly tracker", "quarterly monitoring", "one current Status",
+                   "a SharePoint list", "a sheet of updates", "a delivery plan",
+                   "numbered recommendations"]:  # fmt: skip
+        assert layout in page
+    assert "is asked about before anything is written" in page
+    assert "“Importing your action plan”" in page

@@ -35,7 +35,8 @@ class Command(BaseCommand):
             metavar="HEADING=FIELD",
             help="What a column holds, recognised or not: a field such as outcome, due or "
             "statutory; 'status' or 'narrative' for a status or update column, whose month or "
-            "quarter comes from its heading; 'priority_served' for a column holding Yes where "
+            "quarter comes from its heading, the band row above it or the Modified column; "
+            "'priority_served' for a column holding Yes where "
             "the action serves the priority its heading names; or 'ignore' to leave it out. "
             "E.g. 'Jan-24 BRAG=status'.",
         )
@@ -145,7 +146,7 @@ class Command(BaseCommand):
             )
         for label, (status, places) in preview.read_as.items():
             write(
-                f"Read {label!r} as {status} ({', '.join(places[:5])}); if it means something "
+                f"Read {label!r} as {status} ({', '.join(places)}); if it means something "
                 f"else, add --map-status '{label}=STATUS'."
             )
         for report in preview.themes.values():

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from plans.measures.workbook import MeasuresBlocked, load_measures, read_measures
 from plans.models import (
+    Committee,
     ImportJob,
     Measure,
     MeasureTarget,
@@ -418,3 +419,41 @@ def test_an_import_of_measures_reports_its_progress_for_the_bar(plan):
     seen = []
     load_measures(result=read_measures(workbook()), plan=plan, progress=seen.append)
     assert (seen[0], seen[-1]) == (0, 100)
+
+
+def test_a_committees_column_gives_each_measure_its_committees(plan):
+    Committee.objects.create(name="Cabinet", slug="cabinet")
+    header = ["Measure", "Priority", "Direction", "Committees", "Q1 2024/25"]
+    rows = [
+        ["Appraisals completed on time", "A resilient council", "Higher", "cabinet", 87],
+        ["Potholes filled", "Clean streets", "Higher", "Cabinet; Audit Committee\nScrutiny", 40],
+        ["Calls answered", "A resilient council", "Higher", None, 95],
+    ]
+    preview = load(plan, header=header, rows=rows)
+    assert preview.added[-2:] == ["committee “Audit Committee”", "committee “Scrutiny”"]
+
+    def committees():
+        return {
+            m.name: sorted(c.name for c in m.committees.all())
+            for m in Measure.objects.filter(plan=plan)
+        }
+
+    assert committees() == {
+        "Appraisals completed on time": ["Cabinet"],
+        "Potholes filled": ["Audit Committee", "Cabinet", "Scrutiny"],
+        "Calls answered": [],
+    }
+    # Again: nothing changes, nothing is added.
+    again = load(plan, header=header, rows=rows)
+    assert (again.changed, again.added, again.unchanged) == ([], [], 3)
+    assert not again.changes_anything
+    # A changed cell changes the measure's committees and says from what.
+    rows[1][3] = "Scrutiny"
+    changed = load(plan, header=header, rows=rows)
+    assert changed.changed == [
+        {
+            "name": "Potholes filled",
+            "changes": [["Committees", "Audit Committee; Cabinet; Scrutiny", "Scrutiny"]],
+        }
+    ]
+    assert committees()["Potholes filled"] == ["Scrutiny"]
