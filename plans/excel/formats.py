@@ -11,7 +11,7 @@ its markup.
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Generator
 from html.parser import HTMLParser
 from pathlib import PurePath
 from typing import IO
@@ -141,7 +141,7 @@ class CsvSheet:
         min_row: int = 1,
         max_row: int | None = None,
         max_col: int | None = None,
-    ) -> Iterator[tuple[str | None, ...]]:
+    ) -> Generator[tuple[str | None, ...], None, None]:
         rows = csv.reader(io.StringIO(self.text, newline=""), self.dialect)
         try:
             for number, row in enumerate(rows, start=1):

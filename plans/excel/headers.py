@@ -6,6 +6,7 @@ import datetime
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from plans.excel import periods
 
@@ -287,6 +288,11 @@ class MonthColumns:
     status: int | None = None  # 0-based column index
     narrative: int | None = None
     period: periods.Period = field(kw_only=True)
+
+    @property
+    def first_column(self) -> int:
+        """The status column, else the narrative column (a period has one or both)."""
+        return cast(int, self.status if self.status is not None else self.narrative)
 
 
 @dataclass
