@@ -1,11 +1,12 @@
 """Matching the words people wrote to the plan's status vocabulary, and refs to parents."""
 
 import re
+from collections.abc import Callable, Iterable
 
-from plans.models import normalise_label
+from plans.models import Status, normalise_label
 
 
-def status_matcher(statuses):
+def status_matcher(statuses: Iterable[Status]) -> Callable[[str], Status | None]:
     """A function from a label as written to one of `statuses` (or None).
 
     Matches the label, code or any synonym ignoring case, spacing and trailing descriptions:

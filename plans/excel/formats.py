@@ -11,8 +11,10 @@ its markup.
 import csv
 import io
 import re
+from collections.abc import Generator
 from html.parser import HTMLParser
 from pathlib import PurePath
+from typing import IO
 
 from django.conf import settings
 
@@ -28,12 +30,12 @@ CELL_TAGS = {"td", "th"}
 SNIFF_BYTES = 64 * 1024
 
 
-def is_csv(name):
+def is_csv(name: object) -> bool:
     """Whether a file called `name` is a CSV file, by its name (the only sure sign)."""
     return PurePath(str(name or "")).suffix.lower() == CSV_SUFFIX
 
 
-def sheet_name_for(name):
+def sheet_name_for(name: object) -> str:
     """The sheet name a CSV file's rows are reported under: its file name without ".csv"."""
     return PurePath(str(name or "")).stem[:31] or "CSV"
 
@@ -41,7 +43,7 @@ def sheet_name_for(name):
 # Rich text.
 
 
-def is_html(text):
+def is_html(text: str) -> bool:
     return bool(HTML_START.match(text))
 
 
@@ -50,18 +52,20 @@ class _PlainText(HTMLParser):
     leaves a blank line after it, a list item is a line of its own starting "- " (or its
     number, in a numbered list), <br> breaks the line."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.lines = [""]
-        self.lists = []  # for each open list, its next number, or None when bulleted
+        self.lists: list[
+            int | None
+        ] = []  # for each open list, its next number, or None when bulleted
 
-    def newline(self, blank=False):
+    def newline(self, blank: bool = False) -> None:
         if self.lines[-1].strip():
             self.lines.append("")
         if blank and len(self.lines) > 1 and self.lines[-2] != "":
             self.lines.append("")
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br":
             if self.lines[-1].strip():
                 self.lines.append("")
@@ -75,13 +79,13 @@ class _PlainText(HTMLParser):
                 self.lines[-1] = "- "
             else:
                 self.lines[-1] = f"{number}. "
-                self.lists[-1] += 1
+                self.lists[-1] = number + 1
         elif tag in BLOCK_TAGS:
             self.newline(blank=not self.lists)
         elif tag in CELL_TAGS and self.lines[-1].strip():
             self.lines[-1] += " | "
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in ("ul", "ol"):
             if self.lists:
                 self.lists.pop()
@@ -91,19 +95,19 @@ class _PlainText(HTMLParser):
         elif tag in BLOCK_TAGS:
             self.newline(blank=not self.lists)
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         text = re.sub(r"\s+", " ", data.replace("\xa0", " ").replace("\u200b", ""))
         if not self.lines[-1] or self.lines[-1].endswith((" ", "- ")):
             text = text.lstrip()
         self.lines[-1] += text
 
-    def text(self):
+    def text(self) -> str:
         lines = [line.rstrip() for line in self.lines]
         text = "\n".join(lines)
         return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def html_text(text):
+def html_text(text: str) -> str:
     """The plain text of the rich-text cell `text` (paragraphs apart by a blank line, a line
     for each list item, entities decoded); `text` unchanged when it is not HTML."""
     if not is_html(text):
@@ -122,15 +126,22 @@ class CsvSheet:
 
     sheet_state = "visible"
 
-    def __init__(self, title, text, dialect):
+    def __init__(self, title: str, text: str, dialect: type[csv.Dialect]) -> None:
         self.title = title
         self.text = text
         self.dialect = dialect
 
-    def reset_dimensions(self):
+    def reset_dimensions(self) -> None:
         pass
 
-    def iter_rows(self, *, values_only=True, min_row=1, max_row=None, max_col=None):
+    def iter_rows(
+        self,
+        *,
+        values_only: bool = True,
+        min_row: int = 1,
+        max_row: int | None = None,
+        max_col: int | None = None,
+    ) -> Generator[tuple[str | None, ...], None, None]:
         rows = csv.reader(io.StringIO(self.text, newline=""), self.dialect)
         try:
             for number, row in enumerate(rows, start=1):
@@ -138,9 +149,10 @@ class CsvSheet:
                     return
                 if number < min_row:
                     continue
+                cells: list[str | None] = list(row)
                 if max_col is not None:
-                    row = row[:max_col] + [None] * (max_col - len(row))
-                yield tuple(value if value != "" else None for value in row)
+                    cells = cells[:max_col] + [None] * (max_col - len(cells))
+                yield tuple(value if value != "" else None for value in cells)
         except csv.Error as error:
             raise ImportFileError(
                 f"Line {rows.line_num} of the CSV file cannot be read ({error}). Open it in "
@@ -151,22 +163,22 @@ class CsvSheet:
 class CsvBook:
     """A CSV file as a workbook of one sheet."""
 
-    def __init__(self, sheet):
+    def __init__(self, sheet: CsvSheet) -> None:
         self.sheet = sheet
         self.sheetnames = [sheet.title]
 
-    def __getitem__(self, name):
+    def __getitem__(self, name: str) -> CsvSheet:
         return self.sheet
 
     @property
-    def worksheets(self):
+    def worksheets(self) -> list[CsvSheet]:
         return [self.sheet]
 
-    def close(self):
+    def close(self) -> None:
         pass
 
 
-def open_csv(file, name):
+def open_csv(file: IO[bytes], name: object) -> CsvBook:
     """The CSV file `file` (binary, at position 0) as a CsvBook. UTF-8 (with or without the
     byte-order mark SharePoint and Excel write) or, failing that, Windows-1252 (Excel's
     "CSV (Comma delimited)"); commas, semicolons or tabs between cells."""

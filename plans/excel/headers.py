@@ -4,7 +4,9 @@ period). Pure functions on cell text."""
 
 import datetime
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from plans import dates
 from plans.excel import periods
@@ -156,18 +158,18 @@ HEADER_ROWS = 20  # the header must be within this many rows of the top
 HEADER_COLUMNS = 500  # and within this many columns of the left
 
 
-def header_key(text):
+def header_key(text: object) -> str:
     """`text` as headers are compared: lower case, bracketed asides such as "(if different)"
     dropped, and only letters and digits kept ("Update Owner (if different)" -> "updateowner")."""
     text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", str(text or ""))
     return re.sub(r"[\W_]+", "", text.casefold())
 
 
-def _words(text):
+def _words(text: object) -> str:
     return " " + " ".join(re.findall(r"[^\W_]+", str(text or "").casefold())) + " "
 
 
-def is_month_word(word):
+def is_month_word(word: str) -> bool:
     """Is `word` part of how a heading names its period ("Jan", "2024", "Jan24", "Q1", "FY")?"""
     month_and_year = re.fullmatch(r"([a-z]+)(\d{2}|\d{4})", word)
     return (
@@ -178,7 +180,7 @@ def is_month_word(word):
     )
 
 
-def words_beside_period(text):
+def words_beside_period(text: str) -> str:
     """The words of a heading other than those naming its period, by which an answer about
     it is remembered for every period: "brag" for "Jan-24 BRAG" and "Q1 2023/24 BRAG"."""
     return " ".join(w for w in _words(text).split() if not is_month_word(w))
@@ -188,24 +190,27 @@ def words_beside_period(text):
 class Vocabulary:
     """The header words in force for one read: the defaults plus any the caller added."""
 
-    fields: dict  # header_key -> canonical field
-    month_words: dict  # "status" / "narrative" -> list of words or phrases
-    ignored: set = field(default_factory=set)  # header_keys of columns to leave out
-    served: set = field(default_factory=set)  # header_keys of chosen priority-served columns
+    fields: dict[str, str]  # header_key -> canonical field
+    month_words: dict[str, list[str]]  # "status" / "narrative" -> list of words or phrases
+    ignored: set[str] = field(default_factory=set)  # header_keys of columns to leave out
+    served: set[str] = field(default_factory=set)  # header_keys of chosen priority-served columns
     # header_keys of the words beside the period (words_beside_period) of headings naming a
     # period to leave out, whatever the period: "Feb-24 BRAG" once "Jan-24 BRAG" was.
-    ignored_periods: set = field(default_factory=set)
-    modified: set = field(default_factory=set)  # header_keys of a Modified column
+    ignored_periods: set[str] = field(default_factory=set)
+    modified: set[str] = field(default_factory=set)  # header_keys of a Modified column
 
 
-def vocabulary(synonyms=None):
+def vocabulary(synonyms: Mapping[str, str | Iterable[str]] | None = None) -> Vocabulary:
     """Merge extra `synonyms` ({field: [header, ...]}) with the defaults; extras win where a
     header would mean two things. The keys "status" and "narrative" add month-column words;
     "ignore" lists headings to leave out, "ignore_period" the words beside the period of
     headings naming one to leave out, PRIORITY_SERVED headings of priority columns, and
     "not_field" headings that must not be read as the field they would otherwise be.
     Raises ValueError for a field that does not exist."""
-    keys, ignored, served, ignored_periods = {}, set(), set(), set()
+    keys: dict[str, str] = {}
+    ignored: set[str] = set()
+    served: set[str] = set()
+    ignored_periods: set[str] = set()
     for name in FIELDS:
         for word in DEFAULT_SYNONYMS[name]:
             keys.setdefault(header_key(word), name)
@@ -242,7 +247,7 @@ def vocabulary(synonyms=None):
     )
 
 
-def is_ref_heading(text, vocab):
+def is_ref_heading(text: str, vocab: Vocabulary) -> bool:
     """Is `text` a Ref heading, or an ID heading that is the ref when there is no Ref column?"""
     key = header_key(text)
     if key in vocab.fields:
@@ -250,7 +255,7 @@ def is_ref_heading(text, vocab):
     return key in ID_HEADINGS and key not in vocab.ignored
 
 
-def priority_served(text, vocab):
+def priority_served(text: str, vocab: Vocabulary) -> str:
     """The plan priority a column of Yes cells is for, or "": the heading after "Council Plan
     Priority 1 -", or the whole heading of a column the administrator chose."""
     if header_key(text) in vocab.served:
@@ -260,14 +265,14 @@ def priority_served(text, vocab):
     return match["name"].strip() if match else ""
 
 
-def _kind(words, vocab):
+def _kind(words: str, vocab: Vocabulary) -> str | None:
     for kind in ("narrative", "status"):
         if any(f" {word} " in words for word in vocab.month_words[kind]):
             return kind
     return None
 
 
-def _only_kind_words(words, vocab):
+def _only_kind_words(words: str, vocab: Vocabulary) -> bool:
     """Is `words` nothing but status or narrative words and CURRENT_WORDS?"""
     for phrase in sorted(
         [*vocab.month_words["narrative"], *vocab.month_words["status"]], key=len, reverse=True
@@ -276,7 +281,12 @@ def _only_kind_words(words, vocab):
     return all(word in CURRENT_WORDS for word in words.split())
 
 
-def column_kind(text, vocab, band=None, year=None):
+def column_kind(
+    text: str,
+    vocab: Vocabulary,
+    band: periods.Period | None = None,
+    year: int | None = None,
+) -> tuple[periods.Period, str | None] | tuple[None, None]:
     """(Period, "status" | "narrative" | None) for a heading that is not a field: the period
     named in the heading, else in the band row above it (`band`), else the current period
     for a heading that is only status or narrative words ("Status", "Latest update"); or
@@ -297,7 +307,7 @@ def column_kind(text, vocab, band=None, year=None):
     return None, None
 
 
-def compound_field(text, vocab):
+def compound_field(text: str, vocab: Vocabulary) -> str | None:
     """The field of a heading made of known headings ("Action / Milestone", "Lead officer &
     Service Team"): the first part's, when every part is a known heading; else None."""
     parts = [part for part in COMPOUND.split(str(text or "")) if header_key(part)]
@@ -311,14 +321,15 @@ def compound_field(text, vocab):
 class MonthColumns:
     """The status and narrative columns of one period."""
 
-    month: object  # datetime.date, the first of the month stored on; None if not yet known
+    month: datetime.date | None  # the first of the month stored on; None if not yet known
     status: int | None = None  # 0-based column index
     narrative: int | None = None
-    period: periods.Period | None = None
+    period: periods.Period = field(kw_only=True)
 
-    def __post_init__(self):
-        if self.period is None:
-            self.period = periods.month_period(self.month)
+    @property
+    def first_column(self) -> int:
+        """The status column, else the narrative column (a period has one or both)."""
+        return cast(int, self.status if self.status is not None else self.narrative)
 
 
 @dataclass
@@ -326,35 +337,37 @@ class Header:
     """What one header row says. Column positions are 0-based indexes into the row."""
 
     row: int
-    texts: list  # the header cells' text
-    fields: dict = field(default_factory=dict)  # canonical field -> index
-    months: list = field(default_factory=list)  # MonthColumns, in period order
-    unknown: list = field(default_factory=list)  # (index, text): headers that mean nothing
+    texts: list[str]  # the header cells' text
+    fields: dict[str, int] = field(default_factory=dict)  # canonical field -> index
+    months: list[MonthColumns] = field(default_factory=list)  # in period order
+    # (index, text): headers that mean nothing
+    unknown: list[tuple[int, str]] = field(default_factory=list)
     # (index, text): chosen to be left out, or known to hold nothing kept (Direction of travel)
-    left_out: list = field(default_factory=list)
-    duplicates: list = field(default_factory=list)  # (index, text, earlier index)
+    left_out: list[tuple[int, str]] = field(default_factory=list)
+    duplicates: list[tuple[int, str, int]] = field(default_factory=list)  # (index, text, earlier)
     modified: int | None = None  # the Modified / Last updated column, if any
-    priorities: dict = field(default_factory=dict)  # index -> priority name it says Yes for
+    # index -> priority name it says Yes for
+    priorities: dict[int, str] = field(default_factory=dict)
     width: int = 0  # columns worth reading: up to the last non-empty header cell
 
     @property
-    def recognised(self):
+    def recognised(self) -> int:
         return len(self.fields) + sum(
             (m.status is not None) + (m.narrative is not None) for m in self.months
         )
 
     @property
-    def current(self):
+    def current(self) -> MonthColumns | None:
         """The MonthColumns of a current Status / Latest Update pair, or None."""
         return next((m for m in self.months if m.period.kind == "current"), None)
 
 
-def _period_order(columns):
+def _period_order(columns: MonthColumns) -> tuple[bool, datetime.date, str]:
     period = columns.period
     return (period.month is None, period.month or datetime.date.min, period.label)
 
 
-def _period_left_out(text, vocab):
+def _period_left_out(text: str, vocab: Vocabulary) -> bool:
     """Was a heading naming a period in these words chosen to be left out, for any period?"""
     return (
         bool(vocab.ignored_periods)
@@ -363,7 +376,13 @@ def _period_left_out(text, vocab):
     )
 
 
-def read_header(row_number, texts, vocab, above=None, year=None):
+def read_header(
+    row_number: int,
+    texts: list[str],
+    vocab: Vocabulary,
+    above: list[str] | None = None,
+    year: int | None = None,
+) -> Header:
     """Classify each cell of a candidate header row. The first column with a meaning keeps
     it; later ones go to `duplicates`. With no title column, a description column is the
     title (some plans have only "Action description"). `above` is the text of the row above
@@ -371,8 +390,8 @@ def read_header(row_number, texts, vocab, above=None, year=None):
     quarters written without one."""
     header = Header(row=row_number, texts=texts)
     band = periods.band_periods(above or [], year)
-    months = {}
-    item_id = None  # the index of an ID column, the ref unless there is a Ref column
+    months: dict[datetime.date | str, MonthColumns] = {}
+    item_id: int | None = None  # the index of an ID column, the ref unless there is a Ref column
     for index, text in enumerate(texts):
         if not text:
             continue
@@ -405,7 +424,7 @@ def read_header(row_number, texts, vocab, above=None, year=None):
             taken = months.get(banded.key)
             if taken is not None and getattr(taken, kind) is not None:
                 period, kind = column_kind(text, vocab, None, year)
-        if kind is None:
+        if period is None or kind is None:
             header.unknown.append((index, text))
             continue
         columns = months.setdefault(period.key, MonthColumns(period.month, period=period))
@@ -425,11 +444,13 @@ def read_header(row_number, texts, vocab, above=None, year=None):
     return header
 
 
-def find_header(rows, vocab, year=None):
+def find_header(
+    rows: Iterable[tuple[int, list[str]]], vocab: Vocabulary, year: int | None = None
+) -> Header | None:
     """The header among `rows` ([(row number, [cell text, ...]), ...]): the row with a Ref
     column and at least one other recognised column that recognises the most columns (the
     earliest if tied), or None. Title and band rows above it recognise fewer or no Ref."""
-    best = None
+    best: Header | None = None
     above = None
     for number, texts in rows:
         if any(is_ref_heading(text, vocab) for text in texts):
@@ -458,7 +479,7 @@ class DefinitionsHeader:
     leadership_action: int | None
 
 
-def find_definitions_header(rows):
+def find_definitions_header(rows: Iterable[tuple[int, list[str]]]) -> DefinitionsHeader | None:
     """The header of a status-definitions table among `rows`: a row whose first non-empty
     cell names statuses ("Progress against Plan Status Rating") with a "Definition" column
     after it, and perhaps a "Leadership Team Action" column; otherwise None."""

@@ -8,7 +8,7 @@ import datetime
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -17,15 +17,21 @@ from django_tasks import task
 
 from plans.excel import periods
 from plans.excel.errors import ImportBlocked, ImportFileError, PreviewStale
-from plans.excel.load import header_synonyms, load_workbook
-from plans.excel.read import read_workbook
-from plans.measures.workbook import load_measures, read_measure_sheets, read_measures
+from plans.excel.load import Preview, header_synonyms, load_workbook
+from plans.excel.read import ReadResult, read_workbook
+from plans.measures.workbook import (
+    MeasuresPreview,
+    MeasuresRead,
+    load_measures,
+    read_measure_sheets,
+    read_measures,
+)
 from plans.models import ImportJob, Plan
 
 log = logging.getLogger(__name__)
 
 
-def _read_actions(job, file):
+def _read_actions(job: ImportJob, file: BinaryIO) -> tuple[ReadResult, MeasuresRead | None]:
     """The workbook's ReadResult, and the MeasuresRead of its Measures sheets (or None)."""
     result = read_workbook(
         file,
@@ -39,7 +45,9 @@ def _read_actions(job, file):
     return result, read_measure_sheets(file, result, job.plan)
 
 
-def _load_actions(job, read, **run):
+def _load_actions(
+    job: ImportJob, read: tuple[ReadResult, MeasuresRead | None], **run: Any
+) -> Preview:
     result, measures = read
     return load_workbook(
         result=result,
@@ -54,7 +62,8 @@ def _load_actions(job, read, **run):
     )
 
 
-def _read_measures(job, file):
+def _read_measures(job: ImportJob, file: BinaryIO) -> MeasuresRead:
+    assert job.plan is not None  # measures are always imported into a plan
     return read_measures(
         file,
         decisions=job.header_mapping,
@@ -63,7 +72,8 @@ def _read_measures(job, file):
     )
 
 
-def _load_measures(job, result, **run):
+def _load_measures(job: ImportJob, result: MeasuresRead, **run: Any) -> MeasuresPreview:
+    assert job.plan is not None  # measures are always imported into a plan
     return load_measures(
         result=result,
         plan=job.plan,
@@ -87,13 +97,15 @@ class Importer:
     load: Callable[..., Any]
 
 
-IMPORTERS = {
+IMPORTERS: dict[str, Importer] = {
     ImportJob.Kind.ACTIONS: Importer(read=_read_actions, load=_load_actions),
     ImportJob.Kind.MEASURES: Importer(read=_read_measures, load=_load_measures),
 }
 
 
-def run(job, *, dry_run, progress=None):
+def run(
+    job: ImportJob, *, dry_run: bool, progress: Callable[[int], None] | None = None
+) -> dict[str, Any]:
     """Read the job's workbook and load it, or preview loading it; return the preview dict.
 
     The real import does only what the job's preview showed. Raises ImportFileError when the
@@ -101,7 +113,7 @@ def run(job, *, dry_run, progress=None):
     """
     importer = IMPORTERS[job.kind]
     with job.file.open("rb") as file:
-        result = importer.read(job, file)
+        result = importer.read(job, cast(BinaryIO, file))  # a FieldFile proxies its file
     try:
         preview = importer.load(
             job,
@@ -117,7 +129,7 @@ def run(job, *, dry_run, progress=None):
     return {**preview.as_dict(), "blocked": preview.blocked}
 
 
-def start(job):
+def start(job: ImportJob) -> None:
     """Preview a job just uploaded: within the request, or by the task worker when the
     workbook is big, since checking it takes as long as importing it."""
     if job.file.size > settings.IMPORT_BACKGROUND_BYTES:
@@ -128,7 +140,7 @@ def start(job):
         preview(job)
 
 
-def preview(job, progress=None):
+def preview(job: ImportJob, progress: Callable[[int], None] | None = None) -> None:
     """Fill in job.preview, or job.message when the file cannot be read or checked."""
     try:
         job.preview = run(job, dry_run=True, progress=progress)
@@ -146,7 +158,7 @@ def preview(job, progress=None):
     job.save()
 
 
-def confirm(job):
+def confirm(job: ImportJob) -> bool:
     """Queue the previewed import for the task worker. Returns False, doing nothing, unless
     the job is previewed and nothing blocks it; a second click finds it already claimed."""
     if job.preview.get("blocked", True):
@@ -161,15 +173,15 @@ def confirm(job):
     return True
 
 
-def _progress(job_id):
-    def report(percent):
+def _progress(job_id: int) -> Callable[[int], None]:
+    def report(percent: int) -> None:
         ImportJob.objects.filter(pk=job_id).update(progress=percent)
 
     return report
 
 
 @task()
-def preview_job(job_id):
+def preview_job(job_id: int) -> None:
     """Check a big workbook off the request; the page shows progress meanwhile."""
     job = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.CHECKING).first()
     if job is None:
@@ -178,7 +190,7 @@ def preview_job(job_id):
 
 
 @task()
-def import_job(job_id):
+def import_job(job_id: int) -> None:
     """The confirmed import, off the request so a big workbook shows a progress bar."""
     with transaction.atomic():
         claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
@@ -229,7 +241,7 @@ def delete_old(*, now: datetime.datetime | None = None) -> tuple[int, int]:
     confirmed = ImportJob.objects.filter(state=ImportJob.State.DONE, finished_at__lt=cutoff)
     files = 0
     for job in [*unconfirmed, *confirmed.exclude(file="")]:
-        if job.file:
+        if job.file.name:  # what FieldFile's truth is, but typed: a name to delete
             job.file.storage.delete(job.file.name)
             files += 1
     confirmed.update(file="")

@@ -5,9 +5,10 @@ measure importer's layout (plans/measures/workbook.py). Pure functions on cell t
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from plans.excel.headers import header_key
+from plans.excel.headers import Vocabulary, header_key
 from plans.measures.headings import FIELDS
 
 # An updates sheet: Ref, Month (or Date), Status, Update, Updated by; compared by header_key.
@@ -32,7 +33,7 @@ LETTER = re.compile(r"(?<!\S)([a-z])[.)]\s+")
 TRAILING_BULLET = re.compile(r"\s+[-•*]\s*$")  # the next list item's bullet
 
 
-def _words(text):
+def _words(text: object) -> set[str]:
     text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", str(text or ""))
     return set(re.findall(r"[^\W_]+", text.casefold()))
 
@@ -41,17 +42,19 @@ def _words(text):
 class UpdatesHeader:
     row: int
     ref: int
-    columns: dict = field(default_factory=dict)  # "month" / "status" / ... -> index
+    columns: dict[str, int] = field(default_factory=dict)  # "month" / "status" / ... -> index
     width: int = 0
 
 
-def find_updates_header(rows, vocab):
+def find_updates_header(
+    rows: Iterable[tuple[int, list[str]]], vocab: Vocabulary
+) -> UpdatesHeader | None:
     """The header of an updates sheet among `rows` ([(number, [text, ...])]): a Ref column, a
     Month or Date column and a Status or Update column, and no column for the action itself;
     or None."""
     for number, texts in rows:
         ref = None
-        columns = {}
+        columns: dict[str, int] = {}
         for index, text in enumerate(texts):
             key = header_key(text)
             if not key:
@@ -76,17 +79,19 @@ class RecommendationsHeader:
     text: int
     actions: int
     area: int | None
-    fields: dict  # other recognised fields (lead officer, due date...) -> index
+    fields: dict[str, int]  # other recognised fields (lead officer, due date...) -> index
     width: int
-    texts: list  # the header cells' text
+    texts: list[str]  # the header cells' text
 
 
-def find_recommendations_header(rows, vocab):
+def find_recommendations_header(
+    rows: Iterable[tuple[int, list[str]]], vocab: Vocabulary
+) -> RecommendationsHeader | None:
     """The header of a recommendations plan among `rows`: "Recommendation number",
     "Recommendation(s)" and "(Proposed) actions" columns, perhaps "Area"; or None."""
     for number, texts in rows:
-        found = {}
-        fields = {}
+        found: dict[str, int] = {}
+        fields: dict[str, int] = {}
         for index, text in enumerate(texts):
             words = _words(text)
             if not words:
@@ -122,7 +127,7 @@ def find_recommendations_header(rows, vocab):
     return None
 
 
-def split_lettered(text):
+def split_lettered(text: str) -> list[tuple[str, str]]:
     """The lettered actions in one cell, [(letter, text)]: "a. Do this. b. Do that" gives
     [("a", "Do this."), ("b", "Do that")]. Letters must run in order from a, so "e.g." or a
     stray "i." inside an action does not split it; a cell without letters is one action,
@@ -144,13 +149,13 @@ def split_lettered(text):
     return parts
 
 
-def recommendation_number(text):
+def recommendation_number(text: str) -> int | None:
     """The number in "1", "Rec 12" or "R3"; None when there is none."""
     match = re.search(r"\d+", text)
     return int(match[0]) if match and len(match[0]) <= 4 else None
 
 
-def source_name(sheet, file_name):
+def source_name(sheet: str, file_name: str) -> str:
     """What a recommendations plan's Source is called: its sheet's name, or the file's when
     the sheet's says nothing ("Sheet1")."""
     if DEFAULT_SHEET_NAME.match(sheet.strip()) and file_name:
@@ -158,7 +163,7 @@ def source_name(sheet, file_name):
     return sheet.strip()
 
 
-def is_measures_header(rows):
+def is_measures_header(rows: Iterable[tuple[int, list[str]]]) -> bool:
     """Whether `rows` hold a header in the measure importer's layout (a Measure column)."""
     names = {header_key(word) for word in FIELDS["name"]}
     return any(header_key(text) in names for _, texts in rows for text in texts)

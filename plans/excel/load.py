@@ -9,9 +9,11 @@ import datetime
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any, cast
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
@@ -27,8 +29,15 @@ from plans.excel.headers import (
     vocabulary,
     words_beside_period,
 )
-from plans.excel.read import quarter_number, split_list, yes_no
-from plans.measures.workbook import MeasuresBlocked, load_measures
+from plans.excel.read import (
+    ActionRow,
+    ReadResult,
+    RecommendationRow,
+    quarter_number,
+    split_list,
+    yes_no,
+)
+from plans.measures.workbook import MeasuresBlocked, MeasuresRead, load_measures
 from plans.models import (
     RESERVED_SLUGS,
     Action,
@@ -37,6 +46,7 @@ from plans.models import (
     Priority,
     Recommendation,
     Source,
+    Status,
     Theme,
     Update,
     UpdateRevision,
@@ -45,6 +55,7 @@ from plans.models import (
 )
 from plans.updates import save_update
 from plans.vocabulary import parent_ref, status_matcher
+from tracker.models import User
 
 # Fields stored as text on the action, by the name the reader gives them.
 TEXT_FIELDS = {
@@ -64,13 +75,14 @@ MANY_FIELDS = ("other_leads", "committees", "priorities")
 @dataclass
 class ThemeReport:
     name: str
-    created: list = field(default_factory=list)  # refs
-    changed: list = field(default_factory=list)  # {"ref", "changes": [[field, old, new]]}
+    created: list[str] = field(default_factory=list)  # refs
+    # {"ref", "changes": [[field, old, new]]}
+    changed: list[dict[str, Any]] = field(default_factory=list)
     unchanged: int = 0
     updates_created: int = 0
     # {"ref", "month", "old", "new", "version"}: the version replaced, so a confirmation
     # knows whether the update is still the one the preview showed.
-    updates_changed: list = field(default_factory=list)
+    updates_changed: list[dict[str, Any]] = field(default_factory=list)
     updates_unchanged: int = 0
     # Of updates_created and updates_changed, those with words but no status: kept with the
     # plan's "Not given" status.
@@ -81,52 +93,54 @@ class ThemeReport:
 class Preview:
     """What an import does (or would do). JSON-ready through `as_dict`."""
 
-    themes: dict = field(default_factory=dict)  # name -> ThemeReport
-    missing: list = field(default_factory=list)  # refs in the plan but not in the workbook
+    themes: dict[str, ThemeReport] = field(default_factory=dict)  # by name
+    missing: list[str] = field(default_factory=list)  # refs in the plan but not in the workbook
     # Status as written -> ["Sheet!K12", ...], at most MAX_PLACES then "and N more" (capped).
-    unmapped: dict = field(default_factory=dict)
-    unknown_headers: list = field(default_factory=list)  # [sheet, column, header]
+    unmapped: dict[str, list[str]] = field(default_factory=dict)
+    unknown_headers: list[list[str]] = field(default_factory=list)  # [sheet, column, header]
     # Unknown headings naming a month or quarter: probably a month's status or update column that was
     # not recognised, so the administrator must say what each is before anything is written.
-    undecided_headers: list = field(default_factory=list)  # [sheet, column, header]
-    errors: list = field(default_factory=list)  # {"sheet", "row", "column", "value", "message"}
+    undecided_headers: list[list[str]] = field(default_factory=list)  # [sheet, column, header]
+    # {"sheet", "row", "column", "value", "message"}
+    errors: list[dict[str, Any]] = field(default_factory=list)
     # Updates the workbook would change but the import leaves as they are: awaiting sign-off,
     # returned for changes, or written in the app.
     # {"sheet", "row", "column", "ref", "month", "why", "version"}
-    left_alone: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
-    months: list = field(default_factory=list)  # "YYYY-MM"
+    left_alone: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    months: list[str] = field(default_factory=list)  # "YYYY-MM"
     # Every period with a column, as people say it: {"month": "YYYY-MM" stored on, "label",
     # "stored_on": "June 2023" for a quarter, else ""}.
-    periods: list = field(default_factory=list)
+    periods: list[dict[str, str]] = field(default_factory=list)
     # Questions to answer before anything is written: which month a current Status / Latest
     # Update column is for ([sheet, column, header, rows]), and which financial year quarters
     # written without a year are in ([sheet, column, header]).
-    month_needed: list = field(default_factory=list)
-    year_needed: list = field(default_factory=list)
+    month_needed: list[list[str | int]] = field(default_factory=list)
+    year_needed: list[list[str]] = field(default_factory=list)
     plan: str = ""  # the plan's slug
     # Every headed column: {"sheet", "letter", "heading", "sample", "becomes"} (see
     # read.Column), for the table in which the administrator can change any of them.
-    columns: list = field(default_factory=list)
+    columns: list[dict[str, str]] = field(default_factory=list)
     # Words read by a partial match ("Amber-ish" as Medium progress): {written: [status
     # label, ["Sheet!K12", ...] (capped)]}, shown so the administrator can see and change them.
-    read_as: dict = field(default_factory=dict)
+    read_as: dict[str, list[Any]] = field(default_factory=dict)
     # Words matching nothing in unrecognised columns that may hold statuses, asked in the
     # same round as the columns so that choosing "status" needs no second round.
-    maybe_unmapped: dict = field(default_factory=dict)  # written -> ["Sheet!K", ...]
+    maybe_unmapped: dict[str, list[str]] = field(default_factory=dict)  # written -> ["Sheet!K"]
     # Every sheet of the workbook: {"name", "kind", "note"}; kind "skipped" is left out.
-    sheets: list = field(default_factory=list)
+    sheets: list[dict[str, str]] = field(default_factory=list)
     # Each Source of a recommendations plan: {"name", "created", "recommendations_created",
     # "recommendations_changed": [{"number", "changes"}], "links_added"}
-    sources: list = field(default_factory=list)
-    measures: dict = field(default_factory=dict)  # a Measures sheet's MeasuresPreview.as_dict
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    # a Measures sheet's MeasuresPreview.as_dict
+    measures: dict[str, Any] = field(default_factory=dict)
 
-    def theme(self, name):
+    def theme(self, name: str) -> ThemeReport:
         return self.themes.setdefault(name, ThemeReport(name))
 
     @property
-    def blocked(self):
+    def blocked(self) -> bool:
         return bool(
             self.errors
             or self.unmapped
@@ -136,7 +150,7 @@ class Preview:
         )
 
     @property
-    def changes_anything(self):
+    def changes_anything(self) -> bool:
         """Whether the import writes anything to the plan's actions, updates, sources or
         measures (and so must mark its cached pages stale)."""
         totals = self.totals
@@ -155,7 +169,7 @@ class Preview:
         )
 
     @property
-    def totals(self):
+    def totals(self) -> dict[str, int]:
         reports = self.themes.values()
         return {
             "created": sum(len(r.created) for r in reports),
@@ -166,11 +180,11 @@ class Preview:
         }
 
     @property
-    def updates_not_given(self):
+    def updates_not_given(self) -> int:
         """Updates added or changed with words but no status ("Not given")."""
         return sum(report.updates_not_given for report in self.themes.values())
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["themes"] = [asdict(report) for report in self.themes.values()]
         data["totals"] = self.totals
@@ -178,14 +192,14 @@ class Preview:
         return json.loads(json.dumps(data))  # as the job stores it, so previews compare
 
 
-def _measures_change(measures):
+def _measures_change(measures: dict[str, Any]) -> bool:
     keys = ("created", "changed", "targets_changed", "values_changed", "added")
     return any(measures.get(key) for key in keys) or bool(
         measures.get("targets_created") or measures.get("values_created")
     )
 
 
-def _month_name(month):
+def _month_name(month: str) -> str:
     return datetime.datetime.strptime(month, "%Y-%m").strftime("%B %Y")
 
 
@@ -193,15 +207,15 @@ def changes_since(old: dict, new: dict) -> list[str]:
     """What changed in the plan between two previews of one workbook (as_dict), in words."""
     changes = []
 
-    def actions(preview):
-        found = {}
+    def actions(preview: dict) -> dict:
+        found: dict[str, Any] = {}
         for theme in preview.get("themes", []):
             found |= dict.fromkeys(theme["created"], "created")
             found |= {item["ref"]: item["changes"] for item in theme["changed"]}
         return found
 
-    def updates(preview):
-        found = {}
+    def updates(preview: dict) -> dict:
+        found: dict[tuple[str, str], dict] = {}
         for theme in preview.get("themes", []):
             found |= {(item["ref"], item["month"]): item for item in theme["updates_changed"]}
         found |= {(item["ref"], item["month"]): item for item in preview.get("left_alone", [])}
@@ -229,7 +243,9 @@ def changes_since(old: dict, new: dict) -> list[str]:
     return changes
 
 
-def check_statuses(plan, result, mapping):
+def check_statuses(
+    plan: Plan, result: ReadResult, mapping: dict[str, str]
+) -> tuple[dict[str, Status], dict[str, list[str]], dict[str, list[Any]]]:
     """Status words as written -> Status, the words that match nothing with where they occur,
     and the words read by a partial match ({written: [status label, places]}). `mapping` holds
     the administrator's choices ({label as written: status label})."""
@@ -240,8 +256,13 @@ def check_statuses(plan, result, mapping):
         for status in statuses
         for name in [status.label, status.code, *status.synonym_list()]
     }
-    chosen = {normalise_label(key): match(target) for key, target in mapping.items()}
-    found, unmapped, partial, written = {}, defaultdict(list), {}, {}
+    chosen: dict[str, Status | None] = {
+        normalise_label(key): match(target) for key, target in mapping.items()
+    }
+    found: dict[str, Status] = {}
+    unmapped: defaultdict[str, list[str]] = defaultdict(list)
+    partial: dict[str, list[Any]] = {}  # written -> [status label, places]
+    written: dict[str, str] = {}
     for row in result.rows:
         for entry in row.months:
             label = entry.status
@@ -253,7 +274,7 @@ def check_statuses(plan, result, mapping):
                 continue
             place = f"{row.sheet}!{entry.status_column}{row.row}"
             key = normalise_label(label)
-            status = chosen.get(key)
+            status: Status | None = chosen.get(key)
             if status is None and (status := match(label)) is not None and key not in exact:
                 partial[label] = [status.label, [place]]
             if status is None:
@@ -269,7 +290,7 @@ def check_statuses(plan, result, mapping):
 MAX_PLACES = 20
 
 
-def capped(places):
+def capped(places: list[str]) -> list[str]:
     """`places` as the preview stores them: the first MAX_PLACES, then "and N more"."""
     if len(places) <= MAX_PLACES:
         return places
@@ -280,12 +301,15 @@ def capped(places):
 STATUS_HEADING_WORDS = {"status", "rag", "brag", "rating", "progress"}
 
 
-def maybe_statuses(plan, result, mapping, undecided):
+def maybe_statuses(
+    plan: Plan, result: ReadResult, mapping: dict[str, str], undecided: set[tuple[str, ...]]
+) -> dict[str, list[str]]:
     """Words in unrecognised columns that may hold statuses (their heading names a month or a
     status word) that neither the plan nor `mapping` knows: {written: ["Sheet!K", ...]}."""
     match = status_matcher(plan.statuses.all())
     chosen = {normalise_label(key) for key in mapping}
-    found, written = defaultdict(list), {}
+    found: defaultdict[str, list[str]] = defaultdict(list)
+    written: dict[str, str] = {}
     for column in result.columns:
         words = set(re.findall(r"[^\W_]+", column.heading.casefold()))
         if column.becomes != "?" or not (
@@ -302,7 +326,7 @@ def maybe_statuses(plan, result, mapping, undecided):
     return {word: capped(places) for word, places in found.items() if places}
 
 
-def header_synonyms(plan, decisions):
+def header_synonyms(plan: Plan | None, decisions: dict[str, str]) -> dict[str, list[str]]:
     """The reader's synonyms: the plan's remembered headings plus this import's `decisions`
     ({heading as written: field, "status", "narrative", PRIORITY_SERVED, or "" to leave it
     out}). A decision replaces whatever was remembered for the same heading. A heading naming
@@ -339,18 +363,18 @@ PERIOD_KINDS = ("status", "narrative", "ignore_period")
 
 def load_workbook(
     *,
-    result,
-    plan=None,
-    new_plan="",
-    mapping=None,
-    decisions=None,
-    user=None,
-    dry_run=True,
-    source="",
-    progress=None,
-    expected=None,
-    measures=None,
-):
+    result: ReadResult,
+    plan: Plan | None = None,
+    new_plan: str = "",
+    mapping: dict[str, str] | None = None,
+    decisions: dict[str, str] | None = None,
+    user: User | None = None,
+    dry_run: bool = True,
+    source: str = "",
+    progress: Callable[[int], None] | None = None,
+    expected: dict[str, Any] | None = None,
+    measures: MeasuresRead | None = None,
+) -> Preview:
     """Import the ReadResult `result` into `plan` (or a new plan named `new_plan`) in one
     transaction, and return the Preview.
 
@@ -447,7 +471,9 @@ def load_workbook(
     return preview
 
 
-def _load_measures(preview, measures, plan, user, source):
+def _load_measures(
+    preview: Preview, measures: MeasuresRead, plan: Plan, user: User | None, source: str
+) -> None:
     """Import the workbook's Measures sheets with the measure importer, in this transaction;
     when they have errors or headings to explain, say they were left out, and why."""
 
@@ -474,7 +500,7 @@ def _load_measures(preview, measures, plan, user, source):
     preview.measures = found.as_dict()
 
 
-def create_plan(name, organisation=""):
+def create_plan(name: str, organisation: str = "") -> Plan:
     """A new plan with the default status vocabulary and a slug made from its name."""
     slug = base = slugify(name)[:45] or "plan"
     counter = 1
@@ -487,7 +513,15 @@ def create_plan(name, organisation=""):
 
 
 class _Loader:
-    def __init__(self, plan, preview, statuses, user, source, progress):
+    def __init__(
+        self,
+        plan: Plan,
+        preview: Preview,
+        statuses: dict[str, Status],
+        user: User | None,
+        source: str,
+        progress: Callable[[int], None] | None,
+    ) -> None:
         self.plan = plan
         self.preview = preview
         self.statuses = statuses
@@ -502,16 +536,18 @@ class _Loader:
         self.priorities = {p.name: p for p in Priority.objects.filter(plan=plan)}
         self.posts = {p.name: p for p in Post.objects.all()}
         self.committees = Committees()
-        self.not_given_status = None
+        self.not_given_status: Status | None = None
 
-    def run(self, result):
+    def run(self, result: ReadResult) -> None:
         existing = {
             a.ref: a
             for a in Action.objects.filter(plan=self.plan)
             .select_related("theme", "workstream", "director", "lead_officer", "update_owner")
             .prefetch_related(*MANY_FIELDS)
         }
-        seen, new, changed = set(), [], []
+        seen: set[str] = set()
+        new: list[tuple[ActionRow, dict[str, Any], int]] = []
+        changed: list[tuple[Action, dict[str, Any]]] = []
         has_lead_column = any("lead_officer" in row.values for row in result.rows)
         if not has_lead_column and any("other_leads" in row.values for row in result.rows):
             self.preview.notes.append(
@@ -547,7 +583,7 @@ class _Loader:
         self.preview.missing = sorted(set(existing) - seen)
         self.progress(100)
 
-    def quarters_from(self, result):
+    def quarters_from(self, result: ReadResult) -> int | None:
         """The financial year a "Quarter for completion" of 1 starts: the plan's first, or
         else the first the workbook has updates for (said in a note); None if neither."""
         if not any("due_quarter" in row.values for row in result.rows):
@@ -569,7 +605,7 @@ class _Loader:
         )
         return None
 
-    def due_from_quarter(self, text):
+    def due_from_quarter(self, text: str) -> str:
         """The due date written for quarter number `text` counted from the plan's first year:
         the quarter's last month, "June 2024"; or "Quarter 3" when there is no year to count
         from."""
@@ -581,7 +617,7 @@ class _Loader:
         month = dates.add_months(dates.year_start(self.first_year), 3 * number - 1)
         return f"{month:%B %Y}"
 
-    def priority(self, name):
+    def priority(self, name: str) -> Priority:
         """The plan's priority called `name` (case aside), created if the plan has none."""
         for known, priority in self.priorities.items():
             if known.casefold() == name.casefold():
@@ -591,17 +627,17 @@ class _Loader:
         )
         return self.priorities[name]
 
-    def post(self, name):
+    def post(self, name: str) -> Post | None:
         if not name:
             return None
         if name not in self.posts:
             self.posts[name] = Post.objects.create(name=name)
         return self.posts[name]
 
-    def values_for(self, row, has_lead_column):
+    def values_for(self, row: ActionRow, has_lead_column: bool) -> dict[str, Any]:
         """The action's fields as the workbook gives them (only the columns it has)."""
         given = row.values
-        values = {}
+        values: dict[str, Any] = {}
         theme_name = given.get("theme") or row.theme
         theme = self.themes.get(theme_name)
         if theme is None:
@@ -649,7 +685,7 @@ class _Loader:
         return values
 
     @staticmethod
-    def differences(action, values):
+    def differences(action: Action, values: dict[str, Any]) -> list[list[str]]:
         """[[field, old, new]] for each field the workbook changes, as people would read them."""
         changes = []
         for name, new in values.items():
@@ -664,7 +700,9 @@ class _Loader:
                 changes.append([name, str(old or ""), str(new or "")])
         return changes
 
-    def create_actions(self, new, existing):
+    def create_actions(
+        self, new: list[tuple[ActionRow, dict[str, Any], int]], existing: dict[str, Action]
+    ) -> dict[str, Action]:
         actions = []
         for row, values, position in new:
             scalar = {k: v for k, v in values.items() if k not in MANY_FIELDS}
@@ -699,17 +737,17 @@ class _Loader:
         Action.committees.through.objects.bulk_create(through_committees, ignore_conflicts=True)
         return by_ref
 
-    def change_action(self, action, values):
+    def change_action(self, action: Action, values: dict[str, Any]) -> None:
         for name, value in values.items():
             if name in MANY_FIELDS:
                 getattr(action, name).set(value)
             else:
                 setattr(action, name, value)
-        action._history_user = self.user
-        action._change_reason = self.reason
+        action._history_user = self.user  # type: ignore[attr-defined]  # simple-history reads it
+        action._change_reason = self.reason  # type: ignore[attr-defined]  # simple-history reads it
         action.save()
 
-    def link_parents(self, actions, new_refs):
+    def link_parents(self, actions: dict[str, Action], new_refs: set[str]) -> None:
         """Give each new action its focus action ("OC.A2.3" belongs to "OC.A2.0")."""
         for ref in new_refs:
             parent = actions.get(parent_ref(ref) or "")
@@ -717,8 +755,8 @@ class _Loader:
                 Action.objects.filter(pk=actions[ref].pk).update(parent=parent)
                 actions[ref].parent = parent
 
-    def load_updates(self, result, actions):
-        existing = {
+    def load_updates(self, result: ReadResult, actions: dict[str, Action]) -> None:
+        existing: dict[tuple[int, datetime.date], list[Any]] = {
             (action_id, month): rest
             for action_id, month, *rest in Update.objects.filter(
                 action__plan=self.plan
@@ -733,12 +771,13 @@ class _Loader:
                 "signature",
             )
         }
-        new_updates = []
+        new_updates: list[tuple[Action, datetime.date, Status, str, str]] = []
         total = len(result.rows) or 1
         for index, row in enumerate(result.rows):
             action = actions[row.ref]
             report = self.preview.theme(action.theme.name if action.theme_id else row.theme)
             for entry in row.months:
+                assert entry.month is not None  # a month still to be given blocks the import
                 status = self.statuses[entry.status] if entry.status else self.not_given()
                 known = existing.get((action.pk, entry.month))
                 if known is None:
@@ -791,22 +830,22 @@ class _Loader:
                 self.progress(40 + 50 * index // total)
         self.create_updates(new_updates)
 
-    def not_given(self):
+    def not_given(self) -> Status:
         """The plan's "Not given" status, for words imported without a status."""
         if self.not_given_status is None:
             self.not_given_status = self.plan.not_given_status()
         return self.not_given_status
 
-    def load_sources(self, result, actions):
+    def load_sources(self, result: ReadResult, actions: dict[str, Action]) -> None:
         """Each recommendations plan's Source, its recommendations (number, area, text) and
         their links to the actions proposed for them. Adds and changes, never deletes: a link
         no longer in the workbook stays."""
-        by_source = defaultdict(list)
-        for recommendation in result.recommendations:
-            by_source[recommendation.source].append(recommendation)
+        by_source: defaultdict[str, list[RecommendationRow]] = defaultdict(list)
+        for given in result.recommendations:
+            by_source[given.source].append(given)
         for name, recommendations in by_source.items():
             source = Source.objects.filter(plan=self.plan, name=name).first()
-            report = {
+            report: dict[str, Any] = {
                 "name": name,
                 "created": source is None,
                 "recommendations_created": [],
@@ -847,7 +886,7 @@ class _Loader:
             self.preview.sources.append(report)
 
     @staticmethod
-    def why_left_alone(update):
+    def why_left_alone(update: Update) -> str:
         """Why the workbook's different wording must not replace `update`, or "" when it may:
         an import neither approves nor rewrites an update in sign-off, and never puts a
         workbook's text over words someone wrote in the app."""
@@ -864,7 +903,9 @@ class _Loader:
             )
         return ""
 
-    def create_updates(self, new_updates):
+    def create_updates(
+        self, new_updates: list[tuple[Action, datetime.date, Status, str, str]]
+    ) -> None:
         """Insert the new updates and their first revisions.
 
         Straight INSERTs through executemany: the ORM's bulk_create spends most of an import's
@@ -899,17 +940,19 @@ class _Loader:
         )
 
 
-def insert(model, names, rows):
+def insert(model: type[models.Model], names: list[str], rows: Sequence[tuple[Any, ...]]) -> None:
     """INSERT `rows` into `model`'s table: tuples of database-ready values for the fields
     `names`, every other field taking its default."""
     meta = model._meta
-    given = [meta.get_field(name) for name in names]
+    # `names` are the model's own columns, never the far side of a relation.
+    given = [cast(models.Field, meta.get_field(name)) for name in names]
     defaults = [
         (field, field.get_db_prep_save(field.get_default(), connection))
         for field in meta.concrete_fields
         if field not in given and not field.primary_key
     ]
-    columns = [field.column for field in given] + [field.column for field, _ in defaults]
+    # Every concrete field has a column; only a many-to-many field's is None.
+    columns: list[str] = [field.column for field in given] + [field.column for field, _ in defaults]  # type: ignore[assignment]
     constant = tuple(value for _, value in defaults)
     quote = connection.ops.quote_name
     # Table and column names come from the model, never from the workbook.

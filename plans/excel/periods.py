@@ -10,9 +10,11 @@ month, so a quarter's update is stored on the quarter's last month.
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from plans import dates
+from plans.models import Plan
 
 _YEAR = r"(?:fy\s*)?(\d{4}|\d{2})(?:\s*[/\-–]\s*(\d{4}|\d{2}))?"
 _QUARTER = re.compile(
@@ -39,25 +41,25 @@ class Period:
     label: str  # as people say it: "January 2024", "Q1 2023/24", "current"
 
     @property
-    def key(self):
+    def key(self) -> datetime.date | str:
         return self.month or self.label
 
 
 CURRENT = Period("current", None, "current")
 
 
-def month_period(month):
+def month_period(month: datetime.date) -> Period:
     return Period("month", month, f"{month:%B %Y}")
 
 
-def quarter_period(number, year):
+def quarter_period(number: int, year: int) -> Period:
     """Quarter `number` (1-4) of the financial year starting in `year`, stored on its last
     month: Q1 2023/24 is stored on June 2023."""
     month = dates.add_months(dates.year_start(year), 3 * number - 1)
     return Period("quarter", month, f"Q{number} {dates.year_label(year)}")
 
 
-def _financial_year(first, second):
+def _financial_year(first: str, second: str | None) -> int | None:
     """The year a financial year written `first`/`second` ("2023/24", "23-24", "2023") starts."""
     year = int(first)
     year = year + 2000 if year < 100 else year
@@ -68,7 +70,7 @@ def _financial_year(first, second):
     return year
 
 
-def quarter_in_text(text):
+def quarter_in_text(text: object) -> tuple[int, int | None] | None:
     """(quarter number, financial year or None) named in `text`, or None.
 
     "Q1 Status" -> (1, None); "Q2 2023/24 RAG" -> (2, 2023); "Quarter 3 2023-24" -> (3, 2023);
@@ -87,7 +89,7 @@ def quarter_in_text(text):
     return None if year is None else (number, year)
 
 
-def financial_year_in_text(text):
+def financial_year_in_text(text: object) -> int | None:
     """The year the financial year written in `text` starts ("Delivery Plan 2023/24" ->
     2023), or None."""
     for match in _FINANCIAL_YEAR.finditer(str(text or "")):
@@ -97,7 +99,7 @@ def financial_year_in_text(text):
     return None
 
 
-def period_in_text(text, year=None):
+def period_in_text(text: str, year: int | None = None) -> Period | None:
     """The Period a heading or band cell names, or None. A month must come with its year; a
     quarter without one is a quarter of `year` (a financial year's first calendar year) and,
     with `year` None, is given as a quarter period whose month is None (to be asked)."""
@@ -108,21 +110,23 @@ def period_in_text(text, year=None):
     if found is None:
         return None
     number, written = found
-    if written is None and year is None:
+    start = written if written is not None else year
+    if start is None:
         return Period("quarter", None, f"Q{number}")
-    return quarter_period(number, written if written is not None else year)
+    return quarter_period(number, start)
 
 
-def _whole_date(text):
+def _whole_date(text: str) -> datetime.date | None:
     """A date written as the whole of `text` ("15/12/2023", "2023-12-15"), or None."""
     return dates.parse_fuzzy_date(text) if text and re.match(r"^[\d/.\-: ]+$", text) else None
 
 
-def band_periods(texts, year=None):
+def band_periods(texts: Iterable[str], year: int | None = None) -> dict[int, Period]:
     """{column index: Period} from a band row above a header: each period written in the row
     stands for the columns under it, up to the next non-empty cell (a cell merged across a
     Status/Update pair reads as its first cell, the rest blank)."""
-    found, current = {}, None
+    found: dict[int, Period] = {}
+    current = None
     for index, text in enumerate(texts):
         if text:
             current = period_in_text(text, year)
@@ -131,7 +135,7 @@ def band_periods(texts, year=None):
     return found
 
 
-def month_of_value(value):
+def month_of_value(value: object) -> datetime.date | None:
     """The month a Modified / Last updated cell names: a date cell or a date as text, or None."""
     if isinstance(value, datetime.datetime | datetime.date):
         day = value.date() if isinstance(value, datetime.datetime) else value
@@ -141,13 +145,13 @@ def month_of_value(value):
     return dates.first_of_month(day) if day else None
 
 
-def plan_year(plan):
+def plan_year(plan: Plan | None) -> int | None:
     """The financial year a plan's quarters without a year belong to: the year its start
     falls in, or None when the plan has no start date."""
     return dates.financial_year(plan.start) if plan is not None and plan.start else None
 
 
-def parse_month(text):
+def parse_month(text: object) -> datetime.date:
     """ "2024-01" (or "January 2024") as the first of that month; ValueError saying why."""
     text = str(text or "").strip()
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
@@ -159,7 +163,7 @@ def parse_month(text):
     return dates.checked_month(month.year, month.month)
 
 
-def parse_year(text):
+def parse_year(text: object) -> int:
     """ "2023/24" (or "2023") as the year that financial year starts in; ValueError saying why."""
     text = str(text or "").strip()
     match = re.fullmatch(r"(?:fy\s*)?(\d{4})(?:\s*[/\-]\s*(\d{4}|\d{2}))?", text, re.IGNORECASE)

@@ -19,11 +19,14 @@ revision, as a correction typed on the measure's page would. Jobs of both kinds 
 plans/excel/jobs.py.
 """
 
+import datetime
 import json
 import os
 import re
+from collections.abc import Callable, Collection, Generator, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from typing import IO, Any, Protocol, TypedDict, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -39,6 +42,8 @@ from plans.excel.read import (
     HEADER_ROWS,
     MAX_BLANK_ROWS,
     Problem,
+    ReadResult,
+    Severity,
     cell_text,
     excerpt,
     is_formula,
@@ -49,13 +54,16 @@ from plans.measures import rating
 from plans.measures.headings import FIELDS
 from plans.measures.values import save_value
 from plans.models import (
+    Committee,
     Measure,
     MeasureTarget,
     MeasureValue,
+    Plan,
     Post,
     Priority,
     Theme,
 )
+from tracker.models import User
 
 LABELS = {
     "name": "Measure",
@@ -105,12 +113,41 @@ class MeasuresBlocked(ImportBlocked):
     """The import cannot go ahead: errors in the workbook, or headings still to explain."""
 
 
+class _Cell(Protocol):
+    """What the reader uses of a cell of a read-only sheet (openpyxl's ReadOnlyCell)."""
+
+    @property
+    def value(self) -> object: ...
+    @property
+    def column_letter(self) -> str: ...
+    @property
+    def number_format(self) -> str: ...
+
+
+class _Sheet(Protocol):
+    """What the reader uses of a read-only worksheet."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def sheet_state(self) -> str: ...
+    def reset_dimensions(self) -> None: ...
+    def iter_rows(self) -> Generator[tuple[_Cell, ...], None, None]: ...
+
+
+class _Header(TypedDict):
+    row: int
+    fields: dict[str, int]  # field -> column index
+    periods: dict[int, tuple[str, datetime.date, str]]  # index -> (frequency, start, kind)
+    blank_run: int
+
+
 @dataclass
 class PeriodCell:
     frequency: str  # of the column's period: "monthly" or "quarterly"
-    period: object  # datetime.date, the period's first month
+    period: datetime.date  # the period's first month
     kind: str  # "target", "value" or "commentary"
-    value: object  # Decimal, or str for a commentary
+    value: Any  # Decimal, or str for a commentary
     column: str  # letter
 
 
@@ -122,29 +159,32 @@ class MeasureRow:
 
     sheet: str
     row: int
-    fields: dict
-    cells: list = field(default_factory=list)
-    letters: dict = field(default_factory=dict)  # field -> column letter
+    fields: dict[str, Any]
+    cells: list[PeriodCell] = field(default_factory=list)
+    letters: dict[str, str] = field(default_factory=dict)  # field -> column letter
 
     @property
-    def name(self):
+    def name(self) -> str:
         return self.fields["name"]
 
 
 @dataclass
 class MeasuresRead:
-    rows: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
-    unknown_headers: list = field(default_factory=list)  # (sheet, letter, heading)
-    undecided_headers: list = field(default_factory=list)  # the ones naming a period
-    periods: set = field(default_factory=set)  # (frequency, first month)
+    rows: list[MeasureRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    # (sheet, letter, heading)
+    unknown_headers: list[tuple[str, str, str]] = field(default_factory=list)
+    # the ones naming a period
+    undecided_headers: list[tuple[str, str, str]] = field(default_factory=list)
+    # (frequency, first month)
+    periods: set[tuple[str, datetime.date]] = field(default_factory=set)
 
 
-def _words(text):
+def _words(text: object) -> list[str]:
     return re.findall(r"[^\W_]+|%|£", str(text).casefold())
 
 
-def _choice(name, text):
+def _choice(name: str, text: str) -> str | None:
     """The choice `text` names for field `name`, or None."""
     spoken = " ".join(_words(text))
     for choice, words in CHOICES[name].items():
@@ -153,13 +193,13 @@ def _choice(name, text):
     return None
 
 
-def beside_period(heading):
+def beside_period(heading: str) -> str:
     """The words of a heading naming a period other than those naming the period, joined:
     "rag basis" for "Q1 2024/25 RAG basis"."""
     return " ".join(w for w in _words(heading) if w not in PERIOD_WORDS and not w.isdigit())
 
 
-def header_synonyms(plan, decisions):
+def header_synonyms(plan: Plan, decisions: dict[str, str]) -> dict[str, list[str]]:
     """The plan's remembered headings of measures workbooks plus this import's `decisions`
     ({heading: field, period kind, or "" to leave it out}), as {field or kind: [heading]}. A
     period column's heading is remembered by its words beside the period, so an answer about
@@ -174,7 +214,12 @@ def header_synonyms(plan, decisions):
     return {name: sorted(set(words)) for name, words in synonyms.items()}
 
 
-def classify(heading, vocabulary, decisions, periods=None):
+def classify(
+    heading: str,
+    vocabulary: dict[str, str],
+    decisions: dict[str, str],
+    periods: dict[str, str] | None = None,
+) -> tuple[str, Any]:
     """What a heading holds: ("field", name), ("period", (frequency, start, kind)),
     ("undecided", (frequency, start)) for a period in unexplained words, ("skip", None) for a
     heading the administrator left out, or ("unknown", None). `periods` maps remembered
@@ -205,22 +250,30 @@ def classify(heading, vocabulary, decisions, periods=None):
 
 
 def read_measures(
-    source, *, decisions=None, synonyms=None, max_bytes=20 * 1024 * 1024, sheets=None
-):
+    source: str | os.PathLike[str] | IO[bytes],
+    *,
+    decisions: dict[str, str] | None = None,
+    synonyms: dict[str, list[str]] | None = None,
+    max_bytes: int = 20 * 1024 * 1024,
+    sheets: Collection[str] | None = None,
+) -> MeasuresRead:
     """Read the measures workbook in `source` (a path or a binary file) into MeasuresRead.
     `decisions` are the administrator's answers about headings ({heading: field, period kind,
     or "" to leave it out}); `synonyms` the plan's remembered ones (header_synonyms);
     `sheets`, when given, names the only sheets to read (the Measures sheets of an action
     plan). Raises ImportFileError when the file cannot be read at all."""
     owned = isinstance(source, str | os.PathLike)
-    file = open(source, "rb") if owned else source  # noqa: SIM115 - closed in finally
+    # Opened here, closed in finally; isinstance again (not `owned`) so mypy sees a file.
+    file = open(source, "rb") if isinstance(source, str | os.PathLike) else source  # noqa: SIM115
     reader = _Reader(decisions or {}, synonyms or {})
     try:
         workbook = open_workbook(file, max_bytes)
         try:
             for sheet in workbook.worksheets:
                 if sheets is None or sheet.title in sheets:
-                    reader.read_sheet(sheet)
+                    # Read-only, so its cells are ReadOnlyCells, never the MergedCells
+                    # openpyxl's stubs allow for.
+                    reader.read_sheet(sheet)  # type: ignore[arg-type]
         except DAMAGED as error:
             raise ImportFileError(
                 f"The workbook is damaged and cannot be read ({error}). Open it in Excel, "
@@ -243,7 +296,9 @@ def read_measures(
     return reader.result
 
 
-def read_measure_sheets(source, result, plan=None):
+def read_measure_sheets(
+    source: str | os.PathLike[str] | IO[bytes], result: ReadResult, plan: Plan | None = None
+) -> MeasuresRead | None:
     """The MeasuresRead of an action plan's Measures sheets (those the action reader found in
     the measure importer's layout, in ReadResult `result`), read with `plan`'s remembered
     measure headings; None when it has none."""
@@ -261,7 +316,7 @@ def read_measure_sheets(source, result, plan=None):
 
 
 class _Reader:
-    def __init__(self, decisions, synonyms):
+    def __init__(self, decisions: dict[str, str], synonyms: dict[str, list[str]]) -> None:
         self.decisions = decisions
         self.vocabulary = {
             headers.header_key(word): name
@@ -272,13 +327,21 @@ class _Reader:
         self.periods = {words: kind for kind in PERIOD_KINDS for words in synonyms.get(kind, [])}
         self.result = MeasuresRead()
         self.found_header = False
-        self.seen = {}  # name, case-folded -> MeasureRow
+        self.seen: dict[str, MeasureRow] = {}  # name, case-folded -> MeasureRow
         self.rows_read = 0
 
-    def problem(self, sheet, row, column, value, message, severity="error"):
+    def problem(
+        self,
+        sheet: str,
+        row: int | None,
+        column: str | None,
+        value: str,
+        message: str,
+        severity: Severity = "error",
+    ) -> None:
         self.result.problems.append(Problem(sheet, row, column, value, message, severity))
 
-    def read_sheet(self, sheet):
+    def read_sheet(self, sheet: _Sheet) -> None:
         if sheet.sheet_state != "visible":
             return
         sheet.reset_dimensions()
@@ -298,7 +361,7 @@ class _Reader:
         finally:
             rows.close()
 
-    def header(self, sheet, number, texts):
+    def header(self, sheet: str, number: int, texts: list[str]) -> _Header | None:
         """The header's columns when row `number` is the header (a Measure column and one
         more recognised), else None."""
         kinds = [
@@ -311,7 +374,9 @@ class _Reader:
         ) < 2:
             return None
         self.found_header = True
-        columns, periods, taken = {}, {}, {}
+        columns: dict[str, int] = {}
+        periods: dict[int, tuple[str, datetime.date, str]] = {}
+        taken: dict[tuple[str, Any], str] = {}
         for index, (text, kind) in enumerate(zip(texts, kinds, strict=True)):
             if kind is None:
                 continue
@@ -343,8 +408,8 @@ class _Reader:
                 self.result.periods.add(detail[:2])
         return {"row": number, "fields": columns, "periods": periods, "blank_run": 0}
 
-    def read_row(self, sheet, number, cells, header):
-        def at(index):
+    def read_row(self, sheet: str, number: int, cells: Sequence[_Cell], header: _Header) -> None:
+        def at(index: int) -> _Cell | None:
             return cells[index] if index < len(cells) else None
 
         name_cell = at(header["fields"]["name"])
@@ -402,7 +467,7 @@ class _Reader:
         self.seen[folded] = row
         self.result.rows.append(row)
 
-    def number(self, sheet, number, cell):
+    def number(self, sheet: str, number: int, cell: _Cell) -> Decimal | None:
         """The cell's number as Decimal, percentages as Excel shows them (a cell formatted as
         a percentage holds 0.85 and shows 85%); None with an error when it is not one."""
         letter = cell.column_letter
@@ -427,7 +492,7 @@ class _Reader:
             return None
         return found.quantize(Decimal("0.0001"))
 
-    def check(self, sheet, number, key, cell):
+    def check(self, sheet: str, number: int, key: str, cell: _Cell) -> Any:
         """A field's cell as the model stores it, or None with an error."""
         text = cell_text(cell.value)
         if key in CHOICES:
@@ -463,7 +528,7 @@ class _Reader:
         text = " ".join(text.split())
         return text if self.fits(sheet, number, cell.column_letter, key, text) else None
 
-    def fits(self, sheet, number, letter, key, text):
+    def fits(self, sheet: str, number: int, letter: str, key: str, text: str) -> bool:
         """Does `text` fit the model field storing `key`? If not, an error says so."""
         message = lengths.too_long(text, lengths.MEASURE_FIELDS[key], LABELS[key])
         if message:
@@ -496,11 +561,11 @@ class MeasuresPreview:
     warnings: list = field(default_factory=list)
 
     @property
-    def blocked(self):
+    def blocked(self) -> bool:
         return bool(self.errors or self.undecided_headers)
 
     @property
-    def changes_anything(self):
+    def changes_anything(self) -> bool:
         """Whether the import writes anything (and so must mark cached pages stale)."""
         return bool(
             self.created
@@ -512,7 +577,7 @@ class MeasuresPreview:
             or self.added
         )
 
-    def problem(self, problem):
+    def problem(self, problem: Problem) -> None:
         target = self.errors if problem.severity == "error" else self.warnings
         target.append(
             {
@@ -524,7 +589,7 @@ class MeasuresPreview:
             }
         )
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         data = {**asdict(self), "blocked": self.blocked}
         return json.loads(json.dumps(data))  # as the job stores it, so previews compare
 
@@ -534,7 +599,7 @@ class MeasuresStale(PreviewStale, MeasuresBlocked):
     what the preview showed; nothing was written. `preview` is what it would do now, `names`
     the measures whose part of it changed."""
 
-    def __init__(self, preview, expected):
+    def __init__(self, preview: MeasuresPreview, expected: dict[str, Any]) -> None:
         now = preview.as_dict()
         self.names = sorted(
             {
@@ -547,22 +612,22 @@ class MeasuresStale(PreviewStale, MeasuresBlocked):
         super().__init__(preview, [f"{name} changed in the app" for name in self.names])
 
     @property
-    def reason(self):
+    def reason(self) -> str:
         changed = ", ".join(self.names) or "the plan's measures"
         return f"{changed} changed in the app since the preview was made"
 
 
 def load_measures(
     *,
-    result,
-    plan,
-    decisions=None,
-    user=None,
-    dry_run=True,
-    source="",
-    progress=None,
-    expected=None,
-):
+    result: MeasuresRead,
+    plan: Plan,
+    decisions: dict[str, str] | None = None,
+    user: User | None = None,
+    dry_run: bool = True,
+    source: str = "",
+    progress: Callable[[int], None] | None = None,
+    expected: dict[str, Any] | None = None,
+) -> MeasuresPreview:
     """Import MeasuresRead `result` into `plan` in one transaction, rolled back when `dry_run`,
     and return the MeasuresPreview. Raises MeasuresBlocked, having written nothing, when the
     workbook has errors or headings naming a period in words not yet explained; and
@@ -600,7 +665,14 @@ def load_measures(
 
 
 class _Loader:
-    def __init__(self, plan, preview, user, source, progress):
+    def __init__(
+        self,
+        plan: Plan,
+        preview: MeasuresPreview,
+        user: User | None,
+        source: str,
+        progress: Callable[[int], None] | None,
+    ) -> None:
         self.plan = plan
         self.preview = preview
         self.user = user
@@ -612,10 +684,10 @@ class _Loader:
         self.posts = {p.name.casefold(): p for p in Post.objects.all()}
         self.committees = Committees()
 
-    def error(self, row, letter, value, message):
+    def error(self, row: MeasureRow, letter: str | None, value: object, message: str) -> None:
         self.preview.problem(Problem(row.sheet, row.row, letter, str(value), message, "error"))
 
-    def run(self, rows):
+    def run(self, rows: list[MeasureRow]) -> None:
         existing = {
             m.name.casefold(): m
             for m in Measure.objects.filter(plan=self.plan)
@@ -650,8 +722,8 @@ class _Loader:
         self.preview.missing = sorted(m.name for key, m in existing.items() if key not in seen)
         self.progress(100)
 
-    def place(self, kind, name):
-        found = self.priorities if kind == "priority" else self.themes
+    def place(self, kind: str, name: str) -> Priority | Theme:
+        found: dict[str, Any] = self.priorities if kind == "priority" else self.themes
         key = name.casefold()
         if key not in found:
             model = Priority if kind == "priority" else Theme
@@ -659,14 +731,14 @@ class _Loader:
             self.preview.added.append(f"{kind} “{name}”")
         return found[key]
 
-    def post(self, name):
+    def post(self, name: str) -> Post:
         key = name.casefold()
         if key not in self.posts:
             self.posts[key] = Post.objects.create(name=name)
             self.preview.added.append(f"post “{name}”")
         return self.posts[key]
 
-    def attributes(self, row):
+    def attributes(self, row: MeasureRow) -> dict[str, Any]:
         """The row's fields as Measure attributes."""
         given = dict(row.fields)
         given.pop("name")
@@ -681,14 +753,14 @@ class _Loader:
             )
         return given
 
-    def committee(self, name):
+    def committee(self, name: str) -> Committee:
         created = len(self.committees.created)
         committee = self.committees.named(name)
         if len(self.committees.created) > created:
             self.preview.added.append(f"committee “{name}”")
         return committee
 
-    def frequency_of(self, row):
+    def frequency_of(self, row: MeasureRow) -> str:
         """A new measure's frequency: as given; otherwise monthly when the row fills only
         month columns, else quarterly."""
         if "frequency" in row.fields:
@@ -696,7 +768,7 @@ class _Loader:
         kinds = {cell.frequency for cell in row.cells}
         return rating.MONTHLY if kinds == {rating.MONTHLY} else rating.QUARTERLY
 
-    def create(self, row, position):
+    def create(self, row: MeasureRow, position: int) -> Measure | None:
         if "direction" not in row.fields:
             self.error(
                 row,
@@ -725,7 +797,7 @@ class _Loader:
         self.preview.created.append(row.name)
         return measure
 
-    def change(self, row, measure, has_values):
+    def change(self, row: MeasureRow, measure: Measure, has_values: bool) -> None:
         changes = []
         attributes = self.attributes(row)
         if "committees" in attributes:
@@ -755,7 +827,13 @@ class _Loader:
         else:
             self.preview.unchanged += 1
 
-    def periods(self, row, measure, targets, values):
+    def periods(
+        self,
+        row: MeasureRow,
+        measure: Measure,
+        targets: dict[tuple[int, datetime.date], MeasureTarget],
+        values: dict[tuple[int, datetime.date], MeasureValue],
+    ) -> None:
         commentary = {c.period: c.value for c in row.cells if c.kind == "commentary"}
         figures = {c.period for c in row.cells if c.kind == "value"}
         for cell in row.cells:
@@ -787,7 +865,12 @@ class _Loader:
             elif commentary[period] != entry.commentary:
                 self.value(measure, None, values, commentary[period], period=period)
 
-    def target(self, measure, cell, targets):
+    def target(
+        self,
+        measure: Measure,
+        cell: PeriodCell,
+        targets: dict[tuple[int, datetime.date], MeasureTarget],
+    ) -> None:
         label = rating.period_label(cell.period, measure.frequency)
         known = targets.get((measure.pk, cell.period))
         if known is None:
@@ -807,12 +890,20 @@ class _Loader:
         else:
             self.preview.unchanged_cells += 1
 
-    def value(self, measure, cell, values, commentary, period=None):
+    def value(
+        self,
+        measure: Measure,
+        cell: PeriodCell | None,
+        values: dict[tuple[int, datetime.date], MeasureValue],
+        commentary: str | None,
+        period: datetime.date | None = None,
+    ) -> None:
         """Save a figure (`cell`), or a new commentary for the figure already saved for
         `period` when `cell` is None."""
         period = cell.period if cell else period
+        assert period is not None  # given with no cell: a figure already saved is revised
         entry = values.get((measure.pk, period))
-        figure = cell.value if cell else entry.value
+        figure = cell.value if cell else cast(MeasureValue, entry).value
         words = commentary if commentary is not None else (entry.commentary if entry else "")
         if entry is not None and (entry.value, entry.commentary) == (figure, words):
             self.preview.unchanged_cells += 1
@@ -841,7 +932,7 @@ class _Loader:
             )
 
 
-def _shown(value):
+def _shown(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):

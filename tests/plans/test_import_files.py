@@ -10,6 +10,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from openpyxl import Workbook
 
 from plans.excel.errors import ImportBlocked
 from plans.excel.formats import html_text
@@ -475,3 +476,23 @@ def test_an_updates_sheet_may_have_ten_times_the_rows_of_actions_but_no_more(db)
         read_workbook(data, max_rows=2)
     data = workbooks.workbook_bytes({"Plan": [["Ref", "Action"], ["A1", "x"]], "U": updates[:21]})
     assert read_workbook(data, max_rows=2).errors == []
+
+
+def test_an_updates_sheet_beside_a_current_pair_without_a_month_asks_the_month(tmp_path):
+    """The current pair's month is still to be asked when the updates sheet is joined on."""
+    book = Workbook()
+    actions = book.active
+    actions.title = "Actions"
+    actions.append(["Ref", "Action", "Status", "Latest update"])
+    actions.append(["A1", "Do it", "On track", "Going well"])
+    updates = book.create_sheet("Updates")
+    updates.append(["Ref", "Month", "Status", "Update"])
+    updates.append(["A1", "January 2024", "Medium progress", "Slow"])
+    path = tmp_path / "current-and-updates.xlsx"
+    book.save(path)
+    result = read_workbook(path)
+    assert [(e.month, e.status) for e in result.rows[0].months] == [
+        (datetime.date(2024, 1, 1), "Medium progress"),
+        (None, "On track"),
+    ]
+    assert [where[:3] for where in result.month_needed] == [("Actions", "C", "Status")]
