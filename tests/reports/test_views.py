@@ -377,7 +377,9 @@ def test_publishing_asks_first_naming_what_is_frozen_and_who_reads_it(ready, cle
     assert response.redirect_chain == [(f"{url}?sha256={ready.draft_sha256}", 302)]
     assert Report.objects.get().state == "ready"
     page = body(response)
-    assert "Publish Quarterly report: Quarter 4 2023/24 with 8 things missing?" in page
+    # 8 from the plan's figures, and the 3 commentary boxes nobody has written in.
+    assert "Publish Quarterly report: Quarter 4 2023/24 with 11 things missing?" in page
+    assert "Commentary not written (3)" in page
     assert "Publishing cannot be undone." in page
     assert "without its “Draft — not for publication” mark" in page
     assert "3 April 2024, 10:00: 12 actions with their statuses and latest updates" in page
