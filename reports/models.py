@@ -5,10 +5,12 @@ clerk and published. Publishing freezes it: the stored PDF, its SHA-256 and the 
 of every figure and narrative it used never change again, and the app offers no way to change
 or delete it.
 
-Each build renders the snapshot twice: the draft, marked "Draft — not for publication" on every
-page, which clerks check, and the same document without the mark, which publishing releases.
-The mark takes no room on the page, so both have the same pages and words but for it; both
-checksums are kept, the draft's being the one the clerk confirms when publishing.
+A build renders the snapshot once, as the draft marked "Draft — not for publication" on every
+page, which clerks check. Publishing (a task too: "publishing", then published) renders the
+same stored snapshot again without the mark and releases that file. The mark takes no room on
+the page, so both have the same pages and words but for it (publishing checks the page count);
+both checksums are kept, the draft's being the one the clerk confirms when publishing. Drafts
+are built many times and published once, so only publishing pays for the second rendering.
 """
 
 import datetime
@@ -78,6 +80,7 @@ class Report(models.Model):
         RUNNING = "running", "Being built"
         READY = "ready", "Ready to check"
         FAILED = "failed", "Failed"
+        PUBLISHING = "publishing", "Being published"
         PUBLISHED = "published", "Published"
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="reports")
@@ -100,7 +103,9 @@ class Report(models.Model):
         default=0, help_text="Builds started; each build checks it is still the latest."
     )
     file = models.FileField(
-        upload_to=report_path, blank=True, help_text="The PDF without the draft mark: published."
+        upload_to=report_path,
+        blank=True,
+        help_text="The PDF without the draft mark, rendered when publishing.",
     )
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True, help_text="Bytes.")
@@ -187,10 +192,15 @@ class Report(models.Model):
         return self.state == self.State.PUBLISHED
 
     @property
+    def is_frozen(self):
+        """Publishing or published: its snapshot and words no longer change."""
+        return self.state in (self.State.PUBLISHING, self.State.PUBLISHED)
+
+    @property
     def is_stale(self):
-        """Running for so long that its worker must have died."""
+        """Built or published for so long that its worker must have died."""
         return (
-            self.state == self.State.RUNNING
+            self.state in (self.State.RUNNING, self.State.PUBLISHING)
             and self.started_at is not None
             and timezone.now() - self.started_at > STALE_AFTER
         )
@@ -203,9 +213,12 @@ class Report(models.Model):
     @property
     def shown_failure_reason(self):
         if self.is_stale:
+            step, doing = ("The build", "building")
+            if self.state == self.State.PUBLISHING:
+                step, doing = ("Publishing", "publishing")
             return (
-                f"The build started at {timezone.localtime(self.started_at):%H:%M on %-d %B %Y} "
-                "and never finished: the worker building it stopped."
+                f"{step} started at {timezone.localtime(self.started_at):%H:%M on %-d %B %Y} "
+                f"and never finished: the worker {doing} it stopped."
             )
         return self.failure_reason
 

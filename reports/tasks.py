@@ -1,8 +1,8 @@
 """Building reports off the request: WeasyPrint takes seconds, a page must not wait for it.
 
-reports/workflow.py queues the build (asking for a report, building it again) and publishes
-it; the build itself, the one step a worker runs, is here beside its task. Like the other
-steps it checks the report is still in the state it expects, so a retried task or a second
+reports/workflow.py queues the build (asking for a report, building it again) and the
+publishing; the two steps a worker runs are here beside their tasks. Like the other steps
+each checks the report is still in the state it expects, so a retried task or a second
 worker changes nothing twice.
 """
 
@@ -25,8 +25,9 @@ State = Report.State
 
 @task()
 def build_report(report_id: int) -> str | None:
-    """Build one queued report: compose and render it, as a draft and as the file to publish,
-    then store both PDFs, their checksums and the snapshot and mark it ready, all at once; on any error mark it failed with the reason.
+    """Build one queued report: compose the snapshot and render it as the draft, then store
+    the PDF, its checksum and the snapshot and mark it ready, all at once; on any error mark
+    it failed with the reason. The file to publish is rendered when publishing.
     Returns the state it left the report in ("ready" or "failed"), or None when there was
     nothing to do (built already, or taken by another worker)."""
     claimed = Report.objects.filter(pk=report_id, state=State.QUEUED).update(
@@ -46,40 +47,71 @@ def build_report(report_id: int) -> str | None:
             words=wording.snapshot(report),
         )
         draft = pdf.render(snapshot, draft=True)
-        final = pdf.render(snapshot)
-        if draft.pages != final.pages:
-            raise RuntimeError(
-                f"The draft has {draft.pages} pages and the file to publish {final.pages}: "
-                "the draft mark moved something."
-            )
         stored = _finish(
             report,
+            expected=State.RUNNING,
             state=State.READY,
             snapshot=snapshot,
-            files={"file": final.pdf, "draft_file": draft.pdf},
-            sha256=final.sha256,
-            size=len(final.pdf),
+            files={"draft_file": draft.pdf},
             draft_sha256=draft.sha256,
             draft_size=len(draft.pdf),
-            pages=final.pages,
+            pages=draft.pages,
         )
     except Exception as error:
         # Storing rolled back with its transaction, so the report points at no new file.
         log.exception("Report %s failed to build", report_id)
-        _finish(report, state=State.FAILED, failure_reason=describe(error))
+        _finish(report, expected=State.RUNNING, state=State.FAILED, failure_reason=describe(error))
         return State.FAILED
     return State.READY if stored else None
 
 
-def _finish(report: Report, *, files: dict[str, bytes] | None = None, **values: Any) -> bool:
-    """Write the outcome of this build, unless someone started another build meanwhile.
+@task()
+def publish_report(report_id: int, by_id: int) -> str | None:
+    """Publish a report whose draft was confirmed (reports.workflow.publish): render its stored
+    snapshot again without the draft mark, check it has the draft's pages, and store that file
+    and its checksum as published, all at once. On any error it is marked failed with the
+    reason, to be built and published again. Returns the state it left the report in
+    ("published" or "failed"), or None when there was nothing to do."""
+    report = Report.objects.filter(pk=report_id, state=State.PUBLISHING).first()
+    if report is None:
+        return None  # published already, or built again since
+    try:
+        final = pdf.render(report.snapshot)
+        if final.pages != report.pages:
+            raise RuntimeError(
+                f"The draft has {report.pages} pages and the file to publish {final.pages}: "
+                "the draft mark moved something."
+            )
+        stored = _finish(
+            report,
+            expected=State.PUBLISHING,
+            state=State.PUBLISHED,
+            files={"file": final.pdf},
+            sha256=final.sha256,
+            size=len(final.pdf),
+            published_by_id=by_id,
+            published_at=timezone.now(),
+        )
+    except Exception as error:
+        log.exception("Report %s failed to publish", report_id)
+        reason = f"Publishing failed, so nothing was published. {describe(error)}"
+        _finish(report, expected=State.PUBLISHING, state=State.FAILED, failure_reason=reason)
+        return State.FAILED
+    return State.PUBLISHED if stored else None
+
+
+def _finish(
+    report: Report, *, expected: str, files: dict[str, bytes] | None = None, **values: Any
+) -> bool:
+    """Write the outcome of this step, unless the report left the `expected` state or someone
+    started another build meanwhile.
 
     `files` maps file fields to their new content. Each PDF goes to a new file name and the
-    row is pointed at it in the same transaction, so a build killed part way never leaves a
+    row is pointed at it in the same transaction, so a step killed part way never leaves a
     report pointing at a half-written file."""
     with transaction.atomic():
         current = Report.objects.select_for_update().get(pk=report.pk)
-        if current.state != State.RUNNING or current.attempts != report.attempts:
+        if current.state != expected or current.attempts != report.attempts:
             return False
         for name, content in (files or {}).items():
             stored = getattr(current, name)

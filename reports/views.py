@@ -135,7 +135,7 @@ def report_detail(request, pk):
         if may_run and report.shown_state == Report.State.READY
         else [],
     }
-    if context["may_run"] and not report.is_published:
+    if context["may_run"] and not report.is_frozen:
         words = wording.current(report)
         context["words"] = words
         context["words_changed"] = bool(report.snapshot) and wording.changed_since_build(
@@ -147,8 +147,10 @@ def report_detail(request, pk):
 def _draft_with_figures(request, pk):
     """The draft whose words are being written, or a redirect saying why they cannot be."""
     report = _report_or_404(request, pk)
-    if report.is_published:
-        messages.info(request, "This report is published: its words are frozen.")
+    if report.is_frozen:
+        messages.info(
+            request, f"This report is {report.shown_state.label.lower()}: its words are frozen."
+        )
         return report, redirect(report)
     if not report.snapshot:
         messages.info(request, "Wait for the draft to be built: the words sit beside its figures.")
@@ -338,12 +340,16 @@ def report_publish(request, pk):
     sha256 = request.POST.get("sha256") or request.GET.get("sha256") or report.draft_sha256
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         try:
-            workflow.publish(report, by=request.user, sha256=sha256)
+            report = workflow.publish(report, by=request.user, sha256=sha256)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
-                request, "Published. Councillors can now read it and download the PDF."
+                request,
+                "Published. Councillors can now read it and download the PDF."
+                if report.is_published
+                else "Being published: the PDF without its draft mark is being made from the "
+                "same snapshot. Councillors can read it once that is done.",
             )
         return redirect(report)
     if request.method == "POST":

@@ -96,8 +96,11 @@ def save(*, report, values, versions, by, when=None):
     when = when or timezone.now()
     # The report's row first, as publishing takes it: no words land after it is published.
     locked = Report.objects.select_for_update().get(pk=report.pk)
-    if locked.is_published:
-        raise ValidationError("A published report’s words are frozen and cannot be changed.")
+    if locked.is_frozen:
+        raise ValidationError(
+            f"This report is {locked.shown_state.label.lower()}: its words are frozen "
+            "and cannot be changed."
+        )
     # Saves of one report queue on its row, so none creates a field another is creating.
     words = {w.key: w for w in locked.wordings.select_for_update().filter(key__in=list(values))}
     saved, stale = [], []

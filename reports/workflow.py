@@ -14,7 +14,7 @@ from plans.models import Committee, Plan
 from reports import wording
 from reports.models import Meeting, Report
 from reports.periods import Period
-from reports.tasks import build_report
+from reports.tasks import build_report, publish_report
 from tracker.models import User
 
 State = Report.State
@@ -72,12 +72,11 @@ def _queue(report: Report) -> None:
 
 
 def publish(report: Report, *, by: User, sha256: str) -> Report:
-    """Publish a ready report: its PDF without the draft mark, both checksums and the snapshot
-    become final.
+    """Publish a ready report: freeze its snapshot and words and queue the task that renders
+    the same snapshot without the draft mark and releases that file (reports.tasks).
 
     `sha256` is the checksum of the draft the clerk checked; if the draft was built again
-    since, nothing is published. The file published was rendered from the same snapshot in the
-    same build, without the mark; both files are read back against their checksums first."""
+    since, nothing is published. The draft is read back against its checksum first."""
     with transaction.atomic():
         current = Report.objects.select_for_update().get(pk=report.pk)
         if current.state != State.READY:
@@ -96,14 +95,16 @@ def publish(report: Report, *, by: User, sha256: str) -> Report:
                 "The commentary or cover report was changed since this draft was built. "
                 "Build it again and check the new version before publishing."
             )
-        for stored, checksum in ((current.draft_file, sha256), (current.file, current.sha256)):
-            with stored.open("rb") as opened:
-                if hashlib.sha256(opened.read()).hexdigest() != checksum:
-                    raise ValidationError(
-                        "A stored PDF does not match its checksum. Build the report again."
-                    )
-        current.state = State.PUBLISHED
-        current.published_by = by
-        current.published_at = timezone.now()
-        current.save(update_fields=["state", "published_by", "published_at"])
+        with current.draft_file.open("rb") as opened:
+            if hashlib.sha256(opened.read()).hexdigest() != sha256:
+                raise ValidationError(
+                    "The stored draft does not match its checksum. Build the report again."
+                )
+        current.state = State.PUBLISHING
+        current.started_at = timezone.now()
+        current.save(update_fields=["state", "started_at"])
+        # As with building: enqueued with this transaction; the immediate backend (tests)
+        # publishes right here.
+        publish_report.enqueue(current.pk, by.pk)
+    current.refresh_from_db()
     return current

@@ -126,6 +126,7 @@ def measure_detail(request, slug, pk):
             "line": line,
             "points": line.points[::-1],
             "history": history,
+            "committees": list(measure.committees.order_by("name")),
             "enter": enter,
             "entered": any(p.period == enter and p.value is not None for p in line.points),
             "may_correct": policy.may_run(request.user),

@@ -1,5 +1,5 @@
-// Follows a report while it is built: asks for its state every two seconds and reloads the
-// page once it is ready or has failed. Without JavaScript the page says to refresh it.
+// Follows a report while it is built or published: asks for its state every two seconds and
+// reloads the page once it is ready, published or has failed. Without JavaScript the page says to refresh it.
 const box = document.querySelector("[data-report-state-url]");
 if (box) {
   const text = box.querySelector("[data-report-state]");
@@ -8,7 +8,7 @@ if (box) {
     if (answer.ok) {
       const report = await answer.json();
       text.textContent = `${report.label}.`;
-      if (report.state !== "queued" && report.state !== "running") {
+      if (!["queued", "running", "publishing"].includes(report.state)) {
         window.location.reload();
         return;
       }

@@ -30,7 +30,8 @@ def state(env, pk):
         env,
         "from reports.models import Report\n"
         f"r = Report.objects.get(pk={pk})\n"
-        "print(json.dumps([r.state, r.shown_state, r.shown_failure_reason, r.file.name, r.sha256]))",
+        "print(json.dumps([r.state, r.shown_state, r.shown_failure_reason, r.draft_file.name, "
+        "r.draft_sha256]))",
     )
 
 
@@ -91,7 +92,7 @@ def test_a_worker_killed_mid_report_leaves_it_failed_with_a_reason_and_a_retry_b
     pdf = django(
         env,
         "import base64\nfrom reports.models import Report\n"
-        f"print(json.dumps(base64.b64encode(Report.objects.get(pk={pk}).file.read()).decode()))",
+        f"print(json.dumps(base64.b64encode(Report.objects.get(pk={pk}).draft_file.read()).decode()))",
     )
     reader = PdfReader(io.BytesIO(base64.b64decode(pdf)))
     assert len(reader.pages) >= 2

@@ -1,18 +1,23 @@
 """Draft marks: every page of a draft PDF, and the draft's web page, say "Draft — not for
-publication"; the published file has no mark and is otherwise the draft: built from the same
-snapshot in the same build, with the same pages and words, both checksums kept."""
+publication"; the published file has no mark and is otherwise the draft: rendered when
+publishing from the snapshot the draft was built from, with the same pages and words, both
+checksums kept."""
 
+import datetime
 import hashlib
 import io
 
 import pypdf
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from plans.models import Committee
-from reports import pdf, periods, workflow
-from reports.models import DRAFT_MARK
+from reports import pdf, periods, wording, workflow
+from reports.models import DRAFT_MARK, Report
+from reports.tasks import publish_report
 
 KINDS = [
     (periods.QUARTERLY, "2023-Q4"),
@@ -43,8 +48,11 @@ def test_the_draft_is_marked_on_every_page_and_the_published_file_nowhere_else(
     )
     report.refresh_from_db()
     assert report.state == "ready", report.failure_reason
-    draft_reader, draft = pages_of(report.draft_file)
-    final_reader, final = pages_of(report.file)
+    assert not report.file  # nothing to publish is made until publishing
+    published = workflow.publish(report, by=people["clerk"], sha256=report.draft_sha256)
+    assert published.state == "published", published.failure_reason
+    draft_reader, draft = pages_of(published.draft_file)
+    final_reader, final = pages_of(published.file)
 
     assert all(DRAFT_MARK in text for text in draft)
     assert not any("Draft" in text for text in final)
@@ -55,10 +63,8 @@ def test_the_draft_is_marked_on_every_page_and_the_published_file_nowhere_else(
     assert len(final) == report.pages
     assert titles(draft_reader) == titles(final_reader)
     assert draft_reader.metadata.title == f"{DRAFT_MARK}: {final_reader.metadata.title}"
-
-    published = workflow.publish(report, by=people["clerk"], sha256=report.draft_sha256)
-    assert (published.sha256, published.draft_sha256) == (report.sha256, report.draft_sha256)
-    assert published.shown_file[0] == report.file
+    assert published.draft_sha256 == report.draft_sha256
+    assert published.shown_file[0] == published.file
 
 
 def test_both_checksums_come_back_from_the_frozen_snapshot(quarter, people):
@@ -67,7 +73,9 @@ def test_both_checksums_come_back_from_the_frozen_snapshot(quarter, people):
     period = periods.parse("quarterly", "2023-Q4")
     report = workflow.request_report(plan=quarter, period=period, by=people["clerk"])
     report.refresh_from_db()
+    snapshot = report.snapshot
     report = workflow.publish(report, by=people["clerk"], sha256=report.draft_sha256)
+    assert report.snapshot == snapshot
     assert pdf.render(report.snapshot, draft=True).sha256 == report.draft_sha256
     assert pdf.render(report.snapshot).sha256 == report.sha256
     with report.file.open("rb") as opened:
@@ -119,3 +127,86 @@ def test_the_draft_web_page_is_marked_and_the_published_one_is_not(quarter, peop
     workflow.publish(report, by=people["clerk"], sha256=report.draft_sha256)
     page = client_for("councillor").get(reverse("reports:detail", args=[report.pk]))
     assert "Draft" not in page.content.decode()
+
+
+# Publishing is a task: the file without the mark is rendered then, once, not in every build.
+
+
+@pytest.fixture
+def ready(quarter, people):
+    period = periods.parse("quarterly", "2023-Q4")
+    report = workflow.request_report(plan=quarter, period=period, by=people["clerk"])
+    report.refresh_from_db()
+    assert report.state == "ready", report.failure_reason
+    return report
+
+
+@pytest.fixture
+def busy_worker(settings):
+    """A task backend that only records what is queued, as a busy worker would leave it."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def test_a_build_makes_only_the_draft(ready):
+    assert ready.draft_file and ready.draft_sha256 and ready.pages
+    assert not ready.file and not ready.sha256
+
+
+def test_while_it_is_being_published_only_clerks_see_it_and_its_words_are_frozen(
+    ready, people, client_for, busy_worker
+):
+    url = reverse("reports:detail", args=[ready.pk])
+    clerk = client_for("clerk")
+    response = clerk.post(
+        reverse("reports:publish", args=[ready.pk]),
+        {"confirm": "yes", "sha256": ready.draft_sha256},
+        follow=True,
+    )
+    page = " ".join(response.content.decode().split())
+    assert "Being published: the PDF without its draft mark is being made" in page
+    assert "Being published." in page and "Write the commentary" not in page
+    ready.refresh_from_db()
+    assert ready.state == "publishing" and not ready.file
+    assert client_for("councillor").get(url).status_code == 404
+    assert not workflow.build_again(ready)
+    with pytest.raises(ValidationError, match="being published: its words are frozen"):
+        wording.save(report=ready, values={"summary": "Late words."}, versions={}, by=None)
+    assert clerk.get(reverse("reports:commentary", args=[ready.pk])).status_code == 302
+
+    assert publish_report.call(ready.pk, people["clerk"].pk) == "published"
+    ready.refresh_from_db()
+    assert ready.published_by == people["clerk"] and ready.published_at
+    assert ready.pages == len(pypdf.PdfReader(ready.file.open("rb")).pages)
+    assert client_for("councillor").get(url).status_code == 200
+    assert publish_report.call(ready.pk, people["clerk"].pk) is None  # a retry does nothing
+
+
+def test_a_publishing_that_fails_publishes_nothing_and_says_why(
+    ready, people, client_for, monkeypatch
+):
+    rendered = pdf.render(ready.snapshot)
+    monkeypatch.setattr(pdf, "render", lambda snapshot: pdf.Rendered(rendered.pdf, pages=1))
+    report = workflow.publish(ready, by=people["clerk"], sha256=ready.draft_sha256)
+    assert report.state == "failed" and not report.file and report.published_at is None
+    assert report.failure_reason.startswith("Publishing failed, so nothing was published.")
+    assert f"The draft has {ready.pages} pages and the file to publish 1" in report.failure_reason
+    url = reverse("reports:detail", args=[ready.pk])
+    assert client_for("councillor").get(url).status_code == 404
+    monkeypatch.undo()
+    assert workflow.build_again(report)
+    report.refresh_from_db()
+    report = workflow.publish(report, by=people["clerk"], sha256=report.draft_sha256)
+    assert report.state == "published"
+
+
+def test_a_publishing_whose_worker_died_shows_as_failed_and_may_be_built_again(
+    ready, people, busy_worker
+):
+    workflow.publish(ready, by=people["clerk"], sha256=ready.draft_sha256)
+    Report.objects.filter(pk=ready.pk).update(
+        started_at=timezone.now() - datetime.timedelta(minutes=20)
+    )
+    ready.refresh_from_db()
+    assert ready.shown_state == "failed"
+    assert "never finished: the worker publishing it stopped" in ready.shown_failure_reason
+    assert workflow.build_again(ready)

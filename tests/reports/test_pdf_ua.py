@@ -6,15 +6,22 @@ figures' alternative text, tables' headers and scope, lists, links' descriptions
 language, the document title shown, fonts embedded with Unicode mappings, the PDF/UA
 identifier in the metadata. It cannot judge what needs a person: whether the alternative text
 says what the chart shows, whether the reading order makes sense, colour contrast. test_pdf.py
-reads the tags, bookmarks and text back for those."""
+reads the tags, bookmarks and text back for those.
+
+Both files of a report are checked, the draft with its mark and the file published without
+it, with the officers' commentary and a cover report, as a report goes to committee."""
 
 import io
 
 import page
+import pypdf
 import pytest
 from django.core.management import call_command
 
-from reports import pdf
+from plans.models import Committee
+from reports import pdf, periods, wording, workflow
+from reports.models import DRAFT_MARK
+from tests.reports.test_words import ALL_WORDS
 
 KINDS = [("quarterly", "2023-Q4"), ("six-monthly", "2023-H2"), ("annual", "2023")]
 
@@ -41,6 +48,37 @@ def test_each_kind_of_report_passes_the_pdf_ua_checker(audit, tmp_path, kind, pe
     assert report.is_compliant
     # The whole profile ran, not a part of it.
     assert report.rules.total >= 100 and report.rules.failed == 0
+
+
+@pytest.mark.parametrize("committee", [None, "audit"])
+@pytest.mark.parametrize(("kind", "period"), KINDS)
+def test_the_draft_and_the_published_file_with_words_pass_the_pdf_ua_checker(
+    quarter, audit, people, kind, period, committee
+):
+    clerk = people["clerk"]
+    report = workflow.request_report(
+        plan=quarter,
+        period=periods.parse(kind, period),
+        committee=committee and Committee.objects.get(slug=committee),
+        by=clerk,
+    )
+    wording.save(report=report, values=ALL_WORDS, versions={}, by=clerk)
+    report.refresh_from_db()
+    assert workflow.build_again(report)
+    report.refresh_from_db()
+    assert report.state == "ready", report.failure_reason
+    report = workflow.publish(report, by=clerk, sha256=report.draft_sha256)
+    assert report.state == "published", report.failure_reason
+
+    for stored, marked in ((report.draft_file, True), (report.file, False)):
+        with stored.open("rb") as opened:
+            data = opened.read()
+        first = pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
+        assert ALL_WORDS["cover:title"] in first  # the cover report is the first page
+        assert (DRAFT_MARK in first) == marked
+        checked = page.validate_pdf_bytes(data, profile="ua1")
+        assert failures(checked) == []
+        assert checked.is_compliant and checked.rules.total >= 100
 
 
 def test_the_checker_finds_what_a_report_must_not_do():

@@ -153,7 +153,7 @@ def test_commentary_shows_the_figures_it_sits_beside_and_builds_the_draft_again(
     form = page(clerk.get(reverse("reports:commentary", args=[ready.pk])))
     assert "5 of 8 actions (62%) are on track, complete or closed" in form
     assert "Listening to residents" in form
-    old = ready.sha256
+    old = ready.draft_sha256
     response = clerk.post(
         reverse("reports:commentary", args=[ready.pk]),
         {
@@ -165,13 +165,13 @@ def test_commentary_shows_the_figures_it_sits_beside_and_builds_the_draft_again(
     )
     assert "Saved. The draft is being built again with your words." in page(response)
     ready.refresh_from_db()
-    assert ready.sha256 != old
+    assert ready.draft_sha256 != old
     shown = page(response)
     for words in (SUMMARY, PRIORITY, TO_MEMBERS):
         assert words in shown
     # The priority's paragraph follows its figures; the summary follows the headline.
     assert shown.index("Listening to residents:</strong>") < shown.index(PRIORITY)
-    printed = text(ready.file.read())
+    printed = text(ready.draft_file.read())
     assert printed.index("5 of 8 actions (62%)") < printed.index(SUMMARY)
     assert PRIORITY in printed and TO_MEMBERS in printed
 
@@ -219,7 +219,7 @@ def test_cover_report_defaults_then_first_pages_of_the_pdf(ready, clerk, people)
     response = clerk.post(url, post, follow=True)
     assert "Saved." in page(response)
     ready.refresh_from_db()
-    data = ready.file.read()
+    data = ready.draft_file.read()
     reader = pypdf.PdfReader(io.BytesIO(data))
     first = " ".join(reader.pages[0].extract_text().split())
     for label, value in [
@@ -253,7 +253,7 @@ def test_leaving_out_the_cover_report(ready, clerk):
         {"remove": "yes", "versions": json.dumps(versions)},
     )
     ready.refresh_from_db()
-    assert "Ward(s) Affected" not in text(ready.file.read())
+    assert "Ward(s) Affected" not in text(ready.draft_file.read())
     assert WordingRevision.objects.filter(text=COVER["cover:title"]).exists()
 
 

@@ -197,6 +197,10 @@ class Command(BaseCommand):
                     "sort_order": position,
                 },
             )
+            # A committee the fixture names but the demo lacks is an error, not skipped.
+            measure.committees.add(
+                *(Committee.objects.get(slug=slug) for slug in item.get("committees", []))
+            )
             for month, target in item["targets"].items():
                 MeasureTarget.objects.get_or_create(
                     measure=measure, period=_month(month), defaults={"target": Decimal(target)}

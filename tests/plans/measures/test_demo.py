@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from plans.models import (
     Action,
+    Committee,
     Measure,
     MeasureTarget,
     MeasureValue,
@@ -18,6 +19,7 @@ from plans.models import (
     Source,
     Theme,
 )
+from reports import compose, periods
 from tracker.models import User
 
 
@@ -54,3 +56,30 @@ def test_the_demo_lead_owes_the_appraisals_figure_in_the_open_round(db):
     words = " ".join(re.sub(r"<[^>]+>", " ", html).split())
     assert "The February 2024 round asks you for 1 figure" in words
     assert "Appraisals completed on time: Q3 2023/24" in words
+
+
+def test_the_demo_committee_has_its_measures_on_their_pages_and_in_its_report(db):
+    call_command("seed_demo")
+    committee = Committee.objects.get(slug="corporate-policy-and-resources")
+    plan = committee.actions.first().plan
+    client = Client()
+    client.force_login(User.objects.get(username="councillor"))
+
+    def page(measure):
+        url = reverse("plans:measure", args=[plan.slug, measure.pk])
+        return " ".join(re.sub(r"<[^>]+>", " ", client.get(url).content.decode()).split())
+
+    sickness = Measure.objects.get(name="Staff sickness absence (days lost per FTE)")
+    assert "Committees Corporate Policy and Resources Committee Their reports" in page(sickness)
+    enquiries = Measure.objects.get(name__startswith="Councillor enquiries")
+    assert "Committees None: only the whole plan’s reports include this measure." in page(enquiries)
+
+    snapshot = compose.compose(
+        plan=plan, period=periods.parse("quarterly", "2023-Q3"), committee=committee
+    )
+    names = [measure["name"] for measure in snapshot["measures"]["measures"]]
+    assert names == [
+        "Staff sickness absence (days lost per FTE)",
+        "Appraisals completed on time",
+        "Staff turnover",
+    ]
