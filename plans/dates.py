@@ -178,3 +178,66 @@ def date_as_shown(value):
     if value.day == 1:
         return value.strftime("%b-%y")
     return value.strftime("%d/%m/%Y")
+
+
+# Quarters and financial years as people write them in headings and titles.
+_YEAR = r"(?:fy\s*)?(\d{4}|\d{2})(?:\s*[/\-–]\s*(\d{4}|\d{2}))?"
+_QUARTER = re.compile(
+    r"(?<![a-z0-9])(?:q|qtr|quarter)\s*([1-4])(?![0-9])"
+    rf"(?:[\s,.\-–()]*{_YEAR}(?![0-9]))?",
+    re.IGNORECASE,
+)
+_ORDINAL_QUARTER = re.compile(
+    r"(?<![a-z0-9])([1-4])(?:st|nd|rd|th)\s+quarter(?![a-z])"
+    rf"(?:[\s,.\-–()]*{_YEAR}(?![0-9]))?",
+    re.IGNORECASE,
+)
+# The year first: "2023/24 Q4".
+_YEAR_QUARTER = re.compile(
+    r"(?<![0-9])(\d{4})\s*[/\-–]\s*(\d{4}|\d{2})[\s,]*(?:q|qtr|quarter)\s*([1-4])(?![0-9])",
+    re.IGNORECASE,
+)
+# A financial year written on its own, as in a title block: "Delivery Plan 2023/24".
+_FINANCIAL_YEAR = re.compile(r"(?<![0-9])(\d{4})\s*[/\-–]\s*(\d{4}|\d{2})(?![0-9])")
+
+
+def financial_year_written(first: str, second: str | None) -> int | None:
+    """The year a financial year written `first`/`second` ("2023/24", "23-24", "2023") starts."""
+    year = int(first)
+    year = year + 2000 if year < 100 else year
+    if second is not None:
+        end = int(second) % 100
+        if end != (year + 1) % 100:
+            return None  # "2023/25" is not a financial year
+    return year
+
+
+def quarter_in_text(text: object) -> tuple[int, int | None] | None:
+    """(quarter number, financial year or None) named in `text`, or None.
+
+    "Q1 Status" -> (1, None); "Q2 2023/24 RAG" -> (2, 2023); "Quarter 3 2023-24" -> (3, 2023);
+    "2nd Quarter" -> (2, None); "2023/24 Q4" -> (4, 2023). A year written alone ("Q1 2024") is taken as the financial
+    year starting then. A year that is no financial year ("Q1 2023/25") gives None: the
+    quarter cannot be placed honestly.
+    """
+    text = str(text or "")
+    if year_first := _YEAR_QUARTER.search(text):
+        number, first, second = int(year_first[3]), year_first[1], year_first[2]
+    elif match := _QUARTER.search(text) or _ORDINAL_QUARTER.search(text):
+        number, first, second = int(match[1]), match[2], match[3]
+    else:
+        return None
+    if first is None:
+        return number, None
+    year = financial_year_written(first, second)
+    return None if year is None else (number, year)
+
+
+def financial_year_in_text(text: object) -> int | None:
+    """The year the financial year written in `text` starts ("Delivery Plan 2023/24" ->
+    2023), or None."""
+    for match in _FINANCIAL_YEAR.finditer(str(text or "")):
+        year = financial_year_written(match[1], match[2])
+        if year is not None:
+            return year
+    return None

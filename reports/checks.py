@@ -228,7 +228,7 @@ def empty_commentary(report) -> list[Gap]:
             field.label,
             "Not written yet.",
             f"{reverse(page, args=[report.pk])}#{wording.anchor(field)}",
-            f"Write the {field.label[0].lower()}{field.label[1:]}",
+            f"Write “{field.label}”",
         )
         for page, field in places
     ]

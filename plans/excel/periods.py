@@ -16,20 +16,6 @@ from dataclasses import dataclass
 from plans import dates
 from plans.models import Plan
 
-_YEAR = r"(?:fy\s*)?(\d{4}|\d{2})(?:\s*[/\-–]\s*(\d{4}|\d{2}))?"
-_QUARTER = re.compile(
-    r"(?<![a-z0-9])(?:q|qtr|quarter)\s*([1-4])(?![0-9])"
-    rf"(?:[\s,.\-–()]*{_YEAR}(?![0-9]))?",
-    re.IGNORECASE,
-)
-_ORDINAL_QUARTER = re.compile(
-    r"(?<![a-z0-9])([1-4])(?:st|nd|rd|th)\s+quarter(?![a-z])"
-    rf"(?:[\s,.\-–()]*{_YEAR}(?![0-9]))?",
-    re.IGNORECASE,
-)
-# A financial year written on its own, as in a title block: "Delivery Plan 2023/24".
-_FINANCIAL_YEAR = re.compile(r"(?<![0-9])(\d{4})\s*[/\-–]\s*(\d{4}|\d{2})(?![0-9])")
-
 
 @dataclass(frozen=True)
 class Period:
@@ -59,46 +45,6 @@ def quarter_period(number: int, year: int) -> Period:
     return Period("quarter", month, f"Q{number} {dates.year_label(year)}")
 
 
-def _financial_year(first: str, second: str | None) -> int | None:
-    """The year a financial year written `first`/`second` ("2023/24", "23-24", "2023") starts."""
-    year = int(first)
-    year = year + 2000 if year < 100 else year
-    if second is not None:
-        end = int(second) % 100
-        if end != (year + 1) % 100:
-            return None  # "2023/25" is not a financial year
-    return year
-
-
-def quarter_in_text(text: object) -> tuple[int, int | None] | None:
-    """(quarter number, financial year or None) named in `text`, or None.
-
-    "Q1 Status" -> (1, None); "Q2 2023/24 RAG" -> (2, 2023); "Quarter 3 2023-24" -> (3, 2023);
-    "2nd Quarter" -> (2, None). A year written alone ("Q1 2024") is taken as the financial
-    year starting then. A year that is no financial year ("Q1 2023/25") gives None: the
-    quarter cannot be placed honestly.
-    """
-    text = str(text or "")
-    match = _QUARTER.search(text) or _ORDINAL_QUARTER.search(text)
-    if not match:
-        return None
-    number, first, second = int(match[1]), match[2], match[3]
-    if first is None:
-        return number, None
-    year = _financial_year(first, second)
-    return None if year is None else (number, year)
-
-
-def financial_year_in_text(text: object) -> int | None:
-    """The year the financial year written in `text` starts ("Delivery Plan 2023/24" ->
-    2023), or None."""
-    for match in _FINANCIAL_YEAR.finditer(str(text or "")):
-        year = _financial_year(match[1], match[2])
-        if year is not None:
-            return year
-    return None
-
-
 def period_in_text(text: str, year: int | None = None) -> Period | None:
     """The Period a heading or band cell names, or None. A month must come with its year; a
     quarter without one is a quarter of `year` (a financial year's first calendar year) and,
@@ -106,7 +52,7 @@ def period_in_text(text: str, year: int | None = None) -> Period | None:
     month = dates.month_in_text(text) or _whole_date(text)
     if month is not None:
         return month_period(dates.first_of_month(month))
-    found = quarter_in_text(text)
+    found = dates.quarter_in_text(text)
     if found is None:
         return None
     number, written = found
@@ -167,7 +113,7 @@ def parse_year(text: object) -> int:
     """ "2023/24" (or "2023") as the year that financial year starts in; ValueError saying why."""
     text = str(text or "").strip()
     match = re.fullmatch(r"(?:fy\s*)?(\d{4})(?:\s*[/\-]\s*(\d{4}|\d{2}))?", text, re.IGNORECASE)
-    year = _financial_year(match[1], match[2]) if match else None
+    year = dates.financial_year_written(match[1], match[2]) if match else None
     if year is None or not dates.FIRST_MONTH.year <= year < dates.LAST_MONTH.year:
         raise ValueError(f"{text!r} is not a financial year: write it as 2023/24")
     return year

@@ -667,9 +667,7 @@ class _Reader:
         if self.year is not None:
             return self.year
         titles = [name] + [" ".join(texts) for _, texts in top if sum(map(bool, texts)) <= 2]
-        return next(
-            (year for text in titles if (year := periods.financial_year_in_text(text))), None
-        )
+        return next((year for text in titles if (year := dates.financial_year_in_text(text))), None)
 
     def text(self, sheet: str, row: int, index: int, value: object) -> str:
         """cell_text, with a warning for a formula (kept as text) or over-long text."""

@@ -97,26 +97,14 @@ def period_short(start, frequency):
     return f"Q{dates.quarter(start)} {dates.year_label(dates.financial_year(start))[2:]}"
 
 
-_QUARTER = re.compile(
-    r"(?<![a-z])(?:q|qtr|quarter)\s*([1-4])\b[\s,]*(?:of\s+)?(?:fy\s*)?(\d{4})\s*[/\-]\s*(\d{2,4})"
-    r"|(?<!\d)(\d{4})\s*[/\-]\s*(\d{2,4})[\s,]*(?:q|qtr|quarter)\s*([1-4])\b",
-    re.IGNORECASE,
-)
-
-
 def quarter_in_text(text):
-    """The first month of the financial quarter named in `text` ("Q1 2024/25", "Quarter 3
-    2023-24", "2023/24 Q4"), or None. The year pair must follow on: "2023/25" is refused."""
-    match = _QUARTER.search(str(text or ""))
-    if not match:
+    """The first month of the financial quarter named with its year in `text` ("Q1 2024/25",
+    "Quarter 3 2023-24"), or None: dates.quarter_in_text, which says how quarters are written."""
+    found = dates.quarter_in_text(text)
+    if found is None or found[1] is None:
         return None
-    number, first, second = (
-        (match[1], match[2], match[3]) if match[1] else (match[6], match[4], match[5])
-    )
-    first, second = int(first), int(second)
-    if second % 100 != (first + 1) % 100:
-        return None
-    return dates.add_months(dates.year_start(first), 3 * (int(number) - 1))
+    number, year = found
+    return dates.add_months(dates.year_start(year), 3 * (number - 1))
 
 
 def period_in_text(text):

@@ -33,7 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
-from plans import dates, versions
+from plans import versions
 from plans.committees import Committees
 from plans.excel import headers, lengths
 from plans.excel.errors import ImportBlocked, ImportFileError, PreviewStale
@@ -88,7 +88,6 @@ TARGET_WORDS = {"target", "targets"}
 COMMENTARY_WORDS = {"commentary", "comment", "comments", "notes", "note", "narrative"}
 VALUE_WORDS = {"actual", "actuals", "value", "values", "figure", "figures", "result", "outturn"}
 # Words that are part of naming the period itself.
-PERIOD_WORDS = {"q", "qtr", "quarter", "fy", "of", "q1", "q2", "q3", "q4", *dates.MONTHS}
 # Choice -> the words a cell may use for it.
 CHOICES = {
     "unit": {
@@ -193,12 +192,6 @@ def _choice(name: str, text: str) -> str | None:
     return None
 
 
-def beside_period(heading: str) -> str:
-    """The words of a heading naming a period other than those naming the period, joined:
-    "rag basis" for "Q1 2024/25 RAG basis"."""
-    return " ".join(w for w in _words(heading) if w not in PERIOD_WORDS and not w.isdigit())
-
-
 def header_synonyms(plan: Plan, decisions: dict[str, str]) -> dict[str, list[str]]:
     """The plan's remembered headings of measures workbooks plus this import's `decisions`
     ({heading: field, period kind, or "" to leave it out}), as {field or kind: [heading]}. A
@@ -207,7 +200,7 @@ def header_synonyms(plan: Plan, decisions: dict[str, str]) -> dict[str, list[str
     synonyms = {name: list(words) for name, words in plan.measure_header_synonyms.items()}
     for heading, name in decisions.items():
         if name in PERIOD_KINDS:
-            if words := beside_period(heading):
+            if words := headers.words_beside_period(heading):
                 synonyms.setdefault(name, []).append(words)
         elif name:
             synonyms.setdefault(name, []).append(heading)
@@ -223,7 +216,7 @@ def classify(
     """What a heading holds: ("field", name), ("period", (frequency, start, kind)),
     ("undecided", (frequency, start)) for a period in unexplained words, ("skip", None) for a
     heading the administrator left out, or ("unknown", None). `periods` maps remembered
-    words beside a period (beside_period) to the period kind they hold."""
+    words beside a period (plans.excel.headers.words_beside_period) to the period kind they hold."""
     decided = decisions.get(heading)
     frequency, start = rating.period_in_text(heading)
     if decided == "":
@@ -236,7 +229,7 @@ def classify(
         return "field", name
     if start is None:
         return "unknown", None
-    beside = beside_period(heading)
+    beside = headers.words_beside_period(heading)
     if (kind := (periods or {}).get(beside)) is not None:
         return "period", (frequency, start, kind)
     rest = set(beside.split())
