@@ -274,7 +274,13 @@ def test_two_build_clicks_at_once_make_one_draft(people, app_env, made):
     admin = Browser(clerk.base, app_env, "admin", "/reports/new/")
     landed = []
     for period in made["periods"]:
-        form = {"plan": made["plan"], "period": period, "committee": "", "meeting": ""}
+        form = {
+            "plan": made["plan"],
+            "period": period,
+            "committee": "",
+            "meeting": "",
+            "confirm": "yes",  # past the checks: the world's rounds leave updates missing
+        }
         answers = at_once((clerk, "/reports/new/", form), (admin, "/reports/new/", form))
         assert [answer[0] for answer in answers] == [302, 302], period
         landed.append({answer[2]["Location"] for answer in answers})
