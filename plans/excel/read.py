@@ -12,7 +12,7 @@ import re
 import warnings
 import zipfile
 import zlib
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal, NamedTuple, Protocol, TypeAlias
 from xml.etree.ElementTree import ParseError
@@ -734,6 +734,28 @@ class _Reader:
             for index in sorted(becomes)
         ]
 
+    def data_rows(
+        self, sheet: Sheet, header_row: int, width: int, count: Callable[[], None] | None = None
+    ) -> Iterator[tuple[int, tuple[object, ...]]]:
+        """(row number, cell values) of each non-blank row under the header in `header_row`,
+        until MAX_BLANK_ROWS blank rows in a row (the rest is formatting). Each row is
+        counted against the limits by `count` (count_row unless said)."""
+        count = count or self.count_row
+        blank_run = 0
+        rows = _iter_rows(sheet, min_row=header_row + 1, max_col=width)
+        try:
+            for number, values in enumerate(rows, start=header_row + 1):
+                if all(_blank(value) for value in values):
+                    blank_run += 1
+                    if blank_run >= MAX_BLANK_ROWS:
+                        return
+                    continue
+                blank_run = 0
+                count()
+                yield number, values
+        finally:
+            rows.close()
+
     def count_update_row(self) -> None:
         self.update_rows += 1
         if self.update_rows > self.max_rows * UPDATE_ROWS_PER_ROW:
@@ -797,72 +819,59 @@ class _Reader:
         # Rows with text but no Ref since the last action: reported as skipped unless a
         # repeated header follows, which makes them that header's title and band rows.
         no_ref: list[tuple[int, str]] = []
-        blank_run = 0
-        rows = _iter_rows(sheet, min_row=header.row + 1, max_col=header.width)
-        try:
-            for number, values in enumerate(rows, start=header.row + 1):
-                occupied = [index for index, value in enumerate(values) if not _blank(value)]
-                if not occupied:
-                    blank_run += 1
-                    if blank_run >= MAX_BLANK_ROWS:
-                        break
-                    continue
-                blank_run = 0
-                self.count_row()
-                ref = cell_text(values[ref_index])
-                if headers.is_ref_heading(ref, self.vocab):
-                    no_ref.clear()  # the header again: a new block starts
-                    filled.clear()
-                    continue
-                if ref and (is_formula(values[ref_index]) or TOTAL_REF.match(ref)):
-                    message = "This row counts or sums the actions, not an action; skipped."
-                    self.problem(name, number, ref_letter, excerpt(ref), message)
-                    continue
-                if not ref and set(occupied) <= headings:
-                    # A heading row naming the theme or workstream of the rows below.
-                    for key in ("theme", "workstream"):
-                        if key in columns and not _blank(values[columns[key]]):
-                            filled[key] = cell_text(values[columns[key]])
-                            self.check_length(name, number, header, key, filled[key])
-                    continue
-                title_index = columns.get("title")
-                has_title = title_index is not None and not _blank(values[title_index])
-                if len(occupied) == 1 and not (ref and has_title):
-                    text = cell_text(values[occupied[0]])
-                    band = BAND.match(text)
-                    if NOTE.match(text) or len(text) > BAND_CHARS:
-                        self.problem(
-                            name,
-                            number,
-                            letters[occupied[0]],
-                            excerpt(text),
-                            "A note, not an action; skipped.",
-                        )
-                        continue
-                    if band or occupied[0] != title_index:
-                        self.band(filled, columns, band, text)
-                        no_ref.clear()
-                        continue
-                if not ref:
-                    text = " | ".join(cell_text(values[index]) for index in occupied)
-                    no_ref.append((number, excerpt(text)))
-                    continue
-                if not has_title and title_index is not None:
+        for number, values in self.data_rows(sheet, header.row, header.width):
+            occupied = [index for index, value in enumerate(values) if not _blank(value)]
+            ref = cell_text(values[ref_index])
+            if headers.is_ref_heading(ref, self.vocab):
+                no_ref.clear()  # the header again: a new block starts
+                filled.clear()
+                continue
+            if ref and (is_formula(values[ref_index]) or TOTAL_REF.match(ref)):
+                message = "This row counts or sums the actions, not an action; skipped."
+                self.problem(name, number, ref_letter, excerpt(ref), message)
+                continue
+            if not ref and set(occupied) <= headings:
+                # A heading row naming the theme or workstream of the rows below.
+                for key in ("theme", "workstream"):
+                    if key in columns and not _blank(values[columns[key]]):
+                        filled[key] = cell_text(values[columns[key]])
+                        self.check_length(name, number, header, key, filled[key])
+                continue
+            title_index = columns.get("title")
+            has_title = title_index is not None and not _blank(values[title_index])
+            if len(occupied) == 1 and not (ref and has_title):
+                text = cell_text(values[occupied[0]])
+                band = BAND.match(text)
+                if NOTE.match(text) or len(text) > BAND_CHARS:
                     self.problem(
                         name,
                         number,
-                        letters[title_index],
-                        ref,
-                        f"Row has Ref {ref} but no action in column {letters[title_index]}; "
-                        "skipped.",
+                        letters[occupied[0]],
+                        excerpt(text),
+                        "A note, not an action; skipped.",
                     )
                     continue
-                self.report_no_ref(name, ref_letter, no_ref)
-                self.add_row(self.action_row(name, number, values, header, letters, filled))
-                if waiting:
-                    self.sample(waiting, values)
-        finally:
-            rows.close()
+                if band or occupied[0] != title_index:
+                    self.band(filled, columns, band, text)
+                    no_ref.clear()
+                    continue
+            if not ref:
+                text = " | ".join(cell_text(values[index]) for index in occupied)
+                no_ref.append((number, excerpt(text)))
+                continue
+            if not has_title and title_index is not None:
+                self.problem(
+                    name,
+                    number,
+                    letters[title_index],
+                    ref,
+                    f"Row has Ref {ref} but no action in column {letters[title_index]}; skipped.",
+                )
+                continue
+            self.report_no_ref(name, ref_letter, no_ref)
+            self.add_row(self.action_row(name, number, values, header, letters, filled))
+            if waiting:
+                self.sample(waiting, values)
         self.report_no_ref(name, ref_letter, no_ref)
 
     @staticmethod
@@ -1062,59 +1071,48 @@ class _Reader:
             index: get_column_letter(index + 1) for index in range(header.width)
         }
         signature_field = Update._meta.get_field("signature")
-        blank_run = 0
-        rows = _iter_rows(sheet, min_row=header.row + 1, max_col=header.width)
-        try:
-            for number, values in enumerate(rows, start=header.row + 1):
-                if all(_blank(value) for value in values):
-                    blank_run += 1
-                    if blank_run >= MAX_BLANK_ROWS:
-                        break
-                    continue
-                blank_run = 0
-                self.count_update_row()
-                texts = {
-                    key: self.text(name, number, index, values[index])
-                    for key, index in columns.items()
-                }
-                ref = cell_text(values[header.ref])
-                if self.vocab.fields.get(headers.header_key(ref)) == "ref":
-                    continue  # the header again
-                status, narrative = texts.get("status", ""), texts.get("narrative", "")
-                if not ref:
-                    self.problem(
-                        name,
-                        number,
-                        letters[header.ref],
-                        excerpt(" | ".join(t for t in texts.values() if t)),
-                        "Row has text but no Ref, so it is no action's update; skipped.",
-                    )
-                    continue
-                if not (status or narrative):
-                    continue
-                month_index = columns["month"]
-                when = self.update_date(name, number, letters[month_index], values[month_index])
-                if when is None:
-                    continue
-                updated_by = texts.get("updated_by", "")
-                if updated_by and (
-                    message := lengths.too_long(updated_by, signature_field, "“Updated by”")
-                ):
-                    letter = letters[columns["updated_by"]]
-                    self.problem(name, number, letter, excerpt(updated_by), message, "error")
-                month = when.replace(day=1)
-                self.months.add(month)
-                entry = MonthEntry(
-                    month,
-                    status,
-                    narrative,
-                    letters.get(columns.get("status"), ""),
-                    letters.get(columns.get("narrative"), ""),
-                    updated_by,
+        for number, values in self.data_rows(
+            sheet, header.row, header.width, count=self.count_update_row
+        ):
+            texts = {
+                key: self.text(name, number, index, values[index]) for key, index in columns.items()
+            }
+            ref = cell_text(values[header.ref])
+            if self.vocab.fields.get(headers.header_key(ref)) == "ref":
+                continue  # the header again
+            status, narrative = texts.get("status", ""), texts.get("narrative", "")
+            if not ref:
+                self.problem(
+                    name,
+                    number,
+                    letters[header.ref],
+                    excerpt(" | ".join(t for t in texts.values() if t)),
+                    "Row has text but no Ref, so it is no action's update; skipped.",
                 )
-                self.updates.append(_UpdateLine(name, number, ref, when, entry))
-        finally:
-            rows.close()
+                continue
+            if not (status or narrative):
+                continue
+            month_index = columns["month"]
+            when = self.update_date(name, number, letters[month_index], values[month_index])
+            if when is None:
+                continue
+            updated_by = texts.get("updated_by", "")
+            if updated_by and (
+                message := lengths.too_long(updated_by, signature_field, "“Updated by”")
+            ):
+                letter = letters[columns["updated_by"]]
+                self.problem(name, number, letter, excerpt(updated_by), message, "error")
+            month = when.replace(day=1)
+            self.months.add(month)
+            entry = MonthEntry(
+                month,
+                status,
+                narrative,
+                letters.get(columns.get("status"), ""),
+                letters.get(columns.get("narrative"), ""),
+                updated_by,
+            )
+            self.updates.append(_UpdateLine(name, number, ref, when, entry))
 
     def update_date(
         self, name: str, number: int, letter: str, value: object
@@ -1213,89 +1211,77 @@ class _Reader:
         group = None  # the RecommendationRow whose actions cell the next blank one shares
         numbers: dict[int, int] = {}  # number -> row, for duplicates
         repeated = header.texts[header.number]
-        blank_run = 0
-        rows = _iter_rows(sheet, min_row=header.row + 1, max_col=header.width)
-        try:
-            for number, values in enumerate(rows, start=header.row + 1):
-                occupied = [index for index, value in enumerate(values) if not _blank(value)]
-                if not occupied:
-                    blank_run += 1
-                    if blank_run >= MAX_BLANK_ROWS:
-                        break
-                    continue
-                blank_run = 0
-                self.count_row()
-                written = cell_text(values[header.number])
-                if written and written == repeated:
-                    continue  # the header again
-                if header.area is not None and not _blank(values[header.area]):
-                    if cell_text(values[header.area]) != area:
-                        group = None
-                    area = cell_text(values[header.area])
-                rec_number = layouts.recommendation_number(written)
-                if rec_number is None and len(occupied) == 1 and occupied[0] != header.actions:
-                    area, group = cell_text(values[occupied[0]]), None  # an area band
-                    field = lengths.ACTION_FIELDS["theme"]
-                    if message := lengths.too_long(area, field, "The area"):
-                        at = letter(occupied[0] + 1)
-                        self.problem(name, number, at, excerpt(area), message, "error")
-                    continue
-                if rec_number is None:
-                    text = " | ".join(cell_text(values[index]) for index in occupied)
-                    if written:
-                        message = "This recommendation's number cannot be read; give a number."
-                        severity: Severity = "error"
-                    else:
-                        message = "Row has text but no recommendation number; skipped."
-                        severity = "warning"
-                    at = letter(header.number + 1)
-                    self.problem(name, number, at, excerpt(text), message, severity)
-                    continue
-                if rec_number in numbers:
-                    self.problem(
-                        name,
-                        number,
-                        letter(header.number + 1),
-                        written,
-                        f"Recommendation {rec_number} appears twice: at row {numbers[rec_number]}"
-                        f" and row {number}. Give one of them a different number.",
-                        "error",
-                    )
-                    continue
-                numbers[rec_number] = number
-                text = self.text(name, number, header.text, values[header.text])
-                actions = self.text(name, number, header.actions, values[header.actions])
-                recommendation = RecommendationRow(source, rec_number, area, text, [], name, number)
-                self.result.recommendations.append(recommendation)
-                if actions:
-                    group = recommendation
-                    theme = area or name.strip()
-                    fields = {
-                        key: self.text(name, number, index, values[index])
-                        for key, index in header.fields.items()
-                    }
-                    for mark, title in layouts.split_lettered(actions):
-                        ref = f"{rec_number}.{mark}" if mark else str(rec_number)
-                        values_by_field = {"ref": ref, "title": title, **fields}
-                        if area:
-                            values_by_field["theme"] = area
-                        row = ActionRow(name, number, theme, "", values_by_field, [])
-                        recommendation.refs.append(ref)
-                        self.add_row(row)
-                elif group is not None:
-                    recommendation.refs = group.refs  # the same list: merged cells
-                    self.result.notes.append(
-                        f"Recommendation {rec_number} ('{name}' row {number}) has no actions "
-                        f"of its own, so it is linked to those of recommendation {group.number} "
-                        "above it, as if their actions cell were merged over both."
-                    )
+        for number, values in self.data_rows(sheet, header.row, header.width):
+            occupied = [index for index, value in enumerate(values) if not _blank(value)]
+            written = cell_text(values[header.number])
+            if written and written == repeated:
+                continue  # the header again
+            if header.area is not None and not _blank(values[header.area]):
+                if cell_text(values[header.area]) != area:
+                    group = None
+                area = cell_text(values[header.area])
+            rec_number = layouts.recommendation_number(written)
+            if rec_number is None and len(occupied) == 1 and occupied[0] != header.actions:
+                area, group = cell_text(values[occupied[0]]), None  # an area band
+                field = lengths.ACTION_FIELDS["theme"]
+                if message := lengths.too_long(area, field, "The area"):
+                    at = letter(occupied[0] + 1)
+                    self.problem(name, number, at, excerpt(area), message, "error")
+                continue
+            if rec_number is None:
+                text = " | ".join(cell_text(values[index]) for index in occupied)
+                if written:
+                    message = "This recommendation's number cannot be read; give a number."
+                    severity: Severity = "error"
                 else:
-                    self.result.notes.append(
-                        f"Recommendation {rec_number} ('{name}' row {number}) has no proposed "
-                        "actions; it is kept in its source without any."
-                    )
-        finally:
-            rows.close()
+                    message = "Row has text but no recommendation number; skipped."
+                    severity = "warning"
+                at = letter(header.number + 1)
+                self.problem(name, number, at, excerpt(text), message, severity)
+                continue
+            if rec_number in numbers:
+                self.problem(
+                    name,
+                    number,
+                    letter(header.number + 1),
+                    written,
+                    f"Recommendation {rec_number} appears twice: at row {numbers[rec_number]}"
+                    f" and row {number}. Give one of them a different number.",
+                    "error",
+                )
+                continue
+            numbers[rec_number] = number
+            text = self.text(name, number, header.text, values[header.text])
+            actions = self.text(name, number, header.actions, values[header.actions])
+            recommendation = RecommendationRow(source, rec_number, area, text, [], name, number)
+            self.result.recommendations.append(recommendation)
+            if actions:
+                group = recommendation
+                theme = area or name.strip()
+                fields = {
+                    key: self.text(name, number, index, values[index])
+                    for key, index in header.fields.items()
+                }
+                for mark, title in layouts.split_lettered(actions):
+                    ref = f"{rec_number}.{mark}" if mark else str(rec_number)
+                    values_by_field = {"ref": ref, "title": title, **fields}
+                    if area:
+                        values_by_field["theme"] = area
+                    row = ActionRow(name, number, theme, "", values_by_field, [])
+                    recommendation.refs.append(ref)
+                    self.add_row(row)
+            elif group is not None:
+                recommendation.refs = group.refs  # the same list: merged cells
+                self.result.notes.append(
+                    f"Recommendation {rec_number} ('{name}' row {number}) has no actions "
+                    f"of its own, so it is linked to those of recommendation {group.number} "
+                    "above it, as if their actions cell were merged over both."
+                )
+            else:
+                self.result.notes.append(
+                    f"Recommendation {rec_number} ('{name}' row {number}) has no proposed "
+                    "actions; it is kept in its source without any."
+                )
 
     def read_definitions(self, sheet: Sheet, header: headers.DefinitionsHeader) -> None:
         indexes = [header.label, header.definition, header.leadership_action]
