@@ -6,7 +6,17 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 
 from plans.measures.values import save_value
-from plans.models import Action, Measure, MeasureTarget, Plan, Post, Theme, Workstream
+from plans.models import (
+    Action,
+    Measure,
+    MeasureTarget,
+    Plan,
+    Post,
+    Recommendation,
+    Source,
+    Theme,
+    Workstream,
+)
 from plans.updates import save_update
 from plans.vocabulary import status_matcher
 from tracker import roles
@@ -85,6 +95,26 @@ def measure(plan, name, *, owner=None, theme_name="Community", targets=None, val
             imported=True,
         )
     return made
+
+
+def measures_and_recommendations(plan, count, *, months=range(1, 13)):
+    """`count` more monthly measures with a figure and a target for each of 2023's `months`,
+    and as many recommendations in the plan's source, each answered by a complete action: the
+    growth the query-count pins are checked against."""
+    source = Source.objects.get(plan=plan)
+    for number in range(count):
+        measure(
+            plan,
+            f"Measure {number}",
+            frequency="monthly",
+            targets={f"2023-{m:02d}": "50" for m in months},
+            values={f"2023-{m:02d}": str(40 + m) for m in months},
+        )
+        answering = action(plan, f"X.{number}.1")
+        update(answering, "2024-01", "Complete")
+        Recommendation.objects.create(source=source, number=100 + number, text="Do.").actions.add(
+            answering
+        )
 
 
 def _month(text):

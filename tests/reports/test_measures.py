@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.template.loader import render_to_string
 
-from plans.models import Action, Committee, Measure, MeasureValue, Recommendation, Source
+from plans.models import Action, Committee, Measure, MeasureValue
 from reports import compose, periods
 from tests import factories
 
@@ -200,28 +200,11 @@ def test_the_committee_pdf_leaves_out_the_other_measures_and_recommendations(aud
     assert "Use the LGA" not in recommendations and "House." not in recommendations
 
 
-def grow(plan, count):
-    source = Source.objects.get(plan=plan)
-    for number in range(count):
-        factories.measure(
-            plan,
-            f"Measure {number}",
-            frequency="monthly",
-            targets={f"2023-{m:02d}": "50" for m in range(4, 13)},
-            values={f"2023-{m:02d}": str(40 + m) for m in range(4, 13)},
-        )
-        action = factories.action(plan, f"X.{number}.1")
-        factories.update(action, "2024-01", "Complete")
-        Recommendation.objects.create(source=source, number=100 + number, text="Do.").actions.add(
-            action
-        )
-
-
 @pytest.mark.parametrize("count", [0, 10])
 def test_composing_runs_the_same_queries_whatever_the_measures_and_sources(
     kpis, django_assert_num_queries, count
 ):
-    grow(kpis, count)
+    factories.measures_and_recommendations(kpis, count, months=range(4, 13))
     with django_assert_num_queries(13):
         compose.compose(plan=kpis, period=Q4)
     audit = Committee.objects.get(slug="audit")

@@ -102,30 +102,11 @@ def test_the_ratings_chart_draws_the_counts(plan_with_measures, client_for):
     assert ">On target<" in svg and ">Off target (red)<" in svg
 
 
-def more(plan, count):
-    """`count` more monthly measures with a year of figures, and as many recommendations, each
-    answered by an action."""
-    source = Source.objects.get(plan=plan)
-    for number in range(count):
-        factories.measure(
-            plan,
-            f"Measure {number}",
-            frequency="monthly",
-            targets={f"2023-{m:02d}": "50" for m in range(1, 13)},
-            values={f"2023-{m:02d}": str(40 + m) for m in range(1, 13)},
-        )
-        action = factories.action(plan, f"X.{number}.1")
-        factories.update(action, "2024-01", "Complete")
-        Recommendation.objects.create(source=source, number=100 + number, text="Do.").actions.add(
-            action
-        )
-
-
 @pytest.mark.parametrize("count", [0, 12])
 def test_the_dashboard_runs_the_same_queries_whatever_the_plan_holds(
     plan_with_measures, client_for, django_assert_num_queries, count
 ):
-    more(plan_with_measures, count)
+    factories.measures_and_recommendations(plan_with_measures, count)
     client = client_for("councillor")
     with django_assert_num_queries(17):
         response = dashboard(client, plan_with_measures)
