@@ -32,12 +32,12 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponseBase
 
 from tracker import roles
+from tracker.models import User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from plans.models import Action
-    from tracker.models import User
 
 # Whoever asks: a signed-in user or not (request.user).
 Person: TypeAlias = "User | AnonymousUser"
@@ -60,8 +60,6 @@ def may_view(user: Person, obj: object = None) -> TypeGuard[User]:
 def viewers() -> QuerySet[User]:
     """The people `may_view` lets in, as a query: active users holding a role. They read
     every published committee report."""
-    from tracker.models import User
-
     return User.objects.filter(is_active=True, groups__name__in=roles.ALL).distinct()
 
 
