@@ -46,7 +46,7 @@ def owed(round_: Round, *, people: list[User] | None = None) -> list[Owed]:
     active = User.objects.filter(is_active=True)
     actions = (
         Action.objects.needing_update(round_)
-        .select_related("update_owner", "lead_officer")
+        .select_related("plan", "update_owner", "lead_officer")
         .prefetch_related(
             Prefetch("update_owner__holders", queryset=active),
             Prefetch("lead_officer__holders", queryset=active),

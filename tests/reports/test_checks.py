@@ -5,6 +5,8 @@ with a link to where it is put right. Building is still allowed once the clerk s
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plans.models import Committee, Round
@@ -129,3 +131,17 @@ def test_asking_for_a_report_shows_what_is_missing_first_then_builds_anyway(
     # The draft's page keeps the list, from today's data, beside its buttons.
     assert "Still missing" in page
     assert "Updates missing (6)" in page
+
+
+def test_the_checks_run_the_same_queries_however_many_actions_are_missing(
+    quarter, march_round, django_assert_num_queries
+):
+    """The draft's page runs the checks on every view: their cost must not grow with the plan."""
+    with CaptureQueriesContext(connection) as before:
+        checks.missing(plan=quarter, period=Q4)
+    for number in range(8):
+        factories.action(quarter, f"CM.9.{number}", lead=f"Officer {number}")
+    with django_assert_num_queries(len(before)):
+        found = checks.missing(plan=quarter, period=Q4)
+    owed = [gap.actions for check in found if check.key == "updates" for gap in check.gaps]
+    assert sum(map(len, owed)) >= 8  # the new actions are among those missing
