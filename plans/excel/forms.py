@@ -89,28 +89,29 @@ def column_kind(becomes):
     return "" if becomes == "?" else becomes.partition(":")[0]
 
 
-def read_as(becomes):
-    """What a column read as `becomes` holds, in words: "Status for January 2024"."""
+def read_as(becomes, stored_on=periods.LAST_MONTH_OF_QUARTER):
+    """What a column read as `becomes` holds, in words: "Status for January 2024". A
+    quarter's is stored on its month `stored_on` (the plan's Plan.quarter_month)."""
     kind, _, detail = becomes.partition(":")
     if becomes == "?":
         return "Not recognised: left out unless you choose"
     if not kind:
         return "Left out"
     if kind in ("status", "narrative"):
-        return f"{'Status' if kind == 'status' else 'Update'} for {period_words(detail)}"
+        return f"{'Status' if kind == 'status' else 'Update'} for {period_words(detail, stored_on)}"
     if kind == PRIORITY_SERVED:
         return f"Serves the priority “{detail}” where it says Yes"
     return FIELD_LABELS.get(kind, kind).split(" (")[0]
 
 
-def period_words(detail):
+def period_words(detail, stored_on=periods.LAST_MONTH_OF_QUARTER):
     """The period of a status or update column (read.Column's "YYYY-MM", a quarter's label,
     or "current") in words: "January 2024", "Q1 2023/24 (stored on June 2023)"."""
     if detail == periods.CURRENT.label:
         return "the month of its row's Modified date, or the month asked"
     if re.fullmatch(r"\d{4}-\d{2}", detail):
         return f"{datetime.datetime.strptime(detail, '%Y-%m'):%B %Y}"
-    period = periods.period_in_text(detail)
+    period = periods.period_in_text(detail, stored_on=stored_on)
     if period is None or period.month is None:
         return f"{detail} (of the financial year asked)"
     if period.kind == "quarter":
@@ -141,6 +142,7 @@ class MappingForm(forms.Form):
 
     def __init__(self, *args, plan, preview, **kwargs):
         super().__init__(*args, **kwargs)
+        stored_on = periods.plan_quarter_month(plan)
         self.period_questions(preview)
         labels = (
             list(plan.statuses.values_list("label", flat=True))
@@ -203,9 +205,9 @@ class MappingForm(forms.Form):
                     required=required,
                     initial=kind,
                 )
-                self.rows.append((column, self[field_name], read_as(column["becomes"])))
+                self.rows.append((column, self[field_name], read_as(column["becomes"], stored_on)))
             else:
-                self.rows.append((column, None, read_as(column["becomes"])))
+                self.rows.append((column, None, read_as(column["becomes"], stored_on)))
 
     def period_questions(self, preview):
         """Which month a current Status / Latest Update pair is for when no Modified date

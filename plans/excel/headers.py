@@ -286,13 +286,14 @@ def column_kind(
     vocab: Vocabulary,
     band: periods.Period | None = None,
     year: int | None = None,
+    stored_on: int = periods.LAST_MONTH_OF_QUARTER,
 ) -> tuple[periods.Period, str | None] | tuple[None, None]:
     """(Period, "status" | "narrative" | None) for a heading that is not a field: the period
     named in the heading, else in the band row above it (`band`), else the current period
     for a heading that is only status or narrative words ("Status", "Latest update"); or
     (None, None) for a heading that is none of these. A quarter without a year is one of
-    financial `year`."""
-    period = periods.period_in_text(text, year)
+    financial `year`, stored on its month `stored_on`."""
+    period = periods.period_in_text(text, year, stored_on)
     without_asides = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", str(text or ""))
     words = _words(without_asides if period is None else text)
     kind = _kind(words, vocab)
@@ -382,14 +383,16 @@ def read_header(
     vocab: Vocabulary,
     above: list[str] | None = None,
     year: int | None = None,
+    stored_on: int = periods.LAST_MONTH_OF_QUARTER,
 ) -> Header:
     """Classify each cell of a candidate header row. The first column with a meaning keeps
     it; later ones go to `duplicates`. With no title column, a description column is the
     title (some plans have only "Action description"). `above` is the text of the row above
     (a band row may name the period of the columns under it); `year` the financial year of
-    quarters written without one."""
+    quarters written without one; `stored_on` the month of its quarter a quarter's update
+    is stored on (Plan.quarter_month)."""
     header = Header(row=row_number, texts=texts)
-    band = periods.band_periods(above or [], year)
+    band = periods.band_periods(above or [], year, stored_on)
     months: dict[datetime.date | str, MonthColumns] = {}
     item_id: int | None = None  # the index of an ID column, the ref unless there is a Ref column
     for index, text in enumerate(texts):
@@ -417,13 +420,13 @@ def read_header(
             header.priorities[index] = served
             continue
         banded = band.get(index)
-        period, kind = column_kind(text, vocab, banded, year)
+        period, kind = column_kind(text, vocab, banded, year, stored_on)
         if banded is not None and period is banded and kind is not None:
             # A band merged across a pair covers only the pair: a third column under the
             # same band is read on its own heading.
             taken = months.get(banded.key)
             if taken is not None and getattr(taken, kind) is not None:
-                period, kind = column_kind(text, vocab, None, year)
+                period, kind = column_kind(text, vocab, None, year, stored_on)
         if period is None or kind is None:
             header.unknown.append((index, text))
             continue
@@ -445,7 +448,10 @@ def read_header(
 
 
 def find_header(
-    rows: Iterable[tuple[int, list[str]]], vocab: Vocabulary, year: int | None = None
+    rows: Iterable[tuple[int, list[str]]],
+    vocab: Vocabulary,
+    year: int | None = None,
+    stored_on: int = periods.LAST_MONTH_OF_QUARTER,
 ) -> Header | None:
     """The header among `rows` ([(row number, [cell text, ...]), ...]): the row with a Ref
     column and at least one other recognised column that recognises the most columns (the
@@ -454,7 +460,7 @@ def find_header(
     above = None
     for number, texts in rows:
         if any(is_ref_heading(text, vocab) for text in texts):
-            header = read_header(number, texts, vocab, above, year)
+            header = read_header(number, texts, vocab, above, year, stored_on)
             if (
                 "ref" in header.fields
                 and header.recognised >= 2

@@ -40,6 +40,7 @@ def _read_actions(job: ImportJob, file: BinaryIO) -> tuple[ReadResult, MeasuresR
         synonyms=header_synonyms(job.plan, job.header_mapping),
         month=job.month,
         year=job.financial_year or periods.plan_year(job.plan),
+        quarter_month=periods.plan_quarter_month(job.plan),
         skip_sheets=job.skipped_sheets,
     )
     return result, read_measure_sheets(file, result, job.plan)

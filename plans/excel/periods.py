@@ -5,7 +5,8 @@ the heading ("Status (January 2024)"), a quarter ("Q1 Status", "Q2 2023/24 RAG",
 Modified column or from the administrator. Pure functions on cell text and values.
 
 A quarter is a quarter of the financial year (Q1 is April to June). Updates are kept by
-month, so a quarter's update is stored on the quarter's last month.
+month, so a quarter's update is stored on one month of the quarter: its last unless the plan
+says otherwise (Plan.quarter_month, given here as `stored_on`, 1 to 3).
 """
 
 import datetime
@@ -38,17 +39,24 @@ def month_period(month: datetime.date) -> Period:
     return Period("month", month, f"{month:%B %Y}")
 
 
-def quarter_period(number: int, year: int) -> Period:
-    """Quarter `number` (1-4) of the financial year starting in `year`, stored on its last
-    month: Q1 2023/24 is stored on June 2023."""
-    month = dates.add_months(dates.year_start(year), 3 * number - 1)
+LAST_MONTH_OF_QUARTER = 3
+
+
+def quarter_period(number: int, year: int, stored_on: int = LAST_MONTH_OF_QUARTER) -> Period:
+    """Quarter `number` (1-4) of the financial year starting in `year`, stored on month
+    `stored_on` (1-3) of the quarter: by default its last, so Q1 2023/24 is stored on June
+    2023 (on April 2023 with `stored_on` 1)."""
+    month = dates.add_months(dates.year_start(year), 3 * (number - 1) + stored_on - 1)
     return Period("quarter", month, f"Q{number} {dates.year_label(year)}")
 
 
-def period_in_text(text: str, year: int | None = None) -> Period | None:
+def period_in_text(
+    text: str, year: int | None = None, stored_on: int = LAST_MONTH_OF_QUARTER
+) -> Period | None:
     """The Period a heading or band cell names, or None. A month must come with its year; a
     quarter without one is a quarter of `year` (a financial year's first calendar year) and,
-    with `year` None, is given as a quarter period whose month is None (to be asked)."""
+    with `year` None, is given as a quarter period whose month is None (to be asked). A
+    quarter is stored on its month `stored_on` (quarter_period)."""
     month = dates.month_in_text(text) or _whole_date(text)
     if month is not None:
         return month_period(dates.first_of_month(month))
@@ -59,7 +67,7 @@ def period_in_text(text: str, year: int | None = None) -> Period | None:
     start = written if written is not None else year
     if start is None:
         return Period("quarter", None, f"Q{number}")
-    return quarter_period(number, start)
+    return quarter_period(number, start, stored_on)
 
 
 def _whole_date(text: str) -> datetime.date | None:
@@ -67,7 +75,9 @@ def _whole_date(text: str) -> datetime.date | None:
     return dates.parse_fuzzy_date(text) if text and re.match(r"^[\d/.\-: ]+$", text) else None
 
 
-def band_periods(texts: Iterable[str], year: int | None = None) -> dict[int, Period]:
+def band_periods(
+    texts: Iterable[str], year: int | None = None, stored_on: int = LAST_MONTH_OF_QUARTER
+) -> dict[int, Period]:
     """{column index: Period} from a band row above a header: each period written in the row
     stands for the columns under it, up to the next non-empty cell (a cell merged across a
     Status/Update pair reads as its first cell, the rest blank)."""
@@ -75,7 +85,7 @@ def band_periods(texts: Iterable[str], year: int | None = None) -> dict[int, Per
     current = None
     for index, text in enumerate(texts):
         if text:
-            current = period_in_text(text, year)
+            current = period_in_text(text, year, stored_on)
         if current is not None:
             found[index] = current
     return found
@@ -95,6 +105,12 @@ def plan_year(plan: Plan | None) -> int | None:
     """The financial year a plan's quarters without a year belong to: the year its start
     falls in, or None when the plan has no start date."""
     return dates.financial_year(plan.start) if plan is not None and plan.start else None
+
+
+def plan_quarter_month(plan: Plan | None) -> int:
+    """The month of its quarter (1 to 3) a quarter's update is stored on in `plan`: its
+    last unless the plan says otherwise; the last for a plan the import creates."""
+    return plan.quarter_month if plan is not None else LAST_MONTH_OF_QUARTER
 
 
 def parse_month(text: object) -> datetime.date:

@@ -260,6 +260,7 @@ def read_workbook(
     max_rows: int = 100_000,
     month: datetime.date | None = None,
     year: int | None = None,
+    quarter_month: int = periods.LAST_MONTH_OF_QUARTER,
 ) -> ReadResult:
     """Read the action plan in `source` (a path, or a binary file-like object such as an
     uploaded file) into a ReadResult.
@@ -274,7 +275,8 @@ def read_workbook(
     DEFAULT_SYNONYMS ({field: [header, ...]}). `month` (the first of a month) is the month of
     a current Status / Latest Update pair in rows with no Modified date; `year` the financial
     year (its first calendar year) of quarters written without one, else the year in a
-    sheet's title block ("2023/24").
+    sheet's title block ("2023/24"); `quarter_month` the month of its quarter (1 to 3) a
+    quarter's status and update are stored on (the plan's Plan.quarter_month).
     """
     owned = isinstance(source, str | os.PathLike)
     if name is None:
@@ -285,6 +287,7 @@ def read_workbook(
         max_rows,
         month,
         year,
+        quarter_month,
         file_name=formats.sheet_name_for(name),
     )
     skip = set(skip_sheets)
@@ -570,11 +573,13 @@ class _Reader:
         max_rows: int,
         month: datetime.date | None = None,
         year: int | None = None,
+        quarter_month: int = periods.LAST_MONTH_OF_QUARTER,
         file_name: str = "",
     ) -> None:
         self.vocab = vocab
         self.month = month
         self.year = year
+        self.quarter_month = quarter_month
         self.periods: dict[datetime.date | str, periods.Period] = {}  # Period.key -> Period
         # (sheet, letter, header) -> rows without a month
         self.month_needed: dict[tuple[str, str, str], int] = {}
@@ -630,7 +635,9 @@ class _Reader:
             self.note_sheet(name, recommendations.row, "recommendations")
             self.read_recommendations(sheet, recommendations)
             return
-        header = headers.find_header(top, self.vocab, self.sheet_year(name, top))
+        header = headers.find_header(
+            top, self.vocab, self.sheet_year(name, top), self.quarter_month
+        )
         if header is not None and "title" in header.fields:
             self.note_sheet(name, header.row, "actions")
             self.read_actions(sheet, header)

@@ -49,6 +49,20 @@ class Plan(models.Model):
         help_text="Updates stay drafts until a performance officer or the action's director "
         "approves them; councillors see only approved updates.",
     )
+
+    class QuarterMonth(models.IntegerChoices):
+        FIRST = 1, "The first month of the quarter (April, July, October, January)"
+        MIDDLE = 2, "The middle month (May, August, November, February)"
+        LAST = 3, "The last month of the quarter (June, September, December, March)"
+
+    quarter_month = models.PositiveSmallIntegerField(
+        "month a quarter's update is kept on",
+        choices=QuarterMonth,
+        default=QuarterMonth.LAST,
+        help_text="Updates are kept by month: a workbook's quarterly status and update (Q1 "
+        "2023/24) are kept on this month of the quarter. Set it before the first import; it "
+        "cannot change once the plan has updates.",
+    )
     header_synonyms = models.JSONField(
         default=dict,
         blank=True,
@@ -78,6 +92,24 @@ class Plan(models.Model):
 
     def get_absolute_url(self):
         return reverse("plans:tracker", args=[self.slug])
+
+    def clean(self):
+        """The quarter's month stays as it is once updates are kept by it: changed, the next
+        import would keep the same quarter's update on a second month."""
+        super().clean()
+        if self.pk is None:
+            return
+        kept = Plan.objects.filter(pk=self.pk).values_list("quarter_month", flat=True).first()
+        if (
+            kept not in (None, self.quarter_month)
+            and self.actions.filter(updates__isnull=False).exists()
+        ):
+            raise ValidationError(
+                {
+                    "quarter_month": "This plan already has updates kept by month, so the month "
+                    "a quarter's update is kept on can no longer change."
+                }
+            )
 
     def not_given_status(self):
         """The plan's status for an imported update that gave words but no status: made the

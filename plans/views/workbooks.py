@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from plans.excel import jobs
+from plans.excel import jobs, periods
 from plans.excel.forms import MappingForm, SheetsForm, UploadForm, month_labels, read_as
 from plans.excel.write import export_plan
 from plans.models import ImportJob, Plan
@@ -79,7 +79,8 @@ def job_detail(request, pk):
             "confirm_url": reverse("plans:import_confirm", args=[job.pk]),
             "months": month_labels(job.preview.get("months", [])),
             "column_rows": [
-                (column, read_as(column["becomes"])) for column in job.preview.get("columns", [])
+                (column, read_as(column["becomes"], periods.plan_quarter_month(job.plan)))
+                for column in job.preview.get("columns", [])
             ],
         },
     )

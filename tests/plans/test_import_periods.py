@@ -8,6 +8,7 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
@@ -353,6 +354,44 @@ def test_quarters_with_years_or_a_year_in_the_title_block_are_placed_in_it(plan)
         ("H2", month(2024, 6)): ("Complete", "All bought."),
     }
     assert [p["label"] for p in preview.periods] == ["Q3 2023/24", "Q4 2023/24", "Q1 2024/25"]
+
+
+def test_a_plan_keeping_quarters_on_their_first_month_imports_them_there(plan, client_for):
+    """Plan.quarter_month: the web preview says which month each quarter is kept on, the import
+    keeps it there, and a second import of the same workbook changes nothing."""
+    plan.quarter_month = Plan.QuarterMonth.FIRST
+    plan.full_clean()
+    plan.save()
+    admin = client_for("admin")
+    for _ in range(2):
+        page = upload(admin, quarterly_with_years().getvalue(), plan=plan.pk).content.decode()
+        assert "Q3 2023/24 (stored on October 2023)" in page
+        assert "Q1 2024/25 (stored on April 2024)" in page
+        admin.post(reverse("plans:import_confirm", args=[ImportJob.objects.latest("pk").pk]))
+        assert sorted(Update.objects.values_list("action__ref", "month")) == [
+            ("C1", month(2023, 10)),
+            ("C1", month(2024, 1)),
+            ("H1", month(2024, 4)),
+            ("H2", month(2024, 4)),
+        ]
+
+
+def test_the_month_a_quarter_is_kept_on_cannot_change_once_the_plan_has_updates(plan, tmp_path):
+    path = tmp_path / "quarters.xlsx"
+    path.write_bytes(quarterly_with_years().getvalue())
+    plan.quarter_month = Plan.QuarterMonth.MIDDLE
+    plan.full_clean()
+    plan.save()
+    call_command("import_plan", str(path), "--plan", plan.slug, stdout=io.StringIO())
+    assert sorted(set(Update.objects.values_list("month", flat=True))) == [
+        month(2023, 11),
+        month(2024, 2),
+        month(2024, 5),
+    ]
+    plan.quarter_month = Plan.QuarterMonth.LAST
+    with pytest.raises(ValidationError) as refused:
+        plan.full_clean()
+    assert "can no longer change" in str(refused.value.message_dict["quarter_month"])
 
 
 def test_quarters_with_no_year_anywhere_ask_for_the_financial_year(plan, tmp_path):

@@ -92,6 +92,7 @@ class Command(BaseCommand):
                 synonyms=header_synonyms(existing, decisions),
                 month=month,
                 year=year or periods.plan_year(existing),
+                quarter_month=periods.plan_quarter_month(existing),
                 skip_sheets=skip_sheet,
             )
             measures = read_measure_sheets(path, result, existing)
@@ -116,11 +117,11 @@ class Command(BaseCommand):
                     measures=measures,
                 )
             except ImportBlocked as blocked:
-                self.report(blocked.preview)
+                self.report(blocked.preview, plan)
                 raise CommandError("Nothing was imported: fix the errors above.") from blocked
             if dry_run:
                 transaction.set_rollback(True)
-        self.report(preview)
+        self.report(preview, plan)
         done = "Would import" if dry_run else "Imported"
         totals = preview.totals
         self.stdout.write(
@@ -129,7 +130,7 @@ class Command(BaseCommand):
             f"{totals['updates_created']} updates added, {totals['updates_changed']} changed."
         )
 
-    def report(self, preview):
+    def report(self, preview, plan):
         write = self.stdout.write
         for sheet in preview.sheets:
             kind = "left out" if sheet["kind"] == "skipped" else sheet["kind"]
@@ -142,7 +143,7 @@ class Command(BaseCommand):
             sample = f" e.g. {column['sample']!r}" if column["sample"] else ""
             write(
                 f"  {column['sheet']} {column['letter']} {column['heading']!r}{sample}: "
-                f"{read_as(column['becomes'])}"
+                f"{read_as(column['becomes'], periods.plan_quarter_month(plan))}"
             )
         for label, (status, places) in preview.read_as.items():
             write(
