@@ -269,14 +269,29 @@ if EVIDENCE_SCANNER and not re.fullmatch(r"[A-Za-z_][\w.]*\.[A-Za-z_]\w*", EVIDE
 REMINDER_DAYS_BEFORE_DUE = envint("REMINDER_DAYS_BEFORE_DUE", 3)
 
 # Rendered parts of the tracker, dashboard and action pages, keyed on the plan's data version
-# so any update makes them stale at once. Each web process keeps its own; nothing else relies
-# on this cache, so it needs no shared server.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 300},
+# (read from the database) so any update makes them stale at once, in every process. By
+# default each web process keeps its own; CACHE_URL (redis:// or rediss://) shares one Redis
+# cache between them, so a page one process rendered serves the others.
+CACHE_URL = env("CACHE_URL", "")
+if not CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 300},
+        }
     }
-}
+elif CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "tracker",
+        }
+    }
+else:
+    raise ImproperlyConfigured(
+        f"CACHE_URL must be a redis:// or rediss:// address, not {CACHE_URL!r}"
+    )
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

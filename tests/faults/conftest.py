@@ -105,10 +105,10 @@ print(json.dumps(store.session_key))
 
 
 @contextlib.contextmanager
-def serving(app_env):
-    """gunicorn with two workers on the test's database; gives its base URL."""
+def serving(app_env, workers=2):
+    """gunicorn with `workers` workers on the test's database; gives its base URL."""
     port = free_port()
-    env = {**app_env, "PORT": str(port), "GUNICORN_WORKERS": "2"}
+    env = {**app_env, "PORT": str(port), "GUNICORN_WORKERS": str(workers)}
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
     process = subprocess.Popen(
         [gunicorn, "-c", "tracker/gunicorn.py", "tracker.wsgi", "--access-logfile", "/dev/null"],
