@@ -423,6 +423,12 @@ def movement(before, after, *, new=False):
     return "other"
 
 
+# The most actions a dashboard lists under one heading (each kind of movement, the red and
+# amber actions): beyond it the page says how many more there are and where to find them, so
+# a county's 5,000 actions make a page people can read (and one drawn in a tenth the time).
+LIST_LIMIT = 100
+
+
 @dataclass
 class Moved:
     ref: str

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from plans import summary
 from plans.templatetags.due_dates import due_label
 from tracker.templatetags.govuk import status_tag
 
@@ -131,14 +132,17 @@ def filter_field(field):
 
 @register.inclusion_tag("plans/_moved_items.html")
 def moved_items(moved, action_url):
-    """One <li> per action in a dashboard movement list: its ref and title, linked, and its
-    status before and after."""
-    return {"moved": moved, "action_url": action_url}
+    """One <li> per action in a dashboard movement list, up to summary.LIST_LIMIT: its ref and
+    title, linked, and its status before and after."""
+    return {"moved": moved[: summary.LIST_LIMIT], "action_url": action_url}
 
 
 @register.inclusion_tag("plans/_worrying_rows.html")
 def worrying_rows(rows, action_url):
-    """One <tr> per red or amber action on the dashboard (summary.Worrying), with its status's
-    tag."""
+    """One <tr> per red or amber action on the dashboard (summary.Worrying), up to
+    summary.LIST_LIMIT, with its status's tag."""
     tag = status_tags()
-    return {"rows": [(row, tag(row.status)) for row in rows], "action_url": action_url}
+    return {
+        "rows": [(row, tag(row.status)) for row in rows[: summary.LIST_LIMIT]],
+        "action_url": action_url,
+    }

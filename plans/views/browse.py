@@ -297,6 +297,7 @@ def _dashboard_context(plan, form, month):
         "action_url": action_url(plan.slug),
         "chart_query": f"month={month.isoformat()}&v={plan.data_version}",
         "month_query": f"month={month.isoformat()}",
+        "list_limit": summary.LIST_LIMIT,
     }
 
 

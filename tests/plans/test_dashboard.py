@@ -98,6 +98,28 @@ def test_red_and_amber_actions_are_listed_red_first(council, client_for):
     assert "Slower." in section
 
 
+def test_a_long_list_shows_its_first_actions_and_says_how_many_more(
+    council, client_for, monkeypatch
+):
+    """On a county's plan the red and amber actions and each kind of movement can run to a
+    thousand: the page lists the first LIST_LIMIT and says how many there are in all."""
+    monkeypatch.setattr("plans.summary.LIST_LIMIT", 1)
+    factories.update(council.actions.get(ref="CM.A1.1"), "2024-01", "Medium progress", "Slower.")
+    factories.update(council.actions.get(ref="CM.A1.4"), "2024-01", "Medium progress", "Later.")
+    words = text(
+        client_for("councillor")
+        .get(reverse("plans:dashboard", args=["corporate-plan"]))
+        .content.decode()
+    )
+    attention = words.split("Red and amber actions")[1]
+    assert "3 actions red or amber in January 2024, red first: the first 1 listed" in attention
+    assert "CM.A1.3" in attention and "CM.A1.1" not in attention and "CM.A1.4" not in attention
+    assert "Open all 3 in the tracker" in attention
+    slipped = words.split("Slipped: 3 actions")[1].split("Trend")[0]
+    assert "The first 1 of 3 are listed, in plan order." in slipped
+    assert slipped.count("→") == 1
+
+
 @pytest.mark.parametrize(
     ("before", "after", "expected"),
     [
