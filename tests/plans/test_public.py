@@ -127,6 +127,8 @@ def test_with_no_report_published_the_page_shows_no_status(plan):
     factories.update(factories.action(plan, "CM.1.1"), "2024-01", "On track", narrative="Done.")
     text = page(plan).text
     assert "No committee report has been published yet." in text
+    assert "once the first committee report on the plan is published" in text
+    assert "1999" not in text
     assert "Done." not in text
     assert "No update yet" in text
 
