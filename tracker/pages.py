@@ -76,7 +76,11 @@ def privacy(request):
 def help_page(request):
     if settings.HELP_URL:
         return redirect(settings.HELP_URL)
-    return render(request, "pages/help.html", {"contact": settings.CONTACT_EMAIL})
+    return render(
+        request,
+        "pages/help.html",
+        {"contact": settings.CONTACT_EMAIL, "failure_limit": settings.AXES_FAILURE_LIMIT},
+    )
 
 
 @policy.rule("public")

@@ -43,6 +43,11 @@ def test_the_accessibility_statement_names_the_council_its_contact_and_how_we_te
         assert f"<li>{name}</li>".replace("'", "&#x27;") in text
 
 
+@override_settings(AXES_FAILURE_LIMIT=7)
+def test_the_help_page_says_how_many_tries_a_sign_in_allows(db):
+    assert "After 7 failed tries in a row" in get("help").text
+
+
 def test_the_privacy_notice_says_what_the_service_keeps(db):
     text = get("privacy").text
     assert "data controller" in text
