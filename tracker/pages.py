@@ -16,7 +16,7 @@ from tracker import policy
 # and tests/e2e/test_public.py visits every one.
 CHECKED_PAGES = [
     ("Sign in", None, "/sign-in/"),
-    ("A plan's public page", None, "/public/improvement-plan/"),
+    ("A plan’s public page", None, "/public/improvement-plan/"),
     ("Accessibility statement", None, "/accessibility/"),
     ("Privacy notice", None, "/privacy/"),
     ("Help and contact", None, "/help/"),
@@ -25,7 +25,7 @@ CHECKED_PAGES = [
     ("An action and its updates", "councillor", "/plans/improvement-plan/actions/OC.A2.1/"),
     ("Dashboard", "councillor", "/plans/improvement-plan/dashboard/"),
     (
-        "A committee's actions",
+        "A committee’s actions",
         "councillor",
         "/plans/improvement-plan/committees/corporate-policy-and-resources/",
     ),

@@ -40,7 +40,7 @@ def test_the_accessibility_statement_names_the_council_its_contact_and_how_we_te
     assert "Equality Advisory and Support Service" in text
     assert "axe-core" in text and "Nu HTML checker" in text and "320 pixels" in text
     for name, _, _ in CHECKED_PAGES:
-        assert f"<li>{name}</li>".replace("'", "&#x27;") in text
+        assert f"<li>{name}</li>" in text
 
 
 @override_settings(AXES_FAILURE_LIMIT=7)
