@@ -48,7 +48,7 @@ class StatusInline(TabularInline):
 
 @admin.register(models.Plan)
 class PlanAdmin(PlanDataAdmin):
-    list_display = ["name", "organisation", "start", "end"]
+    list_display = ["name", "organisation", "start", "end", "public"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StatusInline]
 

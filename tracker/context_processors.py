@@ -5,7 +5,7 @@ from tracker import policy
 
 
 def service(request):
-    """The service's name and the navigation a person's role allows."""
+    """The service's name, the navigation a person's role allows, and the footer's links."""
     user = request.user
     items = []
     if policy.may_view(user):
@@ -26,4 +26,18 @@ def service(request):
         "service_name": settings.SERVICE_NAME,
         "organisation_name": settings.ORGANISATION_NAME,
         "service_nav": nav,
+        "footer": footer_links(),
+    }
+
+
+def footer_links():
+    """Where the footer and the phase banner send people: the addresses set in the
+    environment, or the built-in pages (tracker/pages.py)."""
+    help_url = settings.HELP_URL or reverse("help")
+    contact = settings.CONTACT_EMAIL
+    return {
+        "help_url": help_url,
+        "privacy_url": settings.PRIVACY_NOTICE_URL or reverse("privacy"),
+        "contact": contact,
+        "feedback_url": settings.FEEDBACK_URL or (f"mailto:{contact}" if contact else help_url),
     }

@@ -15,6 +15,8 @@ Five questions, for any object:
   export, count and report reads updates through it (Update.objects.visible_to(user)).
 - may_manage: change the plan's structure, vocabulary and users, and import workbooks:
   administrators.
+- may_read_public: read a plan's public page, signed in or not (public_reports,
+  public_as_at): anyone, once an administrator makes the plan public.
 
 Views declare what they need with the `rule` decorator, which the URL test reads to prove no
 view was left without a rule.
@@ -22,6 +24,7 @@ view was left without a rule.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard, TypeVar
@@ -31,13 +34,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponseBase
 
+from plans import dates
 from tracker import roles
 from tracker.models import User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from plans.models import Action
+    from plans.models import Action, Plan
 
 # Whoever asks: a signed-in user or not (request.user).
 Person: TypeAlias = "User | AnonymousUser"
@@ -140,6 +144,34 @@ def visible_updates(
     return updates.filter(
         signed_off | Q(**{f"{action}__in": written}) | Q(**{f"{action}__in": directed})
     )
+
+
+# The public, signed in or not, read a plan's public page only once an administrator makes
+# the plan public: its published committee reports (each as its published PDF), and
+# EVERYONE's statuses and words (visible_updates) as at the month public_as_at gives.
+
+
+def may_read_public(plan: Plan) -> bool:
+    return plan.public
+
+
+def public_reports(plan: Plan) -> QuerySet[Any]:
+    """The committee reports anyone may download from `plan`'s public page: its published
+    ones, latest published first; none while the plan is not public."""
+    if not may_read_public(plan):
+        return plan.reports.none()
+    return plan.reports.published().select_related("plan", "committee").order_by("-published_at")
+
+
+def public_as_at(plan: Plan, reports: list[Any]) -> datetime.date | None:
+    """The month the public page's statuses are as at, given `plan`'s public_reports: the
+    latest month a published report covers (statuses the committee has seen; the month
+    before any update, when none is published), or None for each action's latest approved
+    update, as the plan chooses (Plan.public_as_at)."""
+    if plan.public_as_at == plan.PublicAsAt.APPROVED:
+        return None
+    months = [report.period_obj.last_month for report in reports]
+    return max(months, default=dates.add_months(dates.FIRST_MONTH, -1))
 
 
 def may_run(user: Person, obj: object = None) -> bool:

@@ -55,6 +55,28 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ORGANISATION_NAME = env("ORGANISATION_NAME", "Council")
 SERVICE_NAME = env("SERVICE_NAME", "Corporate Plan action tracker")
 
+# Footer and public pages (tracker/pages.py): where people send feedback, get help and read
+# the privacy notice, and whom to ask about accessibility. Empty: the built-in pages, and
+# CONTACT_EMAIL for accessibility problems.
+CONTACT_EMAIL = env("CONTACT_EMAIL", "")
+ACCESSIBILITY_CONTACT = env("ACCESSIBILITY_CONTACT", "") or CONTACT_EMAIL
+ACCESSIBILITY_STATEMENT_DATE = env("ACCESSIBILITY_STATEMENT_DATE", "")
+FEEDBACK_URL = env("FEEDBACK_URL", "")
+HELP_URL = env("HELP_URL", "")
+PRIVACY_NOTICE_URL = env("PRIVACY_NOTICE_URL", "")
+_links = {
+    "FEEDBACK_URL": FEEDBACK_URL,
+    "HELP_URL": HELP_URL,
+    "PRIVACY_NOTICE_URL": PRIVACY_NOTICE_URL,
+}
+for _name, _value in _links.items():
+    if _value and not _value.startswith(("https://", "http://", "mailto:")):
+        raise ImproperlyConfigured(f"{_name} must start with https://, http:// or mailto:")
+_addresses = {"CONTACT_EMAIL": CONTACT_EMAIL, "ACCESSIBILITY_CONTACT": ACCESSIBILITY_CONTACT}
+for _name, _value in _addresses.items():
+    if _value and "@" not in _value:
+        raise ImproperlyConfigured(f"{_name} must be an email address, not {_value!r}")
+
 INSTALLED_APPS = [
     "tracker.apps.TrackerAdminConfig",
     "django.contrib.auth",

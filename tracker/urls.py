@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from tracker import policy, views
+from tracker import pages, policy, views
 
 public = policy.rule("public")
 signed_in = policy.rule("view")
@@ -44,6 +44,12 @@ urlpatterns = [
     ),
     path("plans/", include("plans.urls")),
     path("reports/", include("reports.urls")),
+    # A plan's public page and the footer pages: no sign-in (plans/public, tracker/pages.py).
+    path("public/", include("plans.public.urls")),
+    path("accessibility/", pages.accessibility, name="accessibility"),
+    path("privacy/", pages.privacy, name="privacy"),
+    path("help/", pages.help_page, name="help"),
+    path("robots.txt", pages.robots, name="robots"),
     path("admin/", admin.site.urls),
 ]
 

@@ -63,6 +63,30 @@ class Plan(models.Model):
         "2023/24) are kept on this month of the quarter. Set it before the first import; it "
         "cannot change once the plan has updates.",
     )
+
+    class PublicAsAt(models.TextChoices):
+        REPORT = "report", "As at the latest published committee report's month"
+        APPROVED = "approved", "The latest approved updates"
+
+    public = models.BooleanField(
+        "public page",
+        default=False,
+        help_text="Show the plan's signed-off progress and published committee reports to "
+        "anyone, without signing in, at /public/<plan>/.",
+    )
+    public_as_at = models.CharField(
+        "public page shows",
+        max_length=10,
+        choices=PublicAsAt.choices,
+        default=PublicAsAt.REPORT,
+        help_text="Which statuses count as published: those a committee has seen in a "
+        "published report, or every approved update as soon as it is approved.",
+    )
+    public_shows_officers = models.BooleanField(
+        "public page names officers",
+        default=False,
+        help_text="Show each action's lead officer post on the public page.",
+    )
     header_synonyms = models.JSONField(
         default=dict,
         blank=True,

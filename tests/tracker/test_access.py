@@ -131,6 +131,15 @@ TABLE = {
     "reports:commentary": ({"pk": 1}, {**RUN, "clerk": (302, 302), "admin": (302, 302)}),
     "reports:cover": ({"pk": 1}, {**RUN, "clerk": (302, 302), "admin": (302, 302)}),
     "reports:words_history": ({"pk": 1}, RUN_PAGE),
+    # The public page of the world's plan (made public), its published report and feed, and
+    # the footer's pages: no sign-in.
+    "public:plan": ({"slug": "corporate-plan"}, PUBLIC_PAGE),
+    "public:report_pdf": ({"slug": "corporate-plan", "pk": 1}, PUBLIC_PAGE),
+    "public:feed": ({"slug": "corporate-plan"}, PUBLIC_PAGE),
+    "accessibility": ({}, PUBLIC_PAGE),
+    "privacy": ({}, PUBLIC_PAGE),
+    "help": ({}, PUBLIC_PAGE),
+    "robots": ({}, PUBLIC_PAGE),
 }
 
 
@@ -161,6 +170,8 @@ def test_every_view_declares_its_rule():
 @pytest.fixture
 def world(people):
     plan = factories.plan()
+    plan.public = True
+    plan.save()
     action = factories.action(plan, "CM.A1.1", lead="Head of HR")
     january = factories.update(action, "2024-01", "On track")
     Evidence.objects.create(
