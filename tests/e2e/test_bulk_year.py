@@ -20,7 +20,7 @@ def test_an_administrator_changes_the_director_of_the_filtered_actions(visit):
     assert page.locator("input[name=actions]:checked").count() == count
     screenshot(page, "bulk-change")
 
-    page.get_by_label("Director").select_option(label="Director-Finance")
+    page.get_by_label("Director", exact=True).select_option(label="Director-Finance")
     page.get_by_role("button", name="Check the changes").click()
     page.wait_for_load_state()
     admin.check()
