@@ -141,3 +141,19 @@ def test_only_administrators_may_change_actions(actions, client_for, role):
     assert response.status_code == 403
     assert not Action.objects.filter(director=director).exists()
     assert reverse("plans:bulk_change", args=["corporate-plan"]) == URL
+
+
+def test_change_what_is_set_goes_back_to_the_form_as_filled(actions, client_for):
+    response = client_for("admin").post(
+        URL, {"actions": [actions[0].pk], "member_lead": "Cllr Patel", "edit": "yes"}
+    )
+    page = response.content.decode()
+    assert "Check the changes" in page and 'value="Cllr Patel"' in page
+    assert not re.search(rf'value="{actions[1].pk}"\s+checked', page)
+
+
+def test_a_committee_given_actions_from_its_own_side_is_in_their_history(actions, people):
+    committee = Committee.objects.create(name="Audit Committee", slug="audit")
+    committee.actions.add(actions[0])  # as the admin's committee page or an import may
+    changed = [c for e in history.action_changes(actions[0]) for c in e.changes]
+    assert [(c.field, c.new) for c in changed] == [("committees", "Audit Committee")]
