@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from plans.models import Action, Post, Theme, Workstream
+from plans.models import Action, Committee, Post, Theme, Workstream
 
 # Fields whose history holds a primary key: the model to name it from.
 RELATED = {
@@ -15,7 +15,7 @@ RELATED = {
 }
 # Many-to-many fields the history tracks: their history holds a list of through rows, and the
 # key in each row that names the related object.
-MANY = {"other_leads": ("post", Post)}
+MANY = {"other_leads": ("post", Post), "committees": ("committee", Committee)}
 # Not shown: the plan never changes, and sort order is bookkeeping.
 HIDDEN = {"plan", "sort_order", "created_at"}
 

@@ -1,6 +1,6 @@
 from django.urls import include, path, register_converter
 
-from plans.views import browse, rounds, sources, updates, workbooks
+from plans.views import browse, bulk, rollover, rounds, sources, updates, workbooks
 
 
 class RefConverter:
@@ -28,7 +28,10 @@ urlpatterns = [
     path("import/<int:pk>/progress/", workbooks.progress, name="import_progress"),
     path("delegate/", updates.delegate, name="delegate"),
     path("<slug:slug>/", browse.tracker, name="tracker"),
+    # Before "<slug>/actions/<ref>/" so that "change" is never taken for an action's ref.
+    path("<slug:slug>/actions/change/", bulk.change, name="bulk_change"),
     path("<slug:slug>/actions/<ref:ref>/", browse.action_detail, name="action"),
+    path("<slug:slug>/new-year/", rollover.rollover_plan, name="rollover"),
     # Reading the plan (plans/views/browse.py).
     path("<slug:slug>/dashboard/", browse.dashboard, name="dashboard"),
     path("<slug:slug>/dashboard/<str:chart>.svg", browse.dashboard_chart, name="dashboard_chart"),

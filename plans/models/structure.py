@@ -36,6 +36,15 @@ class Plan(models.Model):
     organisation = models.CharField("organisation name", max_length=200)
     start = models.DateField(null=True, blank=True)
     end = models.DateField(null=True, blank=True)
+    previous = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next",
+        help_text="The plan of the year before, whose open actions this one carried on "
+        "(plans/rollover.py).",
+    )
     count_parent_actions = models.BooleanField(
         default=False,
         help_text="Count parent (focus) actions in percentages. Usually they carry no status.",
@@ -134,6 +143,11 @@ class Plan(models.Model):
                     "a quarter's update is kept on can no longer change."
                 }
             )
+
+    @property
+    def year_label(self):
+        """The financial year the plan starts in, as people write it ("2023/24"), or ""."""
+        return dates.year_label(dates.financial_year(self.start)) if self.start else ""
 
     def not_given_status(self):
         """The plan's status for an imported update that gave words but no status: made the
@@ -498,6 +512,21 @@ class ActionQuerySet(models.QuerySet):
         return self.held_by([user.pk, *user.delegators.values_list("pk", flat=True)])
 
 
+class ActionHistory(HistoricalRecords):
+    """simple-history records a many-to-many change made from the action's side
+    (action.committees.set(...)); one made from the other side (committee.actions.add(...))
+    it would try to record on the committee, which keeps no history. Here it is recorded on
+    each action added or removed instead; a clear from the other side names no actions, so
+    it goes unrecorded, as the Django admin never makes one."""
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if not reverse:
+            return super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+        for changed in self.cls.objects.filter(pk__in=pk_set or ()):
+            super().m2m_changed(changed, action, attr, None, False, **kwargs)
+        return None
+
+
 class Action(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="actions")
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="actions")
@@ -562,9 +591,11 @@ class Action(models.Model):
         help_text="Raised when an update of this action or a sub-action is written, so its "
         "cached page knows (with the plan's layout version, for everything else).",
     )
-    # Who changed the title, dates or owners, when, and from what: shown on the action page.
-    history = HistoricalRecords(
-        excluded_fields=["sort_order", "created_at", "updates_version"], m2m_fields=[other_leads]
+    # Who changed the title, dates, owners or committees, when, and from what: shown on the
+    # action page.
+    history = ActionHistory(
+        excluded_fields=["sort_order", "created_at", "updates_version"],
+        m2m_fields=[other_leads, committees],
     )
 
     objects = ActionQuerySet.as_manager()

@@ -37,8 +37,11 @@ def plan_index(request):
 
 
 def _plan(slug):
-    """The plan, with the months its pages need (summary.current_month)."""
-    plan = get_object_or_404(summary.plans_with_round(), slug=slug)
+    """The plan, with the months its pages need (summary.current_month) and the plans of the
+    years before and after it (plans/rollover.py)."""
+    plan = get_object_or_404(
+        summary.plans_with_round().select_related("previous", "next"), slug=slug
+    )
     months = _cached(("months",), plan, lambda: summary.update_months(plan))
     plan.first_update_month, plan.last_update_month = months
     return plan
@@ -89,16 +92,28 @@ def _browse(request, plan, template, context, committee=None):
         ),
         layout=True,
     )
+    # Administrators' results carry a link to change the filtered actions (plans/bulk.py).
+    manage = policy.may_manage(request.user)
     results = _cached(
-        ("results", here, current, today, query),
+        ("results", here, current, today, query, manage),
         plan,
         lambda: render_to_string(
-            "plans/_results.html", _results_context(request, plan, committee, filters()), request
+            "plans/_results.html",
+            {**_results_context(request, plan, committee, filters()), "may_manage": manage},
+            request,
         ),
     )
     filtered = any(value for key, value in query if key not in ("sort", "page"))
     return render(
-        request, template, {**context, "plan": plan, "body": panel + results, "filtered": filtered}
+        request,
+        template,
+        {
+            **context,
+            "plan": plan,
+            "body": panel + results,
+            "filtered": filtered,
+            "may_manage": manage,
+        },
     )
 
 

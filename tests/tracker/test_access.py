@@ -57,6 +57,10 @@ TABLE = {
     "plans:dashboard": ({"slug": "corporate-plan"}, READ),
     "plans:dashboard_chart": ({"slug": "corporate-plan", "chart": "trend"}, READ),
     "plans:committee": ({"slug": "corporate-plan", "committee": "audit"}, READ),
+    # Administrators' bulk changes and new year: a POST with nothing chosen shows the form
+    # again; one without confirm=yes goes back to the preview.
+    "plans:bulk_change": ({"slug": "corporate-plan"}, {**MANAGE_FORM, "admin": (200, 200)}),
+    "plans:rollover": ({"slug": "corporate-plan"}, MANAGE_FORM),
     "plans:export_xlsx": ({"slug": "corporate-plan"}, READ),
     "plans:export_csv": ({"slug": "corporate-plan"}, READ),
     "plans:export_json": ({"slug": "corporate-plan"}, READ),
