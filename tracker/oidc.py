@@ -36,6 +36,7 @@ from tracker.models import SignInIdentity, User
 
 log = logging.getLogger(__name__)
 
+UNREACHABLE = "Single sign-on is not answering just now. Try again in a few minutes."
 REFUSED = (
     "Single sign-on did not let you in: your account is not set up to use this service. "
     "Ask an administrator for access."
@@ -252,6 +253,23 @@ def set_roles(user: User, wanted: set[str]) -> None:
     )
 
 
+def answering(view):
+    """A view that talks to the provider, saying so on the sign-in page when it cannot."""
+
+    @functools.wraps(view)
+    def wrapper(self, request):
+        if not configured():
+            raise Http404("Single sign-on is not set up")
+        try:
+            return view(self, request)
+        except requests.RequestException:
+            log.exception("The single sign-on provider %s did not answer", settings.OIDC_ISSUER)
+            messages.error(request, UNREACHABLE)
+            return redirect("login")
+
+    return wrapper
+
+
 class Start(views.OIDCAuthenticationRequestView):
     """Sends the person to the provider (the "Sign in with Microsoft" button)."""
 
@@ -261,18 +279,16 @@ class Start(views.OIDCAuthenticationRequestView):
 
     OIDC_OP_AUTH_ENDPOINT = property(lambda self: endpoint("authorization_endpoint"))
 
+    @answering
     def get(self, request):
-        if not configured():
-            raise Http404("Single sign-on is not set up")
         return super().get(request)
 
 
 class Callback(views.OIDCAuthenticationCallbackView):
     """Where the provider sends the person back. A refusal says so on the sign-in page."""
 
+    @answering
     def get(self, request):
-        if not configured():
-            raise Http404("Single sign-on is not set up")
         return super().get(request)
 
     def login_failure(self):

@@ -373,3 +373,13 @@ def test_with_password_sign_in_off_only_single_sign_on_signs_anyone_in():
     )
     assert "tracker.oidc.Backend" in answer.stdout, answer.stderr
     assert "ModelBackend" not in answer.stdout
+
+
+def test_a_provider_not_answering_is_said_on_the_sign_in_page(sso, db, monkeypatch):
+    def unreachable(issuer):
+        raise oidc.requests.ConnectionError("no route to host")
+
+    monkeypatch.setattr(oidc, "discovery", unreachable)
+    response = Client().get("/sign-in/oidc/", follow=True)
+    assert response.redirect_chain == [("/sign-in/", 302)]
+    assert "Single sign-on is not answering just now" in response.content.decode()
