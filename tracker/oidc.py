@@ -173,8 +173,8 @@ class Backend(auth.OIDCAuthenticationBackend):
         return super().get_or_create_user(access_token, id_token, payload)
 
     def create_user(self, claims):
-        """Link the one account with the provider's vouched-for email address that has no
-        identity here yet; otherwise create one, when allowed. Refuse anyone else."""
+        """For someone the provider names for the first time: link the account with their
+        vouched-for email address, or else create one, when allowed. Refuse anyone else."""
         tenant, subject = identity(claims)
         user = self.account_to_link(claims, tenant)
         if user is None:
@@ -196,15 +196,22 @@ class Backend(auth.OIDCAuthenticationBackend):
             email = claims["preferred_username"]
         return email.strip()
 
+    @staticmethod
+    def vouched_email(claims) -> str:
+        """The email address the provider vouches for, or "". For Entra ID, the sign-in name
+        (preferred_username, the UPN) that the tenant's administrators set: the email claim
+        is not checked by Entra (a guest's comes from anywhere). For others, email when
+        marked email_verified."""
+        if claims.get("tid"):
+            upn = claims.get("preferred_username", "")
+            return upn if "@" in upn else ""
+        return claims.get("email", "") if claims.get("email_verified") is True else ""
+
     def account_to_link(self, claims, tenant) -> User | None:
-        """An existing account (made by an administrator or an import) with this email
-        address and no identity from this provider yet, when the provider vouches for the
-        address: it comes from an allowed Entra tenant, or is marked verified."""
-        # An Entra tenant has passed the issuer and OIDC_ALLOWED_TENANTS checks by now: its
-        # addresses are the council's own directory's.
-        vouched = bool(claims.get("tid")) or claims.get("email_verified") is True
-        email = self.email(claims)
-        if not (vouched and email):
+        """The one existing account (made by an administrator or an import) with the email
+        address the provider vouches for and no identity from this provider yet."""
+        email = self.vouched_email(claims).strip()
+        if not email:
             return None
         candidates = list(
             User.objects.filter(email__iexact=email).exclude(sign_in_identities__tenant=tenant)[:2]

@@ -129,6 +129,18 @@ def test_an_account_an_administrator_made_is_linked_by_email_on_its_first_sign_i
     assert sign_in(preferred_username="d.smith@council.example") == made
 
 
+def test_an_entra_email_claim_alone_links_no_account(sso, db):
+    made = person("dana.smith@council.example", roles.ADMINISTRATOR)
+    # A guest's email claim is whatever their home directory says; their sign-in name is not.
+    guest = sign_in(
+        oid="oid-guest",
+        email="dana.smith@council.example",
+        preferred_username="dana_elsewhere.example#EXT#@council.onmicrosoft.com",
+    )
+    assert guest is not None and guest != made
+    assert role_names(made) == {roles.ADMINISTRATOR} and not made.sign_in_identities.exists()
+
+
 def test_an_account_is_linked_by_email_only_when_the_provider_vouches_for_it(sso, db, monkeypatch):
     sso.OIDC_ISSUER = "https://id.council.example/realms/staff"
     sso.OIDC_ALLOWED_TENANTS = []
