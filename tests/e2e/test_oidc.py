@@ -90,10 +90,8 @@ def test_signing_in_with_the_provider_lands_home_with_the_mapped_role(
 
 
 def test_the_sign_in_page_with_passwords_off_has_only_the_button(
-    browser, live_server, html_checker, provider, db
+    browser, live_server, html_checker, provider, settings, db
 ):
-    from django.conf import settings
-
     settings.PASSWORD_SIGN_IN = False
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)
     checked = Checked(context.new_page(), html_checker, "anonymous")
