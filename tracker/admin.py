@@ -7,12 +7,26 @@ from django.contrib.auth.models import Group
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
-from tracker.admin_site import ModelAdmin
-from tracker.models import User
+from tracker.admin_site import ModelAdmin, TabularInline
+from tracker.models import SignInIdentity, User
+
+
+class SignInIdentityInline(TabularInline):
+    """Who the person is at the single sign-on provider: made by their first sign-in, never
+    typed; deleting one lets their next sign-in link the account afresh (tracker/oidc.py)."""
+
+    model = SignInIdentity
+    extra = 0
+    fields = readonly_fields = ["tenant", "subject", "created_at", "last_signed_in"]
+    verbose_name = "single sign-on identity"
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, ModelAdmin):
+    inlines = [SignInIdentityInline]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
         ("Signing and delegation", {"fields": ["initials", "delegate"]}),

@@ -15,7 +15,8 @@ def service(request):
     if policy.may_manage(user):
         items.append(("Import", reverse("plans:import")))
         items.append(("Admin", reverse("admin:index")))
-    if user.is_authenticated:
+    # Accounts single sign-on created have no password to change.
+    if user.is_authenticated and settings.PASSWORD_SIGN_IN and user.has_usable_password():
         items.append(("Change password", reverse("password_change")))
     path = request.path
     # The item whose address is the longest start of this page's address is the current one.

@@ -42,3 +42,28 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self):
         return f"Password reset for {self.email} at {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class SignInIdentity(models.Model):
+    """Who a person is at the single sign-on provider (tracker/oidc.py), so that a sign-in
+    finds their account by an identifier that is never reassigned rather than by an email
+    address, which can change or pass to someone else."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_identities")
+    tenant = models.CharField(
+        max_length=255, help_text="Entra ID's tenant id (tid); for other providers, the issuer."
+    )
+    subject = models.CharField(
+        max_length=255,
+        help_text="Entra ID's object id (oid); for other providers, the subject (sub).",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_signed_in = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "subject"], name="one_account_per_identity")
+        ]
+
+    def __str__(self):
+        return f"{self.user} at {self.tenant}"

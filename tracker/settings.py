@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from tracker import roles
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -185,6 +187,48 @@ AXES_VERBOSE = False
 # Password reset emails: at most this many an hour to one account, and asked from one address.
 PASSWORD_RESETS_PER_ACCOUNT = envint("PASSWORD_RESETS_PER_ACCOUNT", 3)
 PASSWORD_RESETS_PER_ADDRESS = envint("PASSWORD_RESETS_PER_ADDRESS", 10)
+
+# Single sign-on (OpenID Connect): Microsoft Entra ID or any provider, by mozilla-django-oidc
+# (tracker/oidc.py; docs/sign-in.md). Off while OIDC_ISSUER is empty. The endpoints come from
+# the issuer's /.well-known/openid-configuration at the first sign-in, not at start-up.
+OIDC_ISSUER = env("OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", "")  # or OIDC_CLIENT_SECRET_FILE
+OIDC_ROLE_CLAIM = env("OIDC_ROLE_CLAIM", "roles")
+# "claim value=Role name,...": e.g. "Tracker.Admin=Administrator,Tracker.Clerk=Performance officer".
+OIDC_ROLE_MAP = {}
+for _pair in envlist("OIDC_ROLE_MAP"):
+    _value, _, _role = (part.strip() for part in _pair.rpartition("="))
+    if not _value or _role not in roles.ALL:
+        raise ImproperlyConfigured(
+            f"OIDC_ROLE_MAP: {_pair!r} must be claim value=role, the role one of "
+            + ", ".join(roles.ALL)
+        )
+    OIDC_ROLE_MAP[_value] = _role
+OIDC_CREATE_USERS = envbool("OIDC_CREATE_USERS", "false")
+OIDC_ALLOWED_TENANTS = envlist("OIDC_ALLOWED_TENANTS")
+OIDC_ALLOWED_GROUPS = envlist("OIDC_ALLOWED_GROUPS")
+OIDC_BUTTON_LABEL = env("OIDC_BUTTON_LABEL", "Sign in with Microsoft")
+PASSWORD_SIGN_IN = envbool("PASSWORD_SIGN_IN", "true")
+OIDC_TIMEOUT = 10  # seconds to wait for the provider
+if OIDC_ISSUER:
+    if not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+        raise ImproperlyConfigured("OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET")
+    if re.search(r"/(common|organizations)(/|$)", OIDC_ISSUER) and not OIDC_ALLOWED_TENANTS:
+        raise ImproperlyConfigured(
+            f"OIDC_ISSUER {OIDC_ISSUER} lets in any Entra tenant: set OIDC_ALLOWED_TENANTS"
+        )
+    AUTHENTICATION_BACKENDS.append("tracker.oidc.Backend")
+elif not PASSWORD_SIGN_IN:
+    raise ImproperlyConfigured("PASSWORD_SIGN_IN=false needs OIDC_ISSUER: nobody could sign in")
+if not PASSWORD_SIGN_IN:
+    AUTHENTICATION_BACKENDS.remove("django.contrib.auth.backends.ModelBackend")
+# What mozilla-django-oidc itself reads.
+OIDC_RP_CLIENT_ID = OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = OIDC_CLIENT_SECRET
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

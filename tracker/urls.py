@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from tracker import pages, policy, views
+from tracker import oidc, pages, policy, views
 
 public = policy.rule("public")
 signed_in = policy.rule("view")
@@ -12,6 +12,13 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("sign-in/", public(views.SignInView.as_view()), name="login"),
     path("sign-out/", public(auth_views.LogoutView.as_view()), name="logout"),
+    # Single sign-on (tracker/oidc.py): the button, and the provider's redirect URI.
+    path("sign-in/oidc/", public(oidc.Start.as_view()), name="oidc_authentication_init"),
+    path(
+        "sign-in/oidc/callback/",
+        public(oidc.Callback.as_view()),
+        name="oidc_authentication_callback",
+    ),
     path(
         "password/change/",
         signed_in(auth_views.PasswordChangeView.as_view()),

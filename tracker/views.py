@@ -13,7 +13,7 @@ from plans.measures.values import owed_by
 from plans.models import Plan
 from plans.owing import due_for
 from plans.summary import status_breakdown
-from tracker import policy, roles, signin
+from tracker import oidc, policy, roles, signin
 
 
 class SignInForm(AuthenticationForm):
@@ -47,7 +47,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-class SignInView(auth_views.LoginView):
+class SignInView(oidc.SignInPage, auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 

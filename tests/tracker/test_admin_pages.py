@@ -15,6 +15,7 @@ from plans.measures.values import save_value
 from reports.models import Meeting, Report
 from tests import factories
 from tracker import admin_site
+from tracker.models import SignInIdentity, User
 
 # Records kept by the service's own pages or by the task queue: the admin shows them only.
 READ_ONLY = {
@@ -60,6 +61,9 @@ def world(people):
     AccessAttempt.objects.create(**visit, failures_since_start=1)
     AccessFailureLog.objects.create(**visit)
     AccessLog.objects.create(**visit)
+    SignInIdentity.objects.create(
+        user=User.objects.order_by("pk").first(), tenant="tenant-id", subject="object-id"
+    )
     DBTaskResult.objects.create(
         task_path="plans.tasks.send_due_reminders",
         args_kwargs={"args": [], "kwargs": {}},
