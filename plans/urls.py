@@ -1,6 +1,6 @@
 from django.urls import include, path, register_converter
 
-from plans.views import browse, rounds, sources, updates, workbooks
+from plans.views import browse, email, rounds, sources, updates, workbooks
 
 
 class RefConverter:
@@ -27,8 +27,11 @@ urlpatterns = [
     path("import/<int:pk>/confirm/", workbooks.confirm, name="import_confirm"),
     path("import/<int:pk>/progress/", workbooks.progress, name="import_progress"),
     path("delegate/", updates.delegate, name="delegate"),
+    path("email-settings/", email.email_settings, name="email_settings"),
     path("<slug:slug>/", browse.tracker, name="tracker"),
     path("<slug:slug>/actions/<ref:ref>/", browse.action_detail, name="action"),
+    path("<slug:slug>/actions/<ref:ref>/follow/", email.follow_action, name="follow_action"),
+    path("<slug:slug>/themes/<int:pk>/follow/", email.follow_theme, name="follow_theme"),
     # Reading the plan (plans/views/browse.py).
     path("<slug:slug>/dashboard/", browse.dashboard, name="dashboard"),
     path("<slug:slug>/dashboard/<str:chart>.svg", browse.dashboard_chart, name="dashboard_chart"),
@@ -85,6 +88,11 @@ urlpatterns = [
         name="round_reopen",
     ),
     path("<slug:slug>/rounds/<int:year>/<int:month>/chase/", rounds.chase, name="chase"),
+    path(
+        "<slug:slug>/rounds/<int:year>/<int:month>/digests/",
+        email.send_digests,
+        name="send_digests",
+    ),
     path("<slug:slug>/rounds/<int:year>/<int:month>/chase/remind/", rounds.remind, name="remind"),
     path("<slug:slug>/workbook.xlsx", workbooks.download, name="workbook"),
 ]
