@@ -54,7 +54,7 @@ def test_chair_sees_their_committee_with_rag_counts_and_red_and_amber_actions(
 def test_one_click_from_home_reaches_the_committees_red_and_amber_actions(committee, client_for):
     client = client_for("councillor")
     home = client.get(reverse("home")).content.decode()
-    link = re.search(r'href="([^"]+)">See the 1 red and 1 amber actions', home).group(1)
+    link = re.search(r'href="([^"]+)">See its 1 red and 1 amber actions', home).group(1)
     tracker = client.get(link.replace("&amp;", "&")).content.decode()
     assert "AU.1" in tracker and "AU.2" in tracker
     assert "AU.3" not in tracker and "OT.1" not in tracker
@@ -87,7 +87,7 @@ def test_an_update_awaiting_sign_off_does_not_count(committee, plan, people, cli
         expected_version=0,
     )
     page = client_for("councillor").get(reverse("home")).content.decode()
-    assert "See the 1 red and 1 amber actions" in page
+    assert "See its 1 red and 1 amber actions" in page
     assert "Draft: slipping badly." not in page
 
 
