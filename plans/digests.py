@@ -130,6 +130,23 @@ def latest_closed_month(plan):
     return round_ and round_.month
 
 
+def email_context(plan, person, committees, month):
+    """What the digest templates (emails/digest.*) show `person` of `committees` in `plan`
+    (with its months, alerts.with_months) for `month`."""
+    today = timezone.localdate()
+    return {
+        "person": person,
+        "plan": plan,
+        "month": month,
+        "positions": [position(plan, c, month, today=today) for c in committees],
+        "today": today,
+        "site": settings.SITE_URL,
+        "action_url": settings.SITE_URL + action_url(plan.slug),
+        "settings_link": settings.SITE_URL + reverse("plans:email_settings"),
+        "service_name": settings.SERVICE_NAME,
+    }
+
+
 @task()
 def send_digests(plan_id, month):
     """Queue the digest of `month` (YYYY-MM-DD) for each recipient. Returns how many."""
@@ -162,18 +179,7 @@ def send_digest(plan_id, user_id, month):
         except IntegrityError:
             log.info("digest plan=%s user=%s month=%s already sent", plan_id, user_id, month)
             return False
-        today = timezone.localdate()
-        context = {
-            "person": person,
-            "plan": plan,
-            "month": month,
-            "positions": [position(plan, c, month, today=today) for c in committees],
-            "today": today,
-            "site": settings.SITE_URL,
-            "action_url": settings.SITE_URL + action_url(plan.slug),
-            "settings_link": settings.SITE_URL + reverse("plans:email_settings"),
-            "service_name": settings.SERVICE_NAME,
-        }
+        context = email_context(plan, person, committees, month)
         subject = render_to_string("emails/digest_subject.txt", context).strip()
         message = EmailMultiAlternatives(
             subject, render_to_string("emails/digest.txt", context), to=[person.email]
