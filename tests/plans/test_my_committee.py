@@ -128,3 +128,20 @@ def test_the_committee_dashboard_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(19):
         response = client.get(address)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_home_page_committees_do_not_grow_with_their_actions(
+    committee, plan, client_for, django_assert_max_num_queries, count
+):
+    for number in range(count):
+        action = factories.action(plan, f"MORE.{number}", title=f"More {number}")
+        factories.update(action, "2024-01", RED if number % 2 else AMBER)
+        committee.actions.add(action)
+    # The plan overview's queries and the committee's (its dashboard's five among them): the
+    # same for 3 actions as for 30.
+    with django_assert_max_num_queries(35):
+        response = client_for("councillor").get(reverse("home"))
+    assert f"See its {count // 2 + 1} red and {count - count // 2 + 1} amber" in (
+        response.content.decode()
+    )
