@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from plans import dates, locks, tasks, versions
+from plans import dates, digests, locks, tasks, versions
 from plans.models import Action, Plan, Reminder, Round, Status, Update
 from tracker.models import User
 
@@ -69,7 +69,8 @@ def _lock(round_: Round) -> None:
 
 @transaction.atomic
 def close_round(*, round_: Round, by: User) -> Round:
-    """Lock the round's updates; from now on only performance officers correct them.
+    """Lock the round's updates; from now on only performance officers correct them, and
+    send the month's committee digests.
 
     Takes the round's row lock, as every save in it does: a save under way finishes first,
     and any later one finds the round closed. Returns the round as closed."""
@@ -78,7 +79,13 @@ def close_round(*, round_: Round, by: User) -> Round:
         raise ValidationError("The round is already closed")
     round_.closed_at = timezone.now()
     round_.closed_by = by
-    return _save(round_, by)
+    _save(round_, by)
+    # The month's words are final: chairs and vice-chairs get their committees' digest, once
+    # each however often the round is closed (plans/digests.py).
+    transaction.on_commit(
+        lambda: digests.send_digests.enqueue(round_.plan_id, round_.month.isoformat())
+    )
+    return round_
 
 
 @transaction.atomic

@@ -484,13 +484,16 @@ def served_priorities(plan):
     return served
 
 
-def dashboard(plan, month, window=12):
-    """The plan's position as at `month`: breakdowns overall, per priority and per theme, the
-    movement since the month before, the red and amber actions, and the breakdown for each of
-    the `window` months up to `month` (dropping leading months with no status at all). Five
-    queries: figures() and the red and amber actions' narratives."""
+def dashboard(plan, month, window=12, *, committee=None):
+    """The plan's position as at `month` (only `committee`'s actions, when given): breakdowns
+    overall, per priority and per theme, the movement since the month before, the red and
+    amber actions, and the breakdown for each of the `window` months up to `month` (dropping
+    leading months with no status at all). Five queries: figures() and the red and amber
+    actions' narratives."""
     months = [dates.add_months(month, n) for n in range(1 - window, 1)]
-    found = figures(plan, months, fields=["ref", "title", "lead_officer__name"])
+    found = figures(
+        plan, months, committee=committee, fields=["ref", "title", "lead_officer__name"]
+    )
     moves = {key: [] for key, _ in MOVEMENTS if key != "new"}
     attention = {}  # update id -> Worrying
     for action in found.actions:

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from plans import locks, ratings, versions
+from plans import alerts, locks, ratings, versions
 from plans.evidence import checksum
 from plans.models import Action, Evidence, Review, Round, Status, Update, UpdateRevision
 from tracker import policy
@@ -135,6 +135,8 @@ def save_update(
         **values,
     )
     versions.progress_changed(action)
+    if not imported:  # a workbook's history is not news
+        alerts.update_saved(update)
     return update, True
 
 
@@ -429,4 +431,5 @@ def review_update(
     update.approval = decision
     update.save(update_fields=["approval"])
     versions.progress_changed(update.action)
+    alerts.update_saved(update)  # now signed off: everyone else may be told
     return update

@@ -1,6 +1,6 @@
 from django.urls import include, path, register_converter
 
-from plans.views import browse, bulk, rollover, rounds, sources, updates, workbooks
+from plans.views import browse, bulk, email, rollover, rounds, sources, updates, workbooks
 
 
 class RefConverter:
@@ -27,11 +27,14 @@ urlpatterns = [
     path("import/<int:pk>/confirm/", workbooks.confirm, name="import_confirm"),
     path("import/<int:pk>/progress/", workbooks.progress, name="import_progress"),
     path("delegate/", updates.delegate, name="delegate"),
+    path("email-settings/", email.email_settings, name="email_settings"),
     path("<slug:slug>/", browse.tracker, name="tracker"),
     # Before "<slug>/actions/<ref>/" so that "change" is never taken for an action's ref.
     path("<slug:slug>/actions/change/", bulk.change, name="bulk_change"),
     path("<slug:slug>/actions/<ref:ref>/", browse.action_detail, name="action"),
     path("<slug:slug>/new-year/", rollover.rollover_plan, name="rollover"),
+    path("<slug:slug>/actions/<ref:ref>/follow/", email.follow_action, name="follow_action"),
+    path("<slug:slug>/themes/<int:pk>/follow/", email.follow_theme, name="follow_theme"),
     # Reading the plan (plans/views/browse.py).
     path("<slug:slug>/dashboard/", browse.dashboard, name="dashboard"),
     path("<slug:slug>/dashboard/<str:chart>.svg", browse.dashboard_chart, name="dashboard_chart"),
@@ -88,6 +91,11 @@ urlpatterns = [
         name="round_reopen",
     ),
     path("<slug:slug>/rounds/<int:year>/<int:month>/chase/", rounds.chase, name="chase"),
+    path(
+        "<slug:slug>/rounds/<int:year>/<int:month>/digests/",
+        email.send_digests,
+        name="send_digests",
+    ),
     path("<slug:slug>/rounds/<int:year>/<int:month>/chase/remind/", rounds.remind, name="remind"),
     path("<slug:slug>/workbook.xlsx", workbooks.download, name="workbook"),
 ]

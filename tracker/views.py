@@ -9,6 +9,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from plans.digests import my_committees
 from plans.measures.values import owed_by
 from plans.models import Plan
 from plans.owing import due_for
@@ -62,7 +63,7 @@ class SignInView(oidc.SignInPage, auth_views.LoginView):
 @require_safe
 def home(request):
     """Lead officers see their actions needing an update and the measures' figures they owe;
-    everyone sees each plan's overview."""
+    councillors on committees their committees' position; everyone each plan's overview."""
     user = request.user
     lead = roles.has(user, roles.LEAD_OFFICER)
     due = due_for(user) if lead else []
@@ -75,8 +76,18 @@ def home(request):
             "measures_due": owed_by(user) if lead else [],
             "overviews": overviews,
             "may_run": policy.may_run(user),
+            **_committees_context(user),
         },
     )
+
+
+def _committees_context(user):
+    """The home page's "Your committees" block: those `user` chairs, vice-chairs or sits on."""
+    committees = my_committees(user)
+    return {
+        "committees": committees,
+        "committees_plans": len({pos.plan.pk for pos in committees}),
+    }
 
 
 @policy.rule("public")

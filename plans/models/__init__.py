@@ -1,6 +1,7 @@
 """The plans app's models, one module per feature; everything is re-exported here, so
 `from plans.models import Action` and the app label stay as they were."""
 
+from plans.models.alerts import Alert, AlertEmail, Digest, EmailSettings, Follow
 from plans.models.imports import ImportJob
 from plans.models.measures import (
     Measure,
@@ -45,8 +46,13 @@ __all__ = [
     "RESERVED_SLUGS",
     "Action",
     "ActionQuerySet",
+    "Alert",
+    "AlertEmail",
     "Committee",
+    "Digest",
+    "EmailSettings",
     "Evidence",
+    "Follow",
     "ImportJob",
     "Measure",
     "MeasureQuerySet",

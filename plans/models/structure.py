@@ -22,7 +22,7 @@ class Rag(models.TextChoices):
 
 
 # Addresses under /plans/ that are not plans, so no plan may take them as its slug.
-RESERVED_SLUGS = {"import", "delegate"}
+RESERVED_SLUGS = {"import", "delegate", "email-settings"}
 
 
 def validate_plan_slug(value):

@@ -9,7 +9,7 @@ from hashlib import sha256
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from plans import charts, export, history, sources, summary
 from plans.filters import SORTS, ActionFilter, MonthForm
 from plans.measures import scorecard
-from plans.models import Action, Committee, Plan, Round, Update, UpdateRevision
+from plans.models import Action, Committee, Follow, Plan, Round, Update, UpdateRevision
 from plans.templatetags.browse import action_url
 from tracker import policy
 
@@ -225,8 +225,22 @@ def action_detail(request, slug, ref):
             "body": body,
             "open_month": open_round.month if open_round else None,
             "update_url": action.update_url(open_round.month) if open_round else None,
+            **_following(request.user, action),
         },
     )
+
+
+def _following(user, action):
+    """Whether `user` follows the action and its theme, for the Follow buttons. One query."""
+    follows = set(
+        Follow.objects.filter(user=user)
+        .filter(Q(action=action) | Q(theme=action.theme_id))
+        .values_list("action_id", "theme_id")
+    )
+    return {
+        "follows_action": (action.pk, None) in follows,
+        "follows_theme": (None, action.theme_id) in follows,
+    }
 
 
 def _action_context(action, reader):
@@ -273,52 +287,77 @@ def _dashboard_month(request, plan):
     return form, form.chosen() or summary.current_month(plan)
 
 
+def _dashboard_committee(request, plan):
+    """The committee asked for with `committee=` (its id, as the tracker's filter takes it),
+    or None for the whole plan; 404 for one that oversees none of the plan's actions."""
+    asked = request.GET.get("committee")
+    if not asked:
+        return None
+    if not asked.isdigit():
+        raise Http404
+    return get_object_or_404(Committee.objects.filter(actions__plan=plan).distinct(), pk=int(asked))
+
+
 @policy.rule("view")
 @require_safe
 def dashboard(request, slug):
-    """The plan's position for a month: statuses and RAG colours overall, by priority and by
-    theme, movement since the month before, a 12-month trend, and what is red or amber."""
+    """The plan's position for a month, or one committee's (`committee=`): statuses and RAG
+    colours overall, by priority and by theme, movement since the month before, a 12-month
+    trend, and what is red or amber."""
     plan = _plan(slug)
     form, month = _dashboard_month(request, plan)
+    committee = _dashboard_committee(request, plan)
     body = _cached(
-        ("dashboard", month),
+        ("dashboard", month, committee and committee.pk),
         plan,
         lambda: render_to_string(
-            "plans/_dashboard.html", _dashboard_context(plan, form, month), request
+            "plans/_dashboard.html", _dashboard_context(plan, form, month, committee), request
         ),
     )
     return render(
         request,
         "plans/dashboard.html",
-        {"plan": plan, "month": month, "body": body, "ignored": form.ignored()},
+        {
+            "plan": plan,
+            "month": month,
+            "committee": committee,
+            "body": body,
+            "ignored": form.ignored(),
+        },
     )
 
 
-def _dashboard_context(plan, form, month):
+def _dashboard_context(plan, form, month, committee=None):
     context = {
         "plan": plan,
         "here": "dashboard",
         "form": form,
         "month": month,
+        "committee": committee,
         "committees": Committee.objects.filter(actions__plan=plan).distinct(),
     }
     if month is None:
         return context
+    narrowed = f"&committee={committee.pk}" if committee else ""
     return {
         **context,
-        "data": _dashboard_data(plan, month),
-        "measures": scorecard.present(scorecard.snapshot(plan, month)),
-        "recommendations": sources.snapshot(plan, month)[0],
+        "data": _dashboard_data(plan, month, committee),
+        "measures": scorecard.present(scorecard.snapshot(plan, month, committee=committee)),
+        "recommendations": sources.snapshot(plan, month, committee=committee)[0],
         "action_url": action_url(plan.slug),
-        "chart_query": f"month={month.isoformat()}&v={plan.data_version}",
-        "month_query": f"month={month.isoformat()}",
+        "chart_query": f"month={month.isoformat()}&v={plan.data_version}{narrowed}",
+        "month_query": f"month={month.isoformat()}{narrowed}",
         "list_limit": summary.LIST_LIMIT,
     }
 
 
-def _dashboard_data(plan, month):
+def _dashboard_data(plan, month, committee=None):
     """summary.dashboard(), worked out once for the page and both of its charts."""
-    return _cached(("dashboard data", month), plan, lambda: summary.dashboard(plan, month))
+    return _cached(
+        ("dashboard data", month, committee and committee.pk),
+        plan,
+        lambda: summary.dashboard(plan, month, committee=committee),
+    )
 
 
 @policy.rule("view")
@@ -327,16 +366,19 @@ def dashboard_chart(request, slug, chart):
     """A dashboard chart as an SVG image, for <img> on the page and in reports."""
     plan = _plan(slug)
     _, month = _dashboard_month(request, plan)
+    committee = _dashboard_committee(request, plan)
     if month is None or chart not in ("status", "trend"):
         raise Http404
 
     def draw():
-        data = _dashboard_data(plan, month)
+        data = _dashboard_data(plan, month, committee)
         if chart == "status":
             return charts.status_chart(data.overall, f"Actions by status, {month:%B %Y}")
         return charts.trend_chart(data.trend, f"Actions by RAG colour, to {month:%B %Y}")
 
-    response = HttpResponse(_cached(("chart", chart, month), plan, draw), "image/svg+xml")
+    response = HttpResponse(
+        _cached(("chart", chart, month, committee and committee.pk), plan, draw), "image/svg+xml"
+    )
     # pygal styles its SVG with an embedded <style>; as an image it can run no script.
     response["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:"

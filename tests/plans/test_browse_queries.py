@@ -13,8 +13,8 @@ PAGES = {
     "tracker sorted and filtered": 19,
     "committee": 19,
     "dashboard": 18,  # seven for the measures and recommendations, one for priorities served
-    "action": 12,
-    "focus action": 12,  # its sub-actions, but no updates of its own to prefetch from
+    "action": 13,  # one for whether the reader follows it or its theme
+    "focus action": 13,  # its sub-actions, but no updates of its own to prefetch from
     "csv": 8,
     "json": 13,
 }

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
-from plans.models import Committee, Evidence, ImportJob, Round, Source
+from plans.models import Committee, Evidence, ImportJob, Round, Source, Theme
 from reports import compose, periods
 from reports.models import Meeting, Report
 from tests import factories
@@ -101,6 +101,17 @@ TABLE = {
     "plans:round_reopen": (ROUND, {**RUN, "clerk": (405, 200), "admin": (405, 200)}),
     "plans:chase": (ROUND, RUN_PAGE),
     "plans:remind": (ROUND, {**RUN, "clerk": (405, 302), "admin": (405, 302)}),
+    "plans:send_digests": (ROUND, {**RUN, "clerk": (405, 302), "admin": (405, 302)}),
+    # Email settings and following: everyone signed in, for themselves.
+    "plans:email_settings": ({}, {"anonymous": (302, 302), **{r: (200, 302) for r in ROLES[1:]}}),
+    "plans:follow_action": (
+        {"slug": "corporate-plan", "ref": "CM.A1.1"},
+        {"anonymous": (302, 302), **{r: (405, 302) for r in ROLES[1:]}},
+    ),
+    "plans:follow_theme": (
+        {"slug": "corporate-plan", "pk": 1},
+        {"anonymous": (302, 302), **{r: (405, 302) for r in ROLES[1:]}},
+    ),
     # Measures and sources: everyone signed in reads them; the world's lead holds measure 1's
     # owner post.
     "plans:measures": ({"slug": "corporate-plan"}, READ),
@@ -179,6 +190,7 @@ def world(people):
     plan = factories.plan()
     plan.public = True
     plan.save()
+    Theme.objects.create(pk=1, plan=plan, name="Community", sort_order=1)
     action = factories.action(plan, "CM.A1.1", lead="Head of HR")
     january = factories.update(action, "2024-01", "On track")
     Evidence.objects.create(
