@@ -105,21 +105,22 @@ def file_name(plan, filters, extension):
     """The download's name: the plan, the committee and the other filters in use, and the
     month it shows, e.g. "corporate-plan-committee-cabinet-red-2024-02.xlsx". Without the
     filters a second download of another view would look the same as the first."""
+    chosen = filters.form.cleaned_data
     parts = [plan.slug]
+    if committee := chosen.get("committee"):
+        parts.append(f"committee-{committee.slug}")
     words = dict(filters.in_use())
-    for name, value in filters.form.cleaned_data.items():
-        if not value or name in NOT_FILTERS or name == "month":
+    for name, value in chosen.items():
+        if not value or name in (*NOT_FILTERS, "month", "committee"):
             continue
-        if name == "committee":
-            parts.append(f"committee-{value.slug}")
-        elif isinstance(value, bool):
+        if isinstance(value, bool):
             parts.append(name)
         elif isinstance(value, datetime.date):
             parts.append(f"{name}-{value.isoformat()}")
         else:
             parts.append(words[filters.form.fields[name].label])
     month = filters.as_at or filters.current or timezone.localdate()
-    stem = slugify(" ".join(parts), allow_unicode=True)[:120].strip("-")
+    stem = slugify(" ".join(parts), allow_unicode=True).replace("_", "-")[:120].strip("-")
     return f"{stem}-{month:%Y-%m}.{extension}"
 
 
