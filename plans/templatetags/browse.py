@@ -55,10 +55,11 @@ def shorten(text, length):
 
 
 @register.filter
-def narrative(text, ref):
+def narrative(text, whose):
     """A narrative in a list: whole when short; when long, its opening with the whole of it in
     a GOV.UK details element ("Full update", no JavaScript needed) and again in a block only
-    printed, because CSS cannot open a details element and a printout shows everything."""
+    printed, because CSS cannot open a details element and a printout shows everything.
+    `whose` ends the summary's words for screen readers ("Full update for CM.A1.1")."""
     text = (text or "").strip()
     opening = shorten(text, OPENING)
     if len(opening) == len(" ".join(text.split())):  # nothing was cut
@@ -68,13 +69,13 @@ def narrative(text, ref):
         f'<span class="app-opening app-no-print">{escape(opening)}</span>'
         '<details class="govuk-details app-full-update app-no-print">'
         '<summary class="govuk-details__summary"><span class="govuk-details__summary-text">'
-        f'Full update<span class="govuk-visually-hidden"> for {escape(ref)}</span></span>'
+        f'Full update<span class="govuk-visually-hidden"> for {escape(whose)}</span></span>'
         f'</summary><div class="govuk-details__text app-whole-text">{whole}</div></details>'
         f'<span class="app-print-only app-whole-text">{whole}</span>'
     )
 
 
-def _added_cells(row, added, tag):
+def _added_cells(row, added, tag, last_month):
     """(key, HTML) of the chosen columns, for action_rows."""
     for key in added:
         if key == "director":
@@ -89,7 +90,7 @@ def _added_cells(row, added, tag):
             status = row["last_status"]
             html = tag(status) if status else '<span class="app-secondary">No update</span>'
         else:
-            html = narrative(row["last_narrative"], row["ref"])
+            html = narrative(row["last_narrative"], f"{row['ref']}, {last_month}")
         yield key, html
 
 
@@ -106,8 +107,11 @@ def action_rows(rows, action_url, current, flat=False, added=()):
     link_before, link_after = action_url.split(REF)
     tag = status_tags()
     after = {}
-    for key, _, follows in added:
+    last_month = ""  # the month of last month's update, said to screen readers
+    for key, heading, follows in added:
         after.setdefault(follows, []).append(key)
+        if key == "last_narrative":
+            last_month = heading.removeprefix("Update, ")
     html = []
     for row in rows:
         ref = escape(row["ref"])
@@ -120,9 +124,9 @@ def action_rows(rows, action_url, current, flat=False, added=()):
                 f"{escape(row['title'])}</a>",
             ),
             ("lead", escape(row["lead_officer__name"] or "")),
-            *_added_cells(row, after.get("lead", ()), tag),
+            *_added_cells(row, after.get("lead", ()), tag, last_month),
             ("due", escape(due_label(row["due_text"], row["due_date"]))),
-            *_added_cells(row, after.get("due", ()), tag),
+            *_added_cells(row, after.get("due", ()), tag, last_month),
         ]
         if child:
             cells[0] = (
