@@ -2,6 +2,7 @@
 bookmarked, shared and exported exactly as shown."""
 
 import datetime
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
@@ -386,6 +387,12 @@ class ActionFilter(django_filters.FilterSet):
                 words = str(value)
             found.append((field.label, words))
         return found
+
+    def unfiltered_query(self):
+        """The query string of this view without its filters: the sort and columns kept, for
+        "Clear filters"."""
+        kept = [(key, value) for key in NOT_FILTERS for value in self.data.getlist(key)]
+        return urlencode(kept)
 
     def is_filtered(self):
         """Is anything other than the sort chosen?"""

@@ -174,6 +174,11 @@ def test_columns_are_not_filters(february, client_for):
     )
 
 
+def test_clearing_the_filters_keeps_the_columns_and_the_sort(february, client_for):
+    html = tracker(client_for("councillor"), "?rag=amber&columns=director&sort=ref")
+    assert 'href="/plans/corporate-plan/?sort=ref&amp;columns=director">Clear filters</a>' in html
+
+
 def test_a_column_nobody_offers_is_refused_by_the_download(february, client_for):
     response = client_for("councillor").get(
         reverse("plans:export_csv", args=["corporate-plan"]) + "?columns=salary"
