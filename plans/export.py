@@ -7,16 +7,20 @@ officers typed.
 """
 
 import csv
+import datetime
 import io
 import re
+from urllib.parse import quote
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from plans.filters import NOT_FILTERS
 from plans.models import Action, Recommendation, Status, Theme, Update, Workstream
 from tracker import policy
 
@@ -41,9 +45,11 @@ def update_state(row, current):
     return "Missing"
 
 
-def tracker_table(rows, current):
+def tracker_table(rows, current, added=()):
     """(header, rows) of the tracker's columns, for its rows as the tracker view prepares
-    them (dicts of summary.ROW_FIELDS with `status` and `needs_update`)."""
+    them (dicts of summary.ROW_FIELDS with `status` and `needs_update`), then the `added`
+    columns (ActionFilter.added_columns). Those come last, so the usual columns keep their
+    letters, and a workbook's formulas or macros built on them, whatever columns are chosen."""
     header = [
         "Theme",
         "Workstream",
@@ -59,6 +65,8 @@ def tracker_table(rows, current):
         "Latest update",
         f"Update for {current:%B %Y}" if current else "Update for this month",
     ]
+    for key, heading, _ in added:
+        header += ["Start (as written)", "Start date"] if key == "start" else [heading]
     table = [
         [
             row["theme__name"],
@@ -74,10 +82,53 @@ def tracker_table(rows, current):
             f"{row['latest_month']:%B %Y}" if row["latest_month"] else "",
             row["latest_narrative"] or "",
             update_state(row, current),
+            *[value for key, _, _ in added for value in _added_values(row, key)],
         ]
         for row in rows
     ]
     return header, table
+
+
+def _added_values(row, key):
+    if key == "director":
+        return [row["director__name"] or ""]
+    if key == "start":
+        return [row["start_text"], row["start_date"]]
+    if key == "last_status":
+        return [row["last_status"].label if row["last_status"] else "No update"]
+    if key == "last_narrative":
+        return [row["last_narrative"] or ""]
+    return [row[key]]  # member_lead, other_leads
+
+
+def file_name(plan, filters, extension):
+    """The download's name: the plan, the committee and the other filters in use, and the
+    month it shows, e.g. "corporate-plan-committee-cabinet-red-2024-02.xlsx". Without the
+    filters a second download of another view would look the same as the first."""
+    chosen = filters.form.cleaned_data
+    parts = [plan.slug]
+    if committee := chosen.get("committee"):
+        parts.append(f"committee-{committee.slug}")
+    words = dict(filters.in_use())
+    for name, value in chosen.items():
+        if not value or name in (*NOT_FILTERS, "month", "committee"):
+            continue
+        if isinstance(value, bool):
+            parts.append(name)
+        elif isinstance(value, datetime.date):
+            parts.append(f"{name}-{value.isoformat()}")
+        else:
+            parts.append(words[filters.form.fields[name].label])
+    month = filters.as_at or filters.current or timezone.localdate()
+    stem = slugify(" ".join(parts), allow_unicode=True).replace("_", "-")[:120].strip("-")
+    return f"{stem}-{month:%Y-%m}.{extension}"
+
+
+def content_disposition(name):
+    """An attachment header with a plain ASCII `filename` every browser reads, and the name
+    itself (in UTF-8, as RFC 6266 allows) as `filename*` for those that read that."""
+    ascii_name = slugify(name.rsplit(".", 1)[0]) + "." + name.rsplit(".", 1)[1]
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
 def to_csv(header, rows):
@@ -100,18 +151,31 @@ def _csv_value(value):
     return safe(value)
 
 
-# Column widths in characters, by header; anything else gets 16.
-WIDTHS = {"Action": 60, "Latest update": 80, "Theme": 30, "Workstream": 30, "Lead officer": 24}
+# Column widths in characters, by header (before any comma); anything else gets 16.
+WIDTHS = {
+    "Action": 60,
+    "Latest update": 80,
+    "Theme": 30,
+    "Workstream": 30,
+    "Lead officer": 24,
+    "Other leads": 30,
+    "Director": 24,
+    "Member lead": 24,
+    "Update": 80,  # last month's, "Update, January 2024"
+}
 
 
 def to_xlsx(header, rows, title):
-    """An .xlsx workbook: bold header row frozen at the top, set widths, wrapped text, real
-    dates, and every text cell written as text."""
+    """An .xlsx workbook: bold header row frozen at the top (and repeated on every printed
+    page), an autofilter on it, set widths, wrapped text, real dates, and every text cell
+    written as text."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=title[:31])
     for index, name in enumerate(header, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(name, 16)
+        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(name.split(",")[0], 16)
     sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    sheet.print_title_rows = "1:1"
     bold = Font(bold=True)
     top = Alignment(vertical="top", wrap_text=True)
     sheet.append([_cell(sheet, name, font=bold, alignment=top) for name in header])

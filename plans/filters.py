@@ -2,10 +2,21 @@
 bookmarked, shared and exported exactly as shown."""
 
 import datetime
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 
 from plans import dates, summary
 from plans.models import Action, Committee, Post, Priority, Rag, Theme, Update, Workstream
@@ -21,6 +32,20 @@ SORTS = {
     "status": "Status",
     "month": "Month",
 }
+
+# The columns a reader may add to the tracker and its downloads (?columns=director&...):
+# key -> (checkbox label, the sortable column it follows). "last_*" are the update for the
+# month before the one shown (ActionFilter.last_month), as everyone may read it.
+COLUMNS = {
+    "other_leads": ("Other leads", "lead"),
+    "director": ("Director", "lead"),
+    "member_lead": ("Member lead", "lead"),
+    "start": ("Start", "lead"),
+    "last_status": ("Last month's status", "due"),
+    "last_narrative": ("Last month's update", "due"),
+}
+# Kept in the URL beside the filters, but they choose what is shown, not which actions.
+NOT_FILTERS = ("sort", "columns")
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -111,6 +136,12 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_nothing",  # applied last, in filter_queryset
         empty_label="Plan order",
     )
+    columns = django_filters.MultipleChoiceFilter(
+        label="Columns to add",
+        choices=[(key, label) for key, (label, _) in COLUMNS.items()],
+        method="filter_nothing",  # chooses the columns: see chosen_columns
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = Action
@@ -166,8 +197,34 @@ class ActionFilter(django_filters.FilterSet):
         """Is a filter other than the search box in use (so "More filters" starts open)?"""
         self.form.is_valid()  # cleans the form, if nothing has yet
         return any(
-            value for key, value in self.form.cleaned_data.items() if key not in ("q", "sort")
+            value for key, value in self.form.cleaned_data.items() if key not in ("q", *NOT_FILTERS)
         ) or bool(self.form.errors)
+
+    @property
+    def chosen_columns(self):
+        """The added columns asked for, in COLUMNS order."""
+        if not self.is_bound:
+            return []
+        self.form.is_valid()  # cleans the form, if nothing has yet
+        chosen = self.form.cleaned_data.get("columns") or []
+        return [key for key in COLUMNS if key in chosen]
+
+    def added_columns(self):
+        """[(key, heading, the sortable column it follows)] of the chosen columns: last
+        month's are headed with the month they are for."""
+        last = f"{self.last_month:%B %Y}" if self.last_month else "last month"
+        headings = {"last_status": f"Status, {last}", "last_narrative": f"Update, {last}"}
+        return [
+            (key, headings.get(key, COLUMNS[key][0]), COLUMNS[key][1])
+            for key in self.chosen_columns
+        ]
+
+    @property
+    def last_month(self):
+        """The month before the one shown (the "status as at" month, or this month): the
+        month of the last_status and last_narrative columns. None for a plan with no months."""
+        shown = self.as_at or self.current
+        return dates.add_months(shown, -1) if shown else None
 
     @property
     def as_at(self):
@@ -184,17 +241,52 @@ class ActionFilter(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         return queryset.order_by(*self.ordering(self.form.cleaned_data.get("sort")))
 
-    def rows(self, ids):
-        """Tracker rows (dicts of summary.ROW_FIELDS) for the actions `ids`, in that order,
-        with the statuses this filter set shows."""
-        found = summary.for_tracker(
-            Action.objects.filter(pk__in=ids),
-            as_at=self.as_at,
-            current=self.current,
-            opening=self.opening,
-        ).values(*summary.ROW_FIELDS)
-        by_id = {row["pk"]: row for row in found}
-        return [by_id[pk] for pk in ids]
+    def rows(self, ids=None):
+        """Tracker rows (dicts of summary.ROW_FIELDS, and the fields of the chosen columns)
+        for the actions `ids`, in that order, or for every filtered action when None, with the
+        statuses this filter set shows. Two queries at most, however many rows."""
+        if ids is None:
+            actions = self.qs
+            rows = list(self._with_columns(actions))
+        else:
+            actions = Action.objects.filter(pk__in=ids)
+            found = self._with_columns(
+                summary.for_tracker(
+                    actions, as_at=self.as_at, current=self.current, opening=self.opening
+                )
+            )
+            by_id = {row["pk"]: row for row in found}
+            rows = [by_id[pk] for pk in ids]
+        if "other_leads" in self.chosen_columns:
+            names = {}
+            leads = Action.other_leads.through.objects.filter(action__in=actions.values("pk"))
+            for action_id, name in leads.order_by("post__name").values_list(
+                "action_id", "post__name"
+            ):
+                names.setdefault(action_id, []).append(name)
+            for row in rows:
+                row["other_leads"] = ", ".join(names.get(row["pk"], []))
+        return rows
+
+    def _with_columns(self, actions):
+        """actions.values() of the row fields and those the chosen columns need."""
+        chosen = self.chosen_columns
+        fields = {
+            "director": ["director__name"],
+            "member_lead": ["member_lead"],
+            "start": ["start_text", "start_date"],
+        }
+        extra = [name for key in chosen for name in fields.get(key, [])]
+        if "last_status" in chosen or "last_narrative" in chosen:
+            last = Update.objects.visible_to(policy.EVERYONE).filter(
+                action=OuterRef("pk"), month=self.last_month
+            )
+            actions = actions.annotate(
+                last_status_id=Subquery(last.values("status_id")[:1]),
+                last_narrative=Subquery(last.values("narrative")[:1]),
+            )
+            extra += ["last_status_id", "last_narrative"]
+        return actions.values(*summary.ROW_FIELDS, *extra)
 
     def ordering(self, sort):
         if not sort:
@@ -278,7 +370,7 @@ class ActionFilter(django_filters.FilterSet):
         it, says what it shows."""
         found = []
         for name, value in self.form.cleaned_data.items():
-            if not value or name == "sort":
+            if not value or name in NOT_FILTERS:
                 continue
             field = self.form.fields[name]
             if isinstance(value, bool):
@@ -296,9 +388,15 @@ class ActionFilter(django_filters.FilterSet):
             found.append((field.label, words))
         return found
 
+    def unfiltered_query(self):
+        """The query string of this view without its filters: the sort and columns kept, for
+        "Clear filters"."""
+        kept = [(key, value) for key in NOT_FILTERS for value in self.data.getlist(key)]
+        return urlencode(kept)
+
     def is_filtered(self):
         """Is anything other than the sort chosen?"""
-        return any(value for key, value in self.form.cleaned_data.items() if key != "sort")
+        return any(value for key, value in self.form.cleaned_data.items() if key not in NOT_FILTERS)
 
 
 class StatusIterator(forms.models.ModelChoiceIterator):

@@ -510,9 +510,8 @@ def dashboard(plan, month, window=12, *, committee=None):
                 row["ref"], row["title"], row["lead_officer__name"], after, when
             )
 
-    for pk, narrative in Update.objects.filter(pk__in=attention).values_list(
-        "pk", Substr("narrative", 1, 400)
-    ):
+    # Whole, for the dashboard's "Full update" (browse.narrative).
+    for pk, narrative in Update.objects.filter(pk__in=attention).values_list("pk", "narrative"):
         attention[pk].narrative = narrative
     return Dashboard(
         month=month,

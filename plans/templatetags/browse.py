@@ -16,8 +16,14 @@ from tracker.templatetags.govuk import status_tag
 
 register = template.Library()
 
-# Column number -> extra classes: the ref column is indented for sub-actions; narratives grey.
-CELL_CLASSES = {0: " app-tracker__ref", 6: " app-tracker__narrative"}
+# Cell classes by column: the ref column is indented for sub-actions; narratives grey.
+CELL_CLASSES = {
+    "ref": " app-tracker__ref",
+    "narrative": " app-tracker__narrative",
+    "last_narrative": " app-tracker__narrative",
+}
+# A narrative longer than this shows its opening, with the whole of it in a "Full update".
+OPENING = 180
 # Stands for the ref in an action's URL reversed once per page (see action_url); a slug cannot
 # hold a "~", so it is found only where the ref goes.
 REF = "~ref~"
@@ -49,57 +55,114 @@ def shorten(text, length):
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
+@register.filter
+def narrative(text, whose):
+    """A narrative in a list: whole when short; when long, its opening with the whole of it in
+    a GOV.UK details element ("Full update", no JavaScript needed) and again in a block only
+    printed, because CSS cannot open a details element and a printout shows everything.
+    `whose` ends the summary's words for screen readers ("Full update for CM.A1.1")."""
+    text = (text or "").strip()
+    opening = shorten(text, OPENING)
+    if len(opening) == len(" ".join(text.split())):  # nothing was cut
+        return mark_safe(escape(opening))
+    whole = escape(text)
+    return mark_safe(
+        f'<span class="app-opening app-no-print">{escape(opening)}</span>'
+        '<details class="govuk-details app-full-update app-no-print">'
+        '<summary class="govuk-details__summary"><span class="govuk-details__summary-text">'
+        f'Full update<span class="govuk-visually-hidden"> for {escape(whose)}</span></span>'
+        f'</summary><div class="govuk-details__text app-whole-text">{whole}</div></details>'
+        f'<span class="app-print-only app-whole-text">{whole}</span>'
+    )
+
+
+def _added_cells(row, added, tag, last_month):
+    """(key, HTML) of the chosen columns, for action_rows."""
+    for key in added:
+        if key == "director":
+            html = escape(row["director__name"] or "")
+        elif key == "member_lead":
+            html = escape(row["member_lead"])
+        elif key == "start":
+            html = escape(due_label(row["start_text"], row["start_date"]))
+        elif key == "other_leads":
+            html = escape(row["other_leads"])
+        elif key == "last_status":
+            status = row["last_status"]
+            html = tag(status) if status else '<span class="app-secondary">No update</span>'
+        else:
+            html = narrative(row["last_narrative"], f"{row['ref']}, {last_month}")
+        yield key, html
+
+
 @register.simple_tag
-def action_rows(rows, action_url, current, flat=False):
+def action_rows(rows, action_url, current, flat=False, added=()):
     """One <tr> per row of the tracker (dicts from plans.views.browse): ref (indented under its
-    focus action unless `flat`), title linking to the action (`action_url` as action_url gives
-    it), lead officer, due date as written and as derived, status, its month, the opening of
-    the narrative, and, when there is a `current` month, whether its update is in.
+    focus action unless `flat`), title in full linking to the action (`action_url` as
+    action_url gives it), lead officer, due date as written and as derived, status, its month,
+    the narrative (see `narrative`), and, when there is a `current` month, whether its update
+    is in; and the `added` columns (ActionFilter.added_columns), each after the one it follows.
 
     Python's html.escape gives the same output as Django's escape without its lazy-string
     wrapper, which costs more than the escaping across a plan's thousands of cells."""
     link_before, link_after = action_url.split(REF)
     tag = status_tags()
+    after = {}
+    last_month = ""  # the month of last month's update, said to screen readers
+    for key, heading, follows in added:
+        after.setdefault(follows, []).append(key)
+        if key == "last_narrative":
+            last_month = heading.removeprefix("Update, ")
     html = []
     for row in rows:
         ref = escape(row["ref"])
         child = row["parent_ref"] is not None
         cells = [
-            f"<strong>{ref}</strong>" if row["has_children"] else ref,
-            f'<a class="govuk-link" href="{link_before}{ref}{link_after}">'
-            f"{escape(shorten(row['title'], 160))}</a>",
-            escape(row["lead_officer__name"] or ""),
-            escape(due_label(row["due_text"], row["due_date"])),
+            ("ref", f"<strong>{ref}</strong>" if row["has_children"] else ref),
+            (
+                "title",
+                f'<a class="govuk-link" href="{link_before}{ref}{link_after}">'
+                f"{escape(row['title'])}</a>",
+            ),
+            ("lead", escape(row["lead_officer__name"] or "")),
+            *_added_cells(row, after.get("lead", ()), tag, last_month),
+            ("due", escape(due_label(row["due_text"], row["due_date"]))),
+            *_added_cells(row, after.get("due", ()), tag, last_month),
         ]
         if child:
-            cells[0] += (
-                f'<span class="govuk-visually-hidden">, part of {escape(row["parent_ref"])}</span>'
+            cells[0] = (
+                "ref",
+                cells[0][1]
+                + f'<span class="govuk-visually-hidden">, part of {escape(row["parent_ref"])}</span>',
             )
         if flat:
             place = row["theme__name"]
             if row["workstream__name"]:
                 place += f": {row['workstream__name']}"
-            cells[1] += f'<span class="app-tracker__context">{escape(place)}</span>'
+            cells[1] = (
+                "title",
+                cells[1][1] + f'<span class="app-tracker__context">{escape(place)}</span>',
+            )
         if status := row["status"]:
-            cells.append(tag(status))
+            cells.append(("status", tag(status)))
         elif row["has_children"] and not row["needs_update"]:
-            cells.append('<span class="app-secondary">See sub-actions</span>')
+            cells.append(("status", '<span class="app-secondary">See sub-actions</span>'))
         else:
-            cells.append('<span class="app-secondary">No update yet</span>')
-        cells.append(f"{row['latest_month']:%b %Y}" if row["latest_month"] else "")
-        cells.append(escape(shorten(row["latest_narrative"] or "", 180)))
+            cells.append(("status", '<span class="app-secondary">No update yet</span>'))
+        cells.append(("month", f"{row['latest_month']:%b %Y}" if row["latest_month"] else ""))
+        cells.append(("narrative", narrative(row["latest_narrative"], row["ref"])))
         if current:
             if row["has_current_update"]:
-                cells.append("Received")
+                cells.append(("current", "Received"))
             elif row["needs_update"]:
-                cells.append('<strong class="app-missing">Missing</strong>')
+                cells.append(("current", '<strong class="app-missing">Missing</strong>'))
             else:
-                cells.append('<span class="app-secondary">Not needed</span>')
+                cells.append(("current", '<span class="app-secondary">Not needed</span>'))
         html.append(
             f'<tr class="govuk-table__row{" app-tracker__child" if child and not flat else ""}">'
             + "".join(
-                f'<td class="govuk-table__cell{CELL_CLASSES.get(n, "")}">{cell}</td>'
-                for n, cell in enumerate(cells)
+                f'<td class="govuk-table__cell{CELL_CLASSES.get(key, "")}">{cell}</td>'
+                for key, cell in cells
             )
             + "</tr>"
         )

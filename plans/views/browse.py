@@ -53,6 +53,7 @@ def _prepare(rows, filters):
     rates_itself = filters.plan.parents_rate_themselves
     for row in rows:
         row["status"] = statuses.get(row["latest_status_id"])
+        row["last_status"] = statuses.get(row.get("last_status_id"))
         row["needs_update"] = rates_itself or not row["has_children"]
     return rows
 
@@ -81,7 +82,7 @@ def _browse(request, plan, template, context, committee=None):
     current = summary.current_month(plan)
     # Made only when a part has to be drawn: a page served from the cache needs no filters.
     filters = cache_result(
-        lambda: ActionFilter(request.GET, plan=plan, today=today, committee=committee)
+        lambda: ActionFilter(request.GET, plan=plan, today=today, committee=committee, opening=None)
     )
     months = (plan.first_update_month, plan.last_update_month, current)
     panel = _cached(
@@ -103,7 +104,7 @@ def _browse(request, plan, template, context, committee=None):
             request,
         ),
     )
-    filtered = any(value for key, value in query if key not in ("sort", "page"))
+    filtered = any(value for key, value in query if key not in ("sort", "page", "columns"))
     return render(
         request,
         template,
@@ -148,6 +149,7 @@ def _results_context(request, plan, committee, filters):
         "rows": rows,
         "groups": None if sort else summary.group_by_theme(rows),
         "columns": _columns(request.GET, sort),
+        "added": filters.added_columns(),
         "action_url": action_url(plan.slug),
         "export_query": query.urlencode(),
     }
@@ -404,9 +406,8 @@ def export_actions(request, slug, fmt):
         return HttpResponseBadRequest(
             "The download was not made: " + "; ".join(problems), content_type="text/plain"
         )
-    rows = _prepare(list(filters.qs.values(*summary.ROW_FIELDS)), filters)
-    header, rows = export.tracker_table(rows, filters.current)
-    name = f"{plan.slug}-actions-{timezone.localdate():%Y-%m-%d}"
+    rows = _prepare(filters.rows(), filters)
+    header, rows = export.tracker_table(rows, filters.current, filters.added_columns())
     if fmt == "csv":
         response = HttpResponse(export.to_csv(header, rows), content_type="text/csv")
     else:
@@ -414,7 +415,9 @@ def export_actions(request, slug, fmt):
             export.to_xlsx(header, rows, title="Actions"),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Content-Disposition"] = export.content_disposition(
+        export.file_name(plan, filters, fmt)
+    )
     return response
 
 

@@ -105,3 +105,94 @@ def test_the_command_names_a_plan_it_cannot_find(db):
 
     with pytest.raises(CommandError, match="no plan with the slug 'nope'"):
         call_command("export_plan", "--plan", "nope")
+
+
+ADDED = "&columns=director&columns=member_lead&columns=start&columns=other_leads"
+LAST = "&columns=last_status&columns=last_narrative"
+
+
+@pytest.fixture
+def cabinet(council):
+    """The survey (amber in January, its December update on track) followed by Cabinet, with
+    a director, a member lead whose name reads as a formula, a start and other leads."""
+    from plans.models import Committee, Post
+
+    committee = Committee.objects.create(name="Cabinet", slug="cabinet")
+    survey = council.actions.get(ref="CM.A1.1")
+    survey.committees.add(committee)
+    survey.director = Post.objects.get_or_create(name="Director of Place")[0]
+    survey.member_lead = "=cmd|' /C calc'!A0"
+    survey.start_text = "Apr-23"
+    survey.save()
+    survey.other_leads.add(Post.objects.get_or_create(name="Head of Policy")[0])
+    factories.update(survey, "2023-12", "On track", "December: all well.")
+    return committee
+
+
+def test_xlsx_carries_the_chosen_columns_an_autofilter_a_frozen_header_and_a_telling_name(
+    cabinet, client_for
+):
+    response = get(
+        client_for("councillor"),
+        "plans:export_xlsx",
+        f"?committee={cabinet.pk}&rag=amber" + ADDED + LAST,
+    )
+    name = "corporate-plan-committee-cabinet-amber-2024-01.xlsx"
+    assert response["Content-Disposition"] == (
+        f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    # The usual thirteen keep their letters; the chosen ones follow.
+    assert header[:3] == ["Theme", "Workstream", "Ref"]
+    assert header[13:] == [
+        "Other leads",
+        "Director",
+        "Member lead",
+        "Start (as written)",
+        "Start date",
+        "Status, December 2023",
+        "Update, December 2023",
+    ]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:T2"
+    row = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
+    assert row["Ref"] == "CM.A1.1"
+    assert row["Other leads"] == "Head of Policy"
+    assert row["Director"] == "Director of Place"
+    assert row["Member lead"] == "'=cmd|' /C calc'!A0"
+    assert row["Start (as written)"] == "Apr-23"
+    assert row["Start date"].date().isoformat() == "2023-04-01"
+    assert row["Status, December 2023"] == "On track"
+    assert row["Update, December 2023"] == "December: all well."
+    assert row["Status"] == "Medium progress"
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_csv_carries_the_same_columns(cabinet, client_for):
+    response = get(client_for("councillor"), "plans:export_csv", "?sort=ref" + ADDED + LAST)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
+    assert len(rows[0]) == 20
+    assert rows[0][13:15] == ["Other leads", "Director"]
+    survey = dict(zip(rows[0], rows[2], strict=True))
+    assert survey["Ref"] == "CM.A1.1"
+    assert survey["Member lead"] == "'=cmd|' /C calc'!A0"
+    assert survey["Update, December 2023"] == "December: all well."
+    homes = dict(zip(rows[0], rows[3], strict=True))
+    assert homes["Status, December 2023"] == "No update"
+
+
+def test_the_file_name_says_the_month_shown_and_keeps_a_name_in_other_letters(cabinet, client_for):
+    response = get(client_for("councillor"), "plans:export_csv", "?q=caf%C3%A9&month=2023-12-01")
+    assert response["Content-Disposition"] == (
+        'attachment; filename="corporate-plan-cafe-2023-12.csv"; '
+        "filename*=UTF-8''corporate-plan-caf%C3%A9-2023-12.csv"
+    )
+
+
+def test_a_councillor_never_finds_a_draft_in_last_months_column_of_a_download(cabinet, client_for):
+    Update.objects.filter(narrative="December: all well.").update(
+        approval=Update.Approval.SUBMITTED
+    )
+    response = get(client_for("councillor"), "plans:export_csv", "?sort=ref" + LAST)
+    assert "December: all well." not in response.content.decode()
