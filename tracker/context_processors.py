@@ -14,6 +14,7 @@ def service(request):
         items.append(("Reports", reverse("reports:index")))
     if policy.may_manage(user):
         items.append(("Import", reverse("plans:import")))
+        items.append(("Posts", reverse("posts:index")))
         items.append(("Admin", reverse("admin:index")))
     if user.is_authenticated:
         items.append(("Change password", reverse("password_change")))

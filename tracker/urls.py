@@ -43,6 +43,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("plans/", include("plans.urls")),
+    path("posts/", include("plans.posts_urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
