@@ -76,20 +76,20 @@ def uses(relation: Relation, post: Post) -> models.QuerySet:
 
 
 def counts() -> dict[Relation, dict[int, int]]:
-    """{relation: {post id: how many rows name it}}, one query a relation."""
+    """{relation: {post id: how many rows name it}} for the relations of other models (the
+    actions and measures naming posts), one query a relation."""
     found = {}
     for relation in relations():
-        name = relation.field.name
         if relation.model is Post:
-            rows = Post.objects.values_list("pk").annotate(n=Count(name))
-        else:
-            rows = (
-                relation.model._default_manager.order_by()
-                .filter(**{f"{name}__isnull": False})
-                .values_list(name)
-                .annotate(n=Count("pk"))
-            )
-        found[relation] = {pk: n for pk, n in rows if n}
+            continue
+        name = relation.field.name
+        rows = (
+            relation.model._default_manager.order_by()
+            .filter(**{f"{name}__isnull": False})
+            .values_list(name)
+            .annotate(n=Count("pk"))
+        )
+        found[relation] = dict(rows)
     return found
 
 

@@ -43,7 +43,7 @@ def _holders():
 def post_list(request):
     posts = list(Post.objects.prefetch_related(_holders()))
     tallies = post_rules.counts()
-    columns = [relation for relation in tallies if relation.model is not Post]
+    columns = list(tallies)
     rows = [
         {"post": post, "counts": [tallies[relation].get(post.pk, 0) for relation in columns]}
         for post in posts
@@ -89,7 +89,7 @@ class HolderForm(forms.Form):
 @require_http_methods(["GET", "HEAD", "POST"])
 def post_detail(request, pk):
     post = get_object_or_404(Post.objects.prefetch_related(_holders()), pk=pk)
-    form = HolderForm(request.POST or None, post=post)
+    form = HolderForm(request.POST if request.method == "POST" else None, post=post)
     if request.method == "POST" and form.is_valid():
         if person := form.cleaned_data["add"]:
             post.holders.add(person)
@@ -109,9 +109,7 @@ def post_detail(request, pk):
             "post": post,
             "form": form,
             "counts": [
-                (relation.label, tallies[relation].get(post.pk, 0))
-                for relation in tallies
-                if relation.model is not Post
+                (relation.label, tally.get(post.pk, 0)) for relation, tally in tallies.items()
             ],
             "actions": _actions_naming([post])[post.pk],
             "duplicates": [other for other in duplicates[0] if other != post] if duplicates else [],
