@@ -127,7 +127,10 @@ def post_merge(request, pk):
     if group is None:
         raise Http404("This post has no near-duplicates.")
     choices = [(str(p.pk), p.name) for p in group]
-    data = request.POST if request.method == "POST" else (request.GET or None)
+    # The choice comes by GET (nothing changes until the confirmation's POST); "step" says
+    # the form was sent, so sending it without a choice is an error, not the first view.
+    data = request.POST if request.method == "POST" else request.GET
+    data = data if "keep" in data or "step" in data else None
     form = forms.Form(data)
     form.fields["keep"] = forms.ChoiceField(
         label="Which name stays?",
