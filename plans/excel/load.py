@@ -574,7 +574,9 @@ class _Loader:
             (w.theme_id, w.name): w for w in Workstream.objects.filter(theme__plan=plan)
         }
         self.priorities = {p.name: p for p in Priority.objects.filter(plan=plan)}
-        self.posts = {post_key(p.name): p for p in Post.objects.all()}
+        self.posts: dict[str, Post] = {}
+        for post in Post.objects.all():  # of near-duplicates not yet merged, the first by name
+            self.posts.setdefault(post_key(post.name), post)
         self.committees = Committees()
         self.not_given_status: Status | None = None
 
