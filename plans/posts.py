@@ -115,7 +115,9 @@ def merge(keep: Post, duplicate: Post, *, by, reason: str = "") -> Merged:
     if keep.pk == duplicate.pk:
         raise ValueError("A post cannot be merged into itself.")
     # Lock both, so a second merge of the same pair waits and then finds the duplicate gone.
-    list(Post.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk]))
+    locked = Post.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk])
+    if len(locked) < 2:
+        raise Post.DoesNotExist(f"“{duplicate.name}” or “{keep.name}” was merged already.")
     reason = (reason or f"Post “{duplicate.name}” merged into “{keep.name}”")[:100]
     moved: dict[str, int] = {}
     changed: dict[tuple[type, int], models.Model] = {}

@@ -4,6 +4,7 @@ near-duplicate posts (plans/posts.py decides what is one, and moves everything).
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -145,8 +146,13 @@ def post_merge(request, pk):
     keep = next(p for p in group if str(p.pk) == form.cleaned_data["keep"])
     others = [p for p in group if p != keep]
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        for other in others:
-            post_rules.merge(keep, other, by=request.user)
+        try:
+            with transaction.atomic():  # all the group, or none of it
+                for other in others:
+                    post_rules.merge(keep, other, by=request.user)
+        except Post.DoesNotExist as gone:  # someone else merged them meanwhile
+            messages.error(request, f"Nothing was merged: {gone}")
+            return redirect("posts:index")
         names = ", ".join(f"“{other.name}”" for other in others)
         messages.success(request, f"Merged {names} into “{keep.name}”.")
         return redirect("posts:detail", pk=keep.pk)

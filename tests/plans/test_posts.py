@@ -169,6 +169,15 @@ def test_the_merge_confirmation_lists_what_moves_and_merging_needs_confirming(
     assert Action.objects.get(ref="A2").update_owner == keep
 
 
+def test_a_second_merge_of_the_same_posts_finds_them_merged(pair, people):
+    keep, duplicate = pair
+    stale = Post.objects.get(pk=duplicate.pk)
+    posts.merge(keep, duplicate, by=people["admin"])
+    with pytest.raises(Post.DoesNotExist, match="merged already"):
+        posts.merge(keep, stale, by=people["admin"])
+    assert Action.objects.get(ref="A1").lead_officer == keep
+
+
 def test_either_name_can_survive(pair, client_for):
     keep, duplicate = pair
     url = reverse("posts:merge", args=[keep.pk])
