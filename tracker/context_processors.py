@@ -14,6 +14,7 @@ def service(request):
         items.append(("Reports", reverse("reports:index")))
     if policy.may_manage(user):
         items.append(("Import", reverse("plans:import")))
+        items.append(("Posts", reverse("posts:index")))
         items.append(("Admin", reverse("admin:index")))
     # Accounts single sign-on created have no password to change.
     if user.is_authenticated and settings.PASSWORD_SIGN_IN and user.has_usable_password():

@@ -50,6 +50,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("plans/", include("plans.urls")),
+    path("posts/", include("plans.posts_urls")),
     path("reports/", include("reports.urls")),
     # A plan's public page and the footer pages: no sign-in (plans/public, tracker/pages.py).
     path("public/", include("plans.public.urls")),

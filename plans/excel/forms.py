@@ -309,3 +309,22 @@ class SheetsForm(forms.Form):
     def skipped(self):
         included = set(self.cleaned_data["included"])
         return [name for name in self.names if name not in included]
+
+
+class LeadOfficerForm(forms.Form):
+    """Which of the workbook's columns gives each action's lead officer: one of those it has
+    (preview["lead_officer_columns"]), remembered for the plan's next import."""
+
+    prefix = "lead"
+
+    def __init__(self, *args, preview, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["column"] = forms.ChoiceField(
+            label="Which column gives each action’s lead officer?",
+            choices=[(value, f"{heading}") for value, heading in preview["lead_officer_columns"]],
+            initial=preview["lead_officer_from"],
+            widget=forms.RadioSelect,
+            help_text="The lead officer’s post holders are asked for the monthly update, "
+            "unless the action names an update owner. A Lead officer column not chosen is "
+            "kept among the other leads.",
+        )

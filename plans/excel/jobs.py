@@ -59,6 +59,7 @@ def _load_actions(
         decisions=job.header_mapping,
         user=job.uploaded_by,
         source=job.filename,
+        lead_officer_from=job.lead_officer_from,
         **run,
     )
 

@@ -41,6 +41,7 @@ from plans.measures.workbook import MeasuresBlocked, MeasuresRead, load_measures
 from plans.models import (
     RESERVED_SLUGS,
     Action,
+    LeadOfficerFrom,
     Plan,
     Post,
     Priority,
@@ -53,6 +54,7 @@ from plans.models import (
     Workstream,
     normalise_label,
 )
+from plans.posts import post_key
 from plans.updates import save_update
 from plans.vocabulary import parent_ref, status_matcher
 from tracker.models import User
@@ -135,6 +137,17 @@ class Preview:
     sources: list[dict[str, Any]] = field(default_factory=list)
     # a Measures sheet's MeasuresPreview.as_dict
     measures: dict[str, Any] = field(default_factory=dict)
+    # Post names written differently from an existing post that post_key says is the same
+    # (plans/posts.py), and so read as it: {written: the post's name}.
+    posts_matched: dict[str, str] = field(default_factory=dict)
+    # The column giving each action's lead officer (a LeadOfficerFrom value, "" for none),
+    # and the columns the workbook has that could: [[value, heading]].
+    lead_officer_from: str = ""
+    lead_officer_columns: list[list[str]] = field(default_factory=list)
+    # After the import, the plan's actions asked for updates ("of") and those nobody
+    # (active) holds the post to update: {"count", "of", "posts": [{"post", "refs"}]}, "post"
+    # "" for the actions naming no lead officer. Advice, left out of the confirmation's check.
+    nobody: dict[str, Any] = field(default_factory=dict)
 
     def theme(self, name: str) -> ThemeReport:
         return self.themes.setdefault(name, ThemeReport(name))
@@ -374,6 +387,7 @@ def load_workbook(
     progress: Callable[[int], None] | None = None,
     expected: dict[str, Any] | None = None,
     measures: MeasuresRead | None = None,
+    lead_officer_from: str = "",
 ) -> Preview:
     """Import the ReadResult `result` into `plan` (or a new plan named `new_plan`) in one
     transaction, and return the Preview.
@@ -386,7 +400,9 @@ def load_workbook(
     out}) as the plan's header synonyms; an unknown heading naming a month blocks the import
     until decided. `measures` (a MeasuresRead of the workbook's Measures sheets) is imported
     by the measure importer in the same transaction; when it cannot be, the preview says the
-    sheets were left out, and why.
+    sheets were left out, and why. `lead_officer_from` (a LeadOfficerFrom value) says which
+    column gives each action's lead officer; given, it is remembered for the plan's next
+    import, and otherwise the plan's remembered choice is used.
     """
     mapping = mapping or {}
     decisions = decisions or {}
@@ -447,12 +463,15 @@ def load_workbook(
         }
         preview.plan = plan.slug
         if not preview.blocked:
-            _Loader(plan, preview, statuses, user, source, progress).run(result)
+            lead_from = lead_officer_from or plan.lead_officer_from
+            _Loader(plan, preview, statuses, user, source, progress).run(result, lead_from)
+            preview.nobody = nobody_to_update(plan)
             if measures is not None:
                 _load_measures(preview, measures, plan, user, source)
         if expected is not None:
-            expected = {key: value for key, value in expected.items() if key != "blocked"}
-            if preview.as_dict() != expected:
+            advice = ("blocked", "nobody")
+            expected = {key: value for key, value in expected.items() if key not in advice}
+            if {k: v for k, v in preview.as_dict().items() if k not in advice} != expected:
                 raise PreviewStale(preview, changes_since(expected, preview.as_dict()))
         if preview.blocked:
             raise ImportBlocked(preview)
@@ -464,11 +483,32 @@ def load_workbook(
             remembered = header_synonyms(plan, decisions)
             plan.header_synonyms = {name: sorted(set(words)) for name, words in remembered.items()}
             plan.save(update_fields=["header_synonyms"])
+        if lead_officer_from and lead_officer_from != plan.lead_officer_from:
+            plan.lead_officer_from = lead_officer_from
+            plan.save(update_fields=["lead_officer_from"])
         if preview.changes_anything:
             versions.plan_changed(plan.pk)
         if dry_run:
             transaction.set_rollback(True)
     return preview
+
+
+def nobody_to_update(plan: Plan) -> dict[str, Any]:
+    """The plan's actions asked for updates that nobody active owes (answerable_by): their
+    update owner post or, naming none, lead officer post has no active holder, or they name
+    neither. Grouped by that post. Two queries."""
+    actions = Action.objects.rateable(plan)
+    owed = actions.answerable_by(User.objects.filter(is_active=True)).values("pk")
+    posts: dict[str, list[str]] = {}
+    rows = actions.exclude(pk__in=owed).select_related("update_owner", "lead_officer")
+    for action in rows.order_by("sort_order", "ref"):
+        post = action.answerable_post
+        posts.setdefault(post.name if post else "", []).append(action.ref)
+    return {
+        "count": sum(len(refs) for refs in posts.values()),
+        "of": actions.count(),
+        "posts": [{"post": name, "refs": refs} for name, refs in sorted(posts.items())],
+    }
 
 
 def _load_measures(
@@ -534,11 +574,13 @@ class _Loader:
             (w.theme_id, w.name): w for w in Workstream.objects.filter(theme__plan=plan)
         }
         self.priorities = {p.name: p for p in Priority.objects.filter(plan=plan)}
-        self.posts = {p.name: p for p in Post.objects.all()}
+        self.posts: dict[str, Post] = {}
+        for post in Post.objects.all():  # of near-duplicates not yet merged, the first by name
+            self.posts.setdefault(post_key(post.name), post)
         self.committees = Committees()
         self.not_given_status: Status | None = None
 
-    def run(self, result: ReadResult) -> None:
+    def run(self, result: ReadResult, lead_from: str = "") -> None:
         existing = {
             a.ref: a
             for a in Action.objects.filter(plan=self.plan)
@@ -548,16 +590,11 @@ class _Loader:
         seen: set[str] = set()
         new: list[tuple[ActionRow, dict[str, Any], int]] = []
         changed: list[tuple[Action, dict[str, Any]]] = []
-        has_lead_column = any("lead_officer" in row.values for row in result.rows)
-        if not has_lead_column and any("other_leads" in row.values for row in result.rows):
-            self.preview.notes.append(
-                "The workbook has no Lead officer column, so the first of Other Leads is taken "
-                "as each action's lead officer."
-            )
+        lead_from = self.lead_column(result, lead_from)
         position = Action.objects.filter(plan=self.plan).count()
         self.first_year = self.quarters_from(result)
         for row in result.rows:
-            values = self.values_for(row, has_lead_column)
+            values = self.values_for(row, lead_from)
             report = self.preview.theme(values["theme"].name)
             action = existing.get(row.ref)
             seen.add(row.ref)
@@ -627,14 +664,36 @@ class _Loader:
         )
         return self.priorities[name]
 
+    def lead_column(self, result: ReadResult, chosen: str) -> str:
+        """The column giving each action's lead officer: `chosen` when the workbook has it,
+        else Lead officer, else the first of Other leads; "" when it has none of them. The
+        columns that could are kept in the preview for the administrator to choose from."""
+        headings = {column.becomes: column.heading for column in reversed(result.columns)}
+        present = [
+            value
+            for value in LeadOfficerFrom.values
+            if any(value in row.values for row in result.rows)
+        ]
+        self.preview.lead_officer_columns = [
+            [value, headings.get(value) or LeadOfficerFrom(value).label] for value in present
+        ]
+        fallback = [v for v in present if v in ("lead_officer", "other_leads")][:1] or [""]
+        self.preview.lead_officer_from = chosen if chosen in present else fallback[0]
+        return self.preview.lead_officer_from
+
     def post(self, name: str) -> Post | None:
+        """The post called `name`, or one post_key says is the same (said in the preview),
+        created if there is none."""
         if not name:
             return None
-        if name not in self.posts:
-            self.posts[name] = Post.objects.create(name=name)
-        return self.posts[name]
+        key = post_key(name)
+        if key not in self.posts:
+            self.posts[key] = Post.objects.create(name=name)
+        elif self.posts[key].name != name:
+            self.preview.posts_matched[name] = self.posts[key].name
+        return self.posts[key]
 
-    def values_for(self, row: ActionRow, has_lead_column: bool) -> dict[str, Any]:
+    def values_for(self, row: ActionRow, lead_from: str) -> dict[str, Any]:
         """The action's fields as the workbook gives them (only the columns it has)."""
         given = row.values
         values: dict[str, Any] = {}
@@ -670,14 +729,19 @@ class _Loader:
         if PRIORITY_SERVED in given:
             values["priorities"] = [self.priority(name) for name in given[PRIORITY_SERVED]]
         others = split_list(given.get("other_leads", ""))
-        if not has_lead_column and others:
-            given = {**given, "lead_officer": others[0]}
-            others = others[1:]
+        if lead_from and lead_from != "lead_officer":
+            if lead_from == "other_leads":
+                lead, others = (others[:1] or [""])[0], others[1:]
+            else:
+                lead = given.get(lead_from, "")
+            # A Lead officer column not chosen still names a lead: kept among the others.
+            others = [*split_list(given.get("lead_officer", "")), *others]
+            given = {**given, "lead_officer": lead}
         for name in POST_FIELDS:
             if name in given:
                 values[name] = self.post(given[name])
-        if "other_leads" in row.values:
-            values["other_leads"] = [self.post(name) for name in others]
+        if "other_leads" in row.values or others:
+            values["other_leads"] = list(dict.fromkeys(self.post(name) for name in others))
         if "committees" in given:
             values["committees"] = [
                 self.committees.named(name) for name in split_list(given["committees"])

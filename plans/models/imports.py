@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from plans.models.structure import Plan
+from plans.models.structure import LeadOfficerFrom, Plan
 
 
 class ImportJob(models.Model):
@@ -56,6 +56,13 @@ class ImportJob(models.Model):
         blank=True,
         help_text="The financial year (its first calendar year) of quarters written without "
         "one, chosen by the admin.",
+    )
+    lead_officer_from = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=LeadOfficerFrom.choices,
+        help_text="The column giving each action's lead officer, chosen by the admin; empty: "
+        "the plan's remembered choice.",
     )
     skipped_sheets = models.JSONField(
         default=list, blank=True, help_text="Sheets the admin chose to leave out."

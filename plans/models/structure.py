@@ -30,6 +30,15 @@ def validate_plan_slug(value):
         raise ValidationError(f"“{value}” is used by the service; choose another short name.")
 
 
+class LeadOfficerFrom(models.TextChoices):
+    """The workbook column that gives each imported action's lead officer."""
+
+    LEAD_OFFICER = "lead_officer", "Lead officer"
+    OTHER_LEADS = "other_leads", "Other leads (the first named)"
+    DIRECTOR = "director", "Director"
+    UPDATE_OWNER = "update_owner", "Update owner"
+
+
 class Plan(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True, validators=[validate_plan_slug])
@@ -106,6 +115,14 @@ class Plan(models.Model):
         blank=True,
         help_text="Column headings this plan's workbooks of measures use, by field or period "
         "kind, remembered from imports.",
+    )
+    lead_officer_from = models.CharField(
+        "lead officer column",
+        max_length=20,
+        blank=True,
+        choices=LeadOfficerFrom.choices,
+        help_text="The workbook column giving each action's lead officer, remembered from "
+        "imports; empty: the Lead officer column, or else the first of Other leads.",
     )
     data_version = models.PositiveIntegerField(
         default=0, editable=False, help_text="Raised by every write, so cached pages know."

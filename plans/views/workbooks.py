@@ -9,7 +9,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from plans.excel import jobs, periods
-from plans.excel.forms import MappingForm, SheetsForm, UploadForm, month_labels, read_as
+from plans.excel.forms import (
+    LeadOfficerForm,
+    MappingForm,
+    SheetsForm,
+    UploadForm,
+    month_labels,
+    read_as,
+)
 from plans.excel.write import export_plan
 from plans.models import ImportJob, Plan
 from tracker import policy
@@ -44,7 +51,16 @@ def job_detail(request, pk):
         ImportJob.objects.select_related("plan"), kind=ImportJob.Kind.ACTIONS, pk=pk
     )
     preview = job.preview
-    form = sheets_form = None
+    form = sheets_form = lead_form = None
+    if job.state == ImportJob.State.PREVIEWED and len(preview.get("lead_officer_columns", [])) > 1:
+        lead_form = LeadOfficerForm(
+            request.POST if LeadOfficerForm.prefix + "-column" in request.POST else None,
+            preview=preview,
+        )
+        if lead_form.is_bound and lead_form.is_valid():
+            job.lead_officer_from = lead_form.cleaned_data["column"]
+            jobs.preview(job)
+            return redirect("plans:import_job", pk=job.pk)
     if job.state == ImportJob.State.PREVIEWED and preview.get("sheets"):
         sheets_form = SheetsForm(
             request.POST if SheetsForm.prefix + "-submitted" in request.POST else None,
@@ -75,6 +91,7 @@ def job_detail(request, pk):
             "preview": job.preview,
             "form": form,
             "sheets_form": sheets_form,
+            "lead_form": lead_form,
             "upload_url": reverse("plans:import"),
             "confirm_url": reverse("plans:import_confirm", args=[job.pk]),
             "months": month_labels(job.preview.get("months", [])),

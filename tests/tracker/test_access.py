@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
-from plans.models import Committee, Evidence, ImportJob, Round, Source, Theme
+from plans.models import Committee, Evidence, ImportJob, Post, Round, Source, Theme
 from reports import compose, periods
 from reports.models import Meeting, Report
 from tests import factories
@@ -158,6 +158,11 @@ TABLE = {
     "privacy": ({}, PUBLIC_PAGE),
     "help": ({}, PUBLIC_PAGE),
     "robots": ({}, PUBLIC_PAGE),
+    # Posts, for administrators; post 50 has a near-duplicate (51), so it can be merged. An
+    # empty POST asks again.
+    "posts:index": ({}, {**MANAGE_FORM, "admin": (200, 405)}),
+    "posts:detail": ({"pk": 50}, ADMIN_ONLY),
+    "posts:merge": ({"pk": 50}, ADMIN_ONLY),
 }
 
 
@@ -209,6 +214,8 @@ def world(people):
         pk=1, plan=plan, file="imports/none.xlsx", filename="none.xlsx", preview={"blocked": True}
     )
     Meeting.objects.create(pk=1, committee=Committee.objects.get(slug="audit"), date=january.month)
+    Post.objects.create(pk=50, name="Director - Law & Governance")
+    Post.objects.create(pk=51, name="Director- Law & Governance")
     Report.objects.create(
         pk=1,
         plan=plan,

@@ -10,7 +10,7 @@ from plans.excel.forms import month_labels, read_as
 from plans.excel.load import create_plan, header_synonyms, load_workbook
 from plans.excel.read import read_workbook
 from plans.measures.workbook import read_measure_sheets
-from plans.models import Plan
+from plans.models import LeadOfficerFrom, Plan
 
 
 class Command(BaseCommand):
@@ -53,6 +53,13 @@ class Command(BaseCommand):
             "2023/24; by default the year of the plan's start date.",
         )
         parser.add_argument(
+            "--lead-officer-from",
+            choices=LeadOfficerFrom.values,
+            default="",
+            help="The column giving each action's lead officer (remembered for the plan); by "
+            "default the plan's last choice, else Lead officer, else the first of Other leads.",
+        )
+        parser.add_argument(
             "--skip-sheet",
             action="append",
             default=[],
@@ -71,6 +78,7 @@ class Command(BaseCommand):
         month,
         year,
         skip_sheet,
+        lead_officer_from,
         **options,
     ):
         try:
@@ -115,6 +123,7 @@ class Command(BaseCommand):
                     dry_run=dry_run,
                     source=path,
                     measures=measures,
+                    lead_officer_from=lead_officer_from,
                 )
             except ImportBlocked as blocked:
                 self.report(blocked.preview, plan)
@@ -178,6 +187,23 @@ class Command(BaseCommand):
             )
         for note in preview.notes:
             write(f"Note: {note}")
+        columns = dict(preview.lead_officer_columns)
+        if preview.lead_officer_from:
+            others = ", ".join(v for v in columns if v != preview.lead_officer_from)
+            write(
+                f"Lead officers from the column {columns[preview.lead_officer_from]!r}"
+                + (f" (or --lead-officer-from {others})" if others else "")
+            )
+        for written, name in preview.posts_matched.items():
+            write(f"Post {written!r} read as the post {name!r}")
+        if nobody := preview.nobody:
+            write(
+                f"{nobody['count']} of {nobody['of']} actions asked for monthly updates have "
+                "no one to update them:"
+            )
+            for item in nobody["posts"]:
+                who = f"nobody holds {item['post']}" if item["post"] else "no lead officer"
+                write(f"  {who}: {', '.join(item['refs'])}")
         if preview.missing:
             write(f"In the plan but not the workbook (kept): {', '.join(preview.missing)}")
         undecided = {header for _, _, header in preview.undecided_headers}
