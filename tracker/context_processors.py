@@ -8,15 +8,18 @@ def service(request):
     """The service's name and the navigation a person's role allows."""
     user = request.user
     items = []
-    if policy.may_view(user):
+    # Until a sign-in's second step is done, only signing out leads anywhere.
+    signed_in = user.is_authenticated and not policy.second_step_owed(request)
+    if signed_in and policy.may_view(user):
         items.append(("Home", reverse("home")))
         items.append(("Plans", reverse("plans:index")))
         items.append(("Reports", reverse("reports:index")))
-    if policy.may_manage(user):
+    if signed_in and policy.may_manage(user):
         items.append(("Import", reverse("plans:import")))
         items.append(("Admin", reverse("admin:index")))
-    if user.is_authenticated:
+    if signed_in:
         items.append(("Change password", reverse("password_change")))
+        items.append(("Two-factor authentication", reverse("two_factor")))
     path = request.path
     # The item whose address is the longest start of this page's address is the current one.
     matches = [url for _, url in items if path == url or (url != "/" and path.startswith(url))]

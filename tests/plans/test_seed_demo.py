@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from plans.models import Action, Plan, Update, UpdateRevision
+from tests import factories
 from tracker.models import User
 
 
@@ -62,7 +63,7 @@ def test_the_demo_administrator_is_no_superuser_and_sees_the_plans_statuses_in_t
     admin = User.objects.get(username="admin")
     assert (admin.is_superuser, admin.is_staff) == (False, False)
     client = Client()
-    client.force_login(admin)
+    factories.sign_in(client, admin)
     plan = Plan.objects.get()
     page = client.get(reverse("admin:plans_plan_change", args=[plan.pk])).content.decode()
     assert all(f'value="{s.label}"' in page for s in plan.statuses.all())
