@@ -1,0 +1,89 @@
+"""Two-factor authentication in the browser: the demo administrator sets up an authenticator
+app (the test is the app, computing codes from the key the page shows), signs in again with a
+code, and a recovery code works once. Every page is checked (axe-core, Nu, 320 px)."""
+
+import base64
+import datetime
+import re
+from urllib.parse import urlsplit
+
+import pytest
+import time_machine
+from django_otp.oath import totp
+
+from tests.e2e.conftest import DEMO_PASSWORD
+
+START = datetime.datetime(2024, 3, 4, 9, 0, 5, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(START, tick=True) as traveller:
+        yield traveller
+
+
+def sign_in(checked, username):
+    page = checked.page
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def sign_out(checked):
+    checked.page.get_by_role("button", name="Sign out").click()
+    checked.page.wait_for_load_state()
+
+
+def enter_code(checked, code):
+    checked.page.fill("#id_code", code)
+    checked.page.get_by_role("button", name="Continue").click()
+    checked.page.wait_for_load_state()
+
+
+def test_an_administrator_sets_up_an_app_and_signs_in_with_its_codes(visit, settings, clock):
+    settings.TWO_FACTOR_REQUIRED = True
+    admin = visit(None)
+    page = admin.page
+    sign_in(admin, "admin")
+    assert "/account/two-factor/set-up/" in page.url
+    admin.check()
+
+    page.get_by_text("I cannot scan the QR code").click()
+    key = base64.b32decode(page.locator(".govuk-details__text code").inner_text().replace(" ", ""))
+    assert page.get_by_role("img", name=re.compile("QR code")).is_visible()
+    enter_code(admin, f"{totp(key):06d}")
+    assert page.get_by_role("heading", name="Save your recovery codes").is_visible()
+    admin.check()
+    codes = page.locator("main li code").all_inner_texts()
+    assert len(codes) == 10
+    page.get_by_role("button", name="I have saved my recovery codes").click()
+    page.wait_for_load_state()
+    assert urlsplit(page.url).path == "/"
+
+    sign_out(admin)
+    clock.shift(30)  # the next code: each code is accepted once
+    sign_in(admin, "admin")
+    assert page.get_by_role("heading", name="Enter the 6-digit code").is_visible()
+    admin.check()
+    enter_code(admin, "000000")
+    assert page.get_by_text("The code is not right").first.is_visible()
+    admin.check()
+    clock.shift(30)
+    enter_code(admin, f"{totp(key):06d}")
+    assert urlsplit(page.url).path == "/"
+    admin.goto("/account/two-factor/")
+    assert page.get_by_text("10 left").is_visible()
+
+    # A recovery code instead of the app's: once.
+    sign_out(admin)
+    sign_in(admin, "admin")
+    enter_code(admin, codes[0])
+    assert urlsplit(page.url).path == "/"
+    admin.check()
+    admin.goto("/account/two-factor/")
+    assert page.get_by_text("9 left").is_visible()
+    sign_out(admin)
+    sign_in(admin, "admin")
+    enter_code(admin, codes[0])
+    assert page.get_by_text("The code is not right").first.is_visible()
