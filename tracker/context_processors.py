@@ -19,7 +19,6 @@ def service(request):
         items.append(("Admin", reverse("admin:index")))
     if signed_in:
         items.append(("Change password", reverse("password_change")))
-        items.append(("Two-factor authentication", reverse("two_factor")))
     path = request.path
     # The item whose address is the longest start of this page's address is the current one.
     matches = [url for _, url in items if path == url or (url != "/" and path.startswith(url))]

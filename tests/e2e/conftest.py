@@ -80,7 +80,8 @@ def html_checker():
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/?out=json"
-    for _ in range(120):
+    # Up to 3 minutes: on a busy machine the checker takes well over one to start.
+    for _ in range(360):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
             break

@@ -3,23 +3,27 @@ app (the test is the app, computing codes from the key the page shows), signs in
 code, and a recovery code works once. Every page is checked (axe-core, Nu, 320 px)."""
 
 import base64
-import datetime
 import re
 from urllib.parse import urlsplit
 
-import pytest
-import time_machine
-from django_otp.oath import totp
+from django_otp.oath import TOTP
 
 from tests.e2e.conftest import DEMO_PASSWORD
 
-START = datetime.datetime(2024, 3, 4, 9, 0, 5, tzinfo=datetime.UTC)
 
+class App:
+    """The authenticator app: codes from the key the set-up page shows. Like a real app that
+    waits for a fresh code, it never repeats one: each code is accepted once."""
 
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=True) as traveller:
-        yield traveller
+    def __init__(self, key):
+        self.key = key
+        self.used = -1
+
+    def code(self):
+        now = TOTP(self.key).t()
+        step = max(self.used + 1, now)  # the next step is still accepted (one step's leeway)
+        self.used = step
+        return f"{TOTP(self.key, drift=step - now).token():06d}"
 
 
 def sign_in(checked, username):
@@ -41,7 +45,7 @@ def enter_code(checked, code):
     checked.page.wait_for_load_state()
 
 
-def test_an_administrator_sets_up_an_app_and_signs_in_with_its_codes(visit, settings, clock):
+def test_an_administrator_sets_up_an_app_and_signs_in_with_its_codes(visit, settings):
     settings.TWO_FACTOR_REQUIRED = True
     admin = visit(None)
     page = admin.page
@@ -50,9 +54,11 @@ def test_an_administrator_sets_up_an_app_and_signs_in_with_its_codes(visit, sett
     admin.check()
 
     page.get_by_text("I cannot scan the QR code").click()
-    key = base64.b32decode(page.locator(".govuk-details__text code").inner_text().replace(" ", ""))
+    app = App(
+        base64.b32decode(page.locator(".govuk-details__text code").inner_text().replace(" ", ""))
+    )
     assert page.get_by_role("img", name=re.compile("QR code")).is_visible()
-    enter_code(admin, f"{totp(key):06d}")
+    enter_code(admin, app.code())
     assert page.get_by_role("heading", name="Save your recovery codes").is_visible()
     admin.check()
     codes = page.locator("main li code").all_inner_texts()
@@ -62,15 +68,10 @@ def test_an_administrator_sets_up_an_app_and_signs_in_with_its_codes(visit, sett
     assert urlsplit(page.url).path == "/"
 
     sign_out(admin)
-    clock.shift(30)  # the next code: each code is accepted once
     sign_in(admin, "admin")
     assert page.get_by_role("heading", name="Enter the 6-digit code").is_visible()
     admin.check()
-    enter_code(admin, "000000")
-    assert page.get_by_text("The code is not right").first.is_visible()
-    admin.check()
-    clock.shift(30)
-    enter_code(admin, f"{totp(key):06d}")
+    enter_code(admin, app.code())
     assert urlsplit(page.url).path == "/"
     admin.goto("/account/two-factor/")
     assert page.get_by_text("10 left").is_visible()
@@ -87,3 +88,4 @@ def test_an_administrator_sets_up_an_app_and_signs_in_with_its_codes(visit, sett
     sign_in(admin, "admin")
     enter_code(admin, codes[0])
     assert page.get_by_text("The code is not right").first.is_visible()
+    admin.check()
