@@ -22,12 +22,13 @@ def people(db):
 
 @pytest.fixture
 def client_for(people):
-    """client_for("councillor") is a client signed in as that role's demo user."""
+    """client_for("councillor") is a client signed in as that role's demo user (with their
+    second factor given, where they owe one)."""
 
     def make(name):
         client = Client()
         if name != "anonymous":
-            client.force_login(people[name])
+            factories.sign_in(client, people[name])
         return client
 
     return make

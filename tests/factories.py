@@ -19,7 +19,7 @@ from plans.models import (
 )
 from plans.updates import save_update
 from plans.vocabulary import status_matcher
-from tracker import roles
+from tracker import policy, roles
 from tracker.models import User
 
 
@@ -37,6 +37,17 @@ def user(username, role=None, posts=(), **extra):
     for name in posts:
         Post.objects.get_or_create(name=name)[0].holders.add(person)
     return person
+
+
+def sign_in(client, person):
+    """Sign `client` in as `person` with a password, as if their second factor (if they owe
+    one, tracker/two_factor.py) had been given: the tests of other pages start there. The
+    tests of two-factor itself sign in without this."""
+    client.force_login(person)
+    session = client.session
+    session.pop(policy.SECOND_STEP_OWED, None)
+    session.save()
+    return client
 
 
 def plan(name="Corporate Plan 2024-28", slug="corporate-plan"):

@@ -4,6 +4,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
@@ -43,7 +47,17 @@ for model, library_admin in {
     AccessLog: AccessLogAdmin,
     AccessFailureLog: AccessFailureLogAdmin,
     DBTaskResult: DBTaskResultAdmin,
+    # Two-factor devices: an administrator removes a lost phone's (tracker/two_factor.py).
+    TOTPDevice: TOTPDeviceAdmin,
 }.items():
     if admin.site.is_registered(model):
         admin.site.unregister(model)
         admin.site.register(model, type(library_admin.__name__, (library_admin, ModelAdmin), {}))
+
+
+class RecoveryCodesAdmin(StaticDeviceAdmin, ModelAdmin):
+    inlines = []  # the codes are secrets: deleting the device is all an administrator needs
+
+
+admin.site.unregister(StaticDevice)
+admin.site.register(StaticDevice, RecoveryCodesAdmin)

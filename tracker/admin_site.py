@@ -22,6 +22,8 @@ class AdminSite(admin.AdminSite):
 
         @wraps(view)
         def inner(request, *args, **kwargs):
+            if request.user.is_authenticated and policy.second_step_owed(request):
+                return policy.to_second_step(request)
             # Someone signed in without the right gets a plain refusal, not a loop back to
             # the sign-in page.
             if request.user.is_authenticated and not self.has_permission(request):

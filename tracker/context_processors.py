@@ -8,16 +8,18 @@ def service(request):
     """The service's name, the navigation a person's role allows, and the footer's links."""
     user = request.user
     items = []
-    if policy.may_view(user):
+    # Until a sign-in's second step is done, only signing out leads anywhere.
+    signed_in = user.is_authenticated and not policy.second_step_owed(request)
+    if signed_in and policy.may_view(user):
         items.append(("Home", reverse("home")))
         items.append(("Plans", reverse("plans:index")))
         items.append(("Reports", reverse("reports:index")))
-    if policy.may_manage(user):
+    if signed_in and policy.may_manage(user):
         items.append(("Import", reverse("plans:import")))
         items.append(("Posts", reverse("posts:index")))
         items.append(("Admin", reverse("admin:index")))
-    # Accounts single sign-on created have no password to change.
-    if user.is_authenticated and settings.PASSWORD_SIGN_IN and user.has_usable_password():
+    # Accounts single sign-on created have no password to change (nor a second factor).
+    if signed_in and settings.PASSWORD_SIGN_IN and user.has_usable_password():
         items.append(("Change password", reverse("password_change")))
     path = request.path
     # The item whose address is the longest start of this page's address is the current one.

@@ -20,6 +20,10 @@ Five questions, for any object:
 
 Views declare what they need with the `rule` decorator, which the URL test reads to prove no
 view was left without a rule.
+
+A session signed in with a password that still owes its second factor (tracker/two_factor.py
+decides who owes one, as they sign in) is not signed in fully: every rule but "public" and
+"signing-in" (the second step's own pages) sends it to the code page, and so does the admin.
 """
 
 from __future__ import annotations
@@ -184,13 +188,28 @@ def may_manage(user: Person, obj: object = None) -> bool:
     return may_view(user, obj) and roles.has(user, roles.ADMINISTRATOR)
 
 
+# The session key two_factor.py sets while a sign-in's second step is still to come.
+SECOND_STEP_OWED = "second_step_owed"
+
+
+def second_step_owed(request: HttpRequest) -> bool:
+    return bool(request.session.get(SECOND_STEP_OWED))
+
+
+def to_second_step(request: HttpRequest) -> HttpResponseBase:
+    """On to the code page, coming back here once the code is given."""
+    return redirect_to_login(request.get_full_path(), login_url="two_factor_verify")
+
+
 def rule(need: str) -> Callable[[View], View]:
-    """Mark a view with the question it asks: "public", "view", "update", "run" or "manage".
+    """Mark a view with the question it asks: "public", "view", "update", "run" or "manage",
+    or "signing-in" for the second step of signing in (signed in, the second factor may be
+    still to come).
 
     The service-wide part is checked here; "update" views must also ask `may_update` about
     their object, which this decorator cannot know.
     """
-    if need not in ("public", "view", "update", "run", "manage"):
+    if need not in ("public", "signing-in", "view", "update", "run", "manage"):
         raise ValueError(need)
 
     def decorate(view: View) -> View:
@@ -200,6 +219,10 @@ def rule(need: str) -> Callable[[View], View]:
             if need != "public":
                 if not user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
+                if need == "signing-in":
+                    return view(request, *args, **kwargs)
+                if second_step_owed(request):
+                    return to_second_step(request)
                 allowed = {
                     "view": may_view(user),
                     "update": may_update_any(user),

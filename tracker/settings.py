@@ -184,6 +184,18 @@ AXES_CLIENT_IP_CALLABLE = "tracker.signin.client_address"
 AXES_LOCKOUT_CALLABLE = "tracker.signin.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Two-factor authentication (tracker/two_factor.py): a code from an authenticator app, or a
+# recovery code, after the password. TWO_FACTOR_REQUIRED makes administrators and performance
+# officers set it up before they can go on (others may); `make run`'s demo turns it off. A person
+# who has set it up is always asked; single sign-on sessions never are. Wrong codes are
+# throttled: after n in a row the next try waits 2^(n-1) seconds.
+TWO_FACTOR_REQUIRED = envbool("TWO_FACTOR_REQUIRED", "true")
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+OTP_TOTP_ISSUER = SERVICE_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin lists people's devices (to remove a lost phone's) but never shows their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Password reset emails: at most this many an hour to one account, and asked from one address.
 PASSWORD_RESETS_PER_ACCOUNT = envint("PASSWORD_RESETS_PER_ACCOUNT", 3)
 PASSWORD_RESETS_PER_ADDRESS = envint("PASSWORD_RESETS_PER_ADDRESS", 10)

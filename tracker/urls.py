@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from tracker import oidc, pages, policy, views
+from tracker import oidc, pages, policy, two_factor, views
 
 public = policy.rule("public")
 signed_in = policy.rule("view")
@@ -48,6 +48,14 @@ urlpatterns = [
         "password/reset/done/",
         public(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
+    ),
+    path("sign-in/code/", two_factor.verify, name="two_factor_verify"),
+    path("account/two-factor/", two_factor.manage, name="two_factor"),
+    path("account/two-factor/set-up/", two_factor.set_up, name="two_factor_setup"),
+    path(
+        "account/two-factor/recovery-codes/",
+        two_factor.recovery_codes,
+        name="two_factor_codes",
     ),
     path("plans/", include("plans.urls")),
     path("posts/", include("plans.posts_urls")),

@@ -155,7 +155,7 @@ def test_a_directors_own_words_go_to_someone_else_for_sign_off(action, people, w
 
 def client_for_clerk(people):
     client = Client()
-    client.force_login(people["clerk"])
+    factories.sign_in(client, people["clerk"])
     return client
 
 

@@ -91,7 +91,7 @@ class Year:
     def client(self, name):
         if name not in self.clients:
             self.clients[name] = Client()
-            self.clients[name].force_login(self.people[name])
+            factories.sign_in(self.clients[name], self.people[name])
         return self.clients[name]
 
     @staticmethod

@@ -54,6 +54,12 @@ TABLE = {
     "password_reset_done": ({}, PUBLIC_PAGE),
     "password_reset_confirm": ({"uidb64": "MQ", "token": "bad-token"}, PUBLIC_FORM),
     "password_reset_complete": ({}, PUBLIC_PAGE),
+    # Two-factor: these sessions have given their code, so the code page sends them on; the
+    # recovery codes page has none to show until new ones are made.
+    "two_factor_verify": ({}, {r: (302, 302) for r in ROLES}),
+    "two_factor": ({}, SIGNED_IN_FORM),
+    "two_factor_setup": ({}, SIGNED_IN_FORM),
+    "two_factor_codes": ({}, {r: (302, 302) for r in ROLES}),
     "plans:index": ({}, READ),
     "plans:tracker": ({"slug": "corporate-plan"}, READ),
     "plans:action": ({"slug": "corporate-plan", "ref": "CM.A1.1"}, READ),

@@ -14,7 +14,7 @@ from plans import models as plans
 from plans.measures.values import save_value
 from reports.models import Meeting, Report
 from tests import factories
-from tracker import admin_site
+from tracker import admin_site, two_factor
 from tracker.models import SignInIdentity, User
 
 # Records kept by the service's own pages or by the task queue: the admin shows them only.
@@ -64,6 +64,8 @@ def world(people):
     SignInIdentity.objects.create(
         user=User.objects.order_by("pk").first(), tenant="tenant-id", subject="object-id"
     )
+    people["admin"].totpdevice_set.create(name="Authenticator app")
+    two_factor.new_recovery_codes(people["admin"])
     DBTaskResult.objects.create(
         task_path="plans.tasks.send_due_reminders",
         args_kwargs={"args": [], "kwargs": {}},
