@@ -13,6 +13,7 @@ def service(request):
         items.append(("Plans", reverse("plans:index")))
         items.append(("Reports", reverse("reports:index")))
     if policy.may_manage(user):
+        items.append(("People", reverse("people:list")))
         items.append(("Import", reverse("plans:import")))
         items.append(("Admin", reverse("admin:index")))
     if user.is_authenticated:

@@ -44,6 +44,7 @@ urlpatterns = [
     ),
     path("plans/", include("plans.urls")),
     path("reports/", include("reports.urls")),
+    path("people/", include("tracker.people.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -131,6 +131,16 @@ TABLE = {
     "reports:commentary": ({"pk": 1}, {**RUN, "clerk": (302, 302), "admin": (302, 302)}),
     "reports:cover": ({"pk": 1}, {**RUN, "clerk": (302, 302), "admin": (302, 302)}),
     "reports:words_history": ({"pk": 1}, RUN_PAGE),
+    # People: administrators only; person 900 is the world's leaver, holding a post. An
+    # invitation's link is public (a wrong token says so).
+    "people:list": ({}, {**MANAGE_FORM, "admin": (200, 405)}),
+    "people:add": ({}, ADMIN_ONLY),
+    "people:import": ({}, ADMIN_ONLY),
+    "people:import_confirm": ({}, {**MANAGE_FORM, "admin": (405, 302)}),
+    "people:invite": ({}, {**MANAGE_FORM, "admin": (405, 404)}),
+    "people:person": ({"pk": 900}, {**MANAGE_FORM, "admin": (200, 405)}),
+    "people:leave": ({"pk": 900}, ADMIN_ONLY),
+    "people:accept": ({"uidb64": "MQ", "token": "bad-token"}, PUBLIC_FORM),
 }
 
 
@@ -161,6 +171,7 @@ def test_every_view_declares_its_rule():
 @pytest.fixture
 def world(people):
     plan = factories.plan()
+    factories.user("leaver", factories.roles.LEAD_OFFICER, ["Head of Policy"], pk=900)
     action = factories.action(plan, "CM.A1.1", lead="Head of HR")
     january = factories.update(action, "2024-01", "On track")
     Evidence.objects.create(
