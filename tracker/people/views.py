@@ -207,7 +207,7 @@ def _word(value):
 def leave(request, pk):
     """Deactivate and hand on: choose successors, confirm what moves, then do it all at once."""
     leaver = get_object_or_404(User, pk=pk, is_active=True)
-    form = HandOnForm(request.POST or None, leaver=leaver)
+    form = HandOnForm(request.POST if request.method == "POST" else None, leaver=leaver)
     if request.method == "POST" and form.is_valid():
         successors = form.successors()
         if request.POST.get("confirm") == "yes":
