@@ -185,15 +185,17 @@ def history(person):
                     else (change.old, change.new)
                 )
                 changes.append((HISTORY_FIELDS[change.field], _word(old), _word(new)))
-        entries.append(
-            {
-                "when": record.history_date,
-                "who": record.history_user,
-                "reason": record.history_change_reason
-                or ("Added" if previous is None else "Changed"),
-                "changes": changes,
-            }
-        )
+        reason = record.history_change_reason or ("Added" if previous is None else "Changed")
+        # A save that changed none of the fields shown (signing in, say) is not news.
+        if changes or reason != "Changed":
+            entries.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "reason": reason,
+                    "changes": changes,
+                }
+            )
     return entries[::-1]
 
 
