@@ -58,11 +58,15 @@ class PersonForm(forms.Form):
         queryset=Post.objects.all(),
         required=False,
         label="Posts held",
+        widget=forms.SelectMultiple(attrs={"class": "govuk-!-width-full", "size": 8}),
         help_text="The actions naming these posts become theirs. Hold Ctrl (or Cmd) to "
         "choose more than one.",
     )
     committees = forms.ModelMultipleChoiceField(
-        queryset=Committee.objects.all(), required=False, help_text="Committees they sit on."
+        queryset=Committee.objects.all(),
+        required=False,
+        help_text="Committees they sit on.",
+        widget=forms.SelectMultiple(attrs={"class": "govuk-!-width-full"}),
     )
     invite = forms.BooleanField(required=False, initial=True, label="Email them an invitation now")
 
@@ -128,6 +132,7 @@ class HandOnForm(forms.Form):
         queryset=User.objects.none(),
         required=False,
         label="Give every post to",
+        widget=forms.Select(attrs={"class": "govuk-!-width-full"}),
         empty_label="Choose per post below",
     )
 
@@ -139,7 +144,11 @@ class HandOnForm(forms.Form):
         self.posts = list(leaver.posts.all())
         for post in self.posts:
             self.fields[f"post_{post.pk}"] = SuccessorField(
-                queryset=people, required=False, label=str(post), empty_label="Choose someone"
+                queryset=people,
+                required=False,
+                label=str(post),
+                empty_label="Choose someone",
+                widget=forms.Select(attrs={"class": "govuk-!-width-full"}),
             )
 
     def clean(self):
