@@ -83,7 +83,7 @@ def test_an_administrator_imports_150_people_invites_them_and_one_signs_in(visit
     person.page.wait_for_load_state()
     assert person.page.url.endswith("/"), person.page.url
     person.check()
-    assert "Person007" in person.page.locator("header, .govuk-service-navigation").inner_text()
+    assert person.page.locator(".app-service-navigation__user").inner_text() == "Person007 Officer"
 
 
 def test_a_leavers_posts_are_handed_on_and_their_actions_reach_the_new_holder(visit):
