@@ -114,3 +114,15 @@ def test_a_leavers_posts_are_handed_on_and_their_actions_reach_the_new_holder(vi
     assert "1 of your actions needs an update for February 2024" in (
         newcomer.page.locator("main").inner_text()
     )
+
+
+def test_someone_signed_in_without_a_role_is_told_whom_to_ask(visit):
+    nobody = factories.user("nobody", first_name="Noel", last_name="Body")
+    nobody.set_password(DEMO_PASSWORD)
+    nobody.save()
+    checked = visit("nobody")
+    text = checked.page.locator("main").inner_text()
+    assert "You do not have access to the" in text
+    assert "Ada Admin: admin@example.org" in text
+    checked.check()
+    screenshot(checked.page, "people-no-role")
