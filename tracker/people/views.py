@@ -239,5 +239,7 @@ class AcceptView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         form.user.invitations.filter(accepted_at__isnull=True).update(accepted_at=timezone.now())
-        messages.success(self.request, "Your password is set. Sign in with your email address.")
+        messages.success(
+            self.request, "Your password is set. Sign in with your username and password."
+        )
         return response

@@ -75,6 +75,7 @@ def test_adding_a_person_invites_them_and_never_asks_for_a_password(admin, peopl
     assert not jo.has_usable_password()
     assert list(post.holders.all()) == [jo]
     assert mail.outbox[0].to == ["jo@example.org"]
+    assert "sign in with your username, jo@example.org, and that password" in mail.outbox[0].body
     assert Invitation.objects.get(person=jo).invited_by == people["admin"]
     page = admin.get(response["Location"]).content.decode()
     assert "Sent" in page and "by admin" in page
