@@ -34,6 +34,9 @@ class Command(BaseCommand):
             person.set_unusable_password()
             person._change_reason = "Created as the first administrator (manage.py)"
             person.save()
+        elif not person.groups.filter(name=roles.ADMINISTRATOR).exists():
+            person._change_reason = "Given the Administrator role (manage.py)"
+            person.save()
         person.groups.add(Group.objects.get_or_create(name=roles.ADMINISTRATOR)[0])
         self.stdout.write(f"{person} ({email}) is an administrator.")
         if person.has_usable_password() or invitations.single_sign_on():
