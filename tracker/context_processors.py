@@ -15,6 +15,7 @@ def service(request):
         items.append(("Plans", reverse("plans:index")))
         items.append(("Reports", reverse("reports:index")))
     if signed_in and policy.may_manage(user):
+        items.append(("People", reverse("people:list")))
         items.append(("Import", reverse("plans:import")))
         items.append(("Posts", reverse("posts:index")))
         items.append(("Admin", reverse("admin:index")))

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class User(AbstractUser):
@@ -18,6 +20,9 @@ class User(AbstractUser):
         related_name="delegators",
         help_text="Someone who may update this person's actions while they are away.",
     )
+    # Who changed a person's name, email, delegate or status, when, and why (a change reason
+    # names roles, posts and hand-ons, which live in other tables): shown on the person's page.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -67,3 +72,23 @@ class SignInIdentity(models.Model):
 
     def __str__(self):
         return f"{self.user} at {self.tenant}"
+
+
+class Invitation(models.Model):
+    """An email inviting a person to set a password (or to sign in with single sign-on):
+    who sent it, when, and when the person accepted. Shown on the person's page."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"Invitation to {self.person} at {self.sent_at:%Y-%m-%d %H:%M}"

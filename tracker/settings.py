@@ -54,6 +54,8 @@ SECRET_KEY = env("SECRET_KEY") or (
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Whom a signed-in person without a role is told to ask for access; empty: the administrators.
+ADMIN_CONTACT_EMAIL = env("ADMIN_CONTACT_EMAIL", "")
 ORGANISATION_NAME = env("ORGANISATION_NAME", "Council")
 SERVICE_NAME = env("SERVICE_NAME", "Corporate Plan action tracker")
 

@@ -66,6 +66,7 @@ urlpatterns = [
     path("privacy/", pages.privacy, name="privacy"),
     path("help/", pages.help_page, name="help"),
     path("robots.txt", pages.robots, name="robots"),
+    path("people/", include("tracker.people.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -15,6 +15,7 @@ from plans.models import Plan
 from plans.owing import due_for
 from plans.summary import status_breakdown
 from tracker import oidc, policy, roles, signin
+from tracker.models import User
 
 
 class SignInForm(AuthenticationForm):
@@ -103,4 +104,23 @@ def health(request):
 
 
 def permission_denied(request, exception=None):
+    """A signed-in person with no role (or deactivated) is refused everywhere, the home page
+    too, so their page says whom to ask instead of linking home to the same refusal."""
+    user = request.user
+    if user.is_authenticated and not policy.may_view(user):
+        return render(
+            request,
+            "no_role.html",
+            {"contact": settings.ADMIN_CONTACT_EMAIL, "administrators": administrators()},
+            status=403,
+        )
     return render(request, "403.html", status=403)
+
+
+def administrators():
+    """The active administrators who have an email address, to ask for access."""
+    return (
+        User.objects.filter(is_active=True, groups__name=roles.ADMINISTRATOR)
+        .exclude(email="")
+        .distinct()
+    )

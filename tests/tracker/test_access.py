@@ -169,6 +169,16 @@ TABLE = {
     "posts:index": ({}, {**MANAGE_FORM, "admin": (200, 405)}),
     "posts:detail": ({"pk": 50}, ADMIN_ONLY),
     "posts:merge": ({"pk": 50}, ADMIN_ONLY),
+    # People: administrators only; person 900 is the world's leaver, holding a post. An
+    # invitation's link is public (a wrong token says so).
+    "people:list": ({}, {**MANAGE_FORM, "admin": (200, 405)}),
+    "people:add": ({}, ADMIN_ONLY),
+    "people:import": ({}, ADMIN_ONLY),
+    "people:import_confirm": ({}, {**MANAGE_FORM, "admin": (405, 302)}),
+    "people:invite": ({}, {**MANAGE_FORM, "admin": (405, 404)}),
+    "people:person": ({"pk": 900}, {**MANAGE_FORM, "admin": (200, 405)}),
+    "people:leave": ({"pk": 900}, ADMIN_ONLY),
+    "people:accept": ({"uidb64": "MQ", "token": "bad-token"}, PUBLIC_FORM),
 }
 
 
@@ -202,6 +212,7 @@ def world(people):
     plan.public = True
     plan.save()
     Theme.objects.create(pk=1, plan=plan, name="Community", sort_order=1)
+    factories.user("leaver", factories.roles.LEAD_OFFICER, ["Head of Policy"], pk=900)
     action = factories.action(plan, "CM.A1.1", lead="Head of HR")
     january = factories.update(action, "2024-01", "On track")
     Evidence.objects.create(
