@@ -303,6 +303,19 @@ class Callback(views.OIDCAuthenticationCallbackView):
         return redirect("login")
 
 
+def passwords_only(view):
+    """For the password pages (change, reset): not there (404) when PASSWORD_SIGN_IN is off,
+    so nobody sets a password that could never be used to sign in."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.PASSWORD_SIGN_IN:
+            raise Http404("Password sign-in is switched off")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 class SignInPage:
     """For the sign-in view: the single sign-on button, and password sign-in refused when
     PASSWORD_SIGN_IN is off (the form is not shown either)."""

@@ -21,32 +21,32 @@ urlpatterns = [
     ),
     path(
         "password/change/",
-        signed_in(auth_views.PasswordChangeView.as_view()),
+        signed_in(oidc.passwords_only(auth_views.PasswordChangeView.as_view())),
         name="password_change",
     ),
     path(
         "password/change/done/",
-        signed_in(auth_views.PasswordChangeDoneView.as_view()),
+        signed_in(oidc.passwords_only(auth_views.PasswordChangeDoneView.as_view())),
         name="password_change_done",
     ),
     path(
         "password/reset/",
-        public(views.PasswordResetView.as_view()),
+        public(oidc.passwords_only(views.PasswordResetView.as_view())),
         name="password_reset",
     ),
     path(
         "password/reset/sent/",
-        public(auth_views.PasswordResetDoneView.as_view()),
+        public(oidc.passwords_only(auth_views.PasswordResetDoneView.as_view())),
         name="password_reset_done",
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        public(views.PasswordResetConfirmView.as_view()),
+        public(oidc.passwords_only(views.PasswordResetConfirmView.as_view())),
         name="password_reset_confirm",
     ),
     path(
         "password/reset/done/",
-        public(auth_views.PasswordResetCompleteView.as_view()),
+        public(oidc.passwords_only(auth_views.PasswordResetCompleteView.as_view())),
         name="password_reset_complete",
     ),
     path("sign-in/code/", two_factor.verify, name="two_factor_verify"),

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.test import Client, RequestFactory
+from django.urls import reverse
 
 from tracker import oidc, roles
 from tracker.models import SignInIdentity, User
@@ -395,3 +396,11 @@ def test_a_provider_not_answering_is_said_on_the_sign_in_page(sso, db, monkeypat
     response = Client().get("/sign-in/oidc/", follow=True)
     assert response.redirect_chain == [("/sign-in/", 302)]
     assert "Single sign-on is not answering just now" in response.content.decode()
+
+
+def test_with_password_sign_in_off_the_password_pages_are_not_there(passwords_off, client_for):
+    for name in ("password_reset", "password_reset_done", "password_reset_complete"):
+        assert Client().get(reverse(name)).status_code == 404
+    lead = client_for("lead")
+    assert lead.get(reverse("password_change")).status_code == 404
+    assert lead.post(reverse("password_change"), {"old_password": "x"}).status_code == 404
