@@ -47,6 +47,7 @@ from plans.models import (
     Recommendation,
     Source,
     Status,
+    StatusMonth,
     Theme,
     Update,
     UpdateRevision,
@@ -930,6 +931,7 @@ class _Loader:
             )
             if (row[1], row[2]) in wanted
         ]
+        StatusMonth.objects.rebuild(list({action_id for action_id, _ in wanted}))
         insert(
             UpdateRevision,
             ["update", "version", "status", "narrative", "imported", "reason", "saved_at"],
