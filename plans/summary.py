@@ -515,9 +515,7 @@ def trend(plan, months, *, committee=None, carried=()):
     the statuses of those whose last update every reader may see is before the first month.
     One aggregate query over StatusMonth's index, a row per action and month, rather than
     every update."""
-    rows = StatusMonth.objects.filter(
-        action__plan=plan, month__gte=months[0], month__lte=months[-1]
-    )
+    rows = StatusMonth.objects.filter(plan=plan, month__gte=months[0], month__lte=months[-1])
     if committee is not None:
         rows = rows.filter(action__committees=committee)
     if not plan.count_parent_actions:

@@ -12,14 +12,15 @@ from django.db import models
 
 from plans import dates
 from plans.models.progress import Update
-from plans.models.structure import Action, Status
+from plans.models.structure import Action, Plan, Status
 from tracker import policy
 
 
 def months_in_force(updates):
-    """(action id, month, status id, update id, last) for every month of each action from its
-    first update to its last, from `updates`: (action id, month, status id, update id) ordered
-    by action, then month. The months between two updates keep the earlier one."""
+    """(action id, month, *values, last) for every month of each action from its first update
+    to its last, from `updates`: (action id, month, *values), the values those of the update
+    in force, ordered by action, then month. The months between two updates keep the earlier
+    one's."""
     previous = None
     for action_id, month, *update in updates:
         if previous and previous[0] == action_id:
@@ -43,7 +44,7 @@ class StatusMonthQuerySet(models.QuerySet):
             Update.objects.visible_to(policy.EVERYONE)
             .filter(action__in=actions)
             .order_by("action_id", "month")
-            .values_list("action_id", "month", "status_id", "pk")
+            .values_list("action_id", "month", "status_id", "pk", "action__plan_id")
         )
         self.bulk_create(
             (
@@ -52,9 +53,12 @@ class StatusMonthQuerySet(models.QuerySet):
                     month=month,
                     status_id=status_id,
                     update_id=update_id,
+                    plan_id=plan_id,
                     last=last,
                 )
-                for action_id, month, status_id, update_id, last in months_in_force(updates)
+                for action_id, month, status_id, update_id, plan_id, last in months_in_force(
+                    updates
+                )
             ),
             batch_size=5000,
         )
@@ -65,6 +69,8 @@ class StatusMonth(models.Model):
     may see on or before then. Rows run from its first such update to its last (`last`), which
     stays in force every month after."""
 
+    # The action's plan, so counting a plan's month reads one stretch of an index in order.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
     status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="+")
@@ -77,11 +83,15 @@ class StatusMonth(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["action", "month"], name="one_status_per_action_month")
         ]
-        # Everything the dashboard reads, so its queries never visit the table itself.
+        # Everything the dashboard reads, so its queries never visit the table itself: each
+        # action's months, and a plan's months in the order they are counted.
         indexes = [
             models.Index(
                 fields=["action", "month", "status", "last", "update"], name="status_month_all"
-            )
+            ),
+            models.Index(
+                fields=["plan", "month", "status", "last", "action"], name="status_month_counted"
+            ),
         ]
 
     def __str__(self):
