@@ -50,7 +50,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from plans import versions  # noqa: E402
-from plans.models import Action  # noqa: E402
+from plans.models import Action, Committee  # noqa: E402
 from tests.generate import build_plan  # noqa: E402
 from tracker import roles  # noqa: E402
 from tracker.models import User  # noqa: E402
@@ -109,11 +109,13 @@ def main():
         plan = build_plan(count, args.months, slug=f"bench-{count}")
         print(f"-- {count} actions (built in {time.perf_counter() - started:.1f} s)")
         ref = Action.objects.filter(plan=plan, parent__isnull=False).order_by("sort_order")[0].ref
+        committee = Committee.objects.filter(actions__plan=plan).order_by("pk")[0].pk
         pages = [
             ("tracker, all actions on the page", f"/plans/{plan.slug}/"),
             ("tracker, sorted by due date", f"/plans/{plan.slug}/?sort=due"),
             ("tracker, search and status filter", f"/plans/{plan.slug}/?q=procurement&rag=red"),
             ("dashboard", f"/plans/{plan.slug}/dashboard/"),
+            ("dashboard for a committee", f"/plans/{plan.slug}/dashboard/?committee={committee}"),
             ("action page", f"/plans/{plan.slug}/actions/{ref}/"),
         ]
         views = {

@@ -9,11 +9,11 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Exists, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models import CharField, Count, Exists, F, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce, Substr
 
 from plans import dates
-from plans.models import Action, Plan, Rag, Round, Status, Update
+from plans.models import Action, Plan, Rag, Round, Status, StatusMonth, Update
 from tracker import policy
 
 
@@ -183,10 +183,14 @@ class Figures:
 
     def trend(self, months):
         """[(month, Breakdown)] overall for `months`, dropping leading months with no status."""
-        found = [(month, self.overall_at(month)) for month in months]
-        while len(found) > 1 and not found[0][1].by_status:
-            found.pop(0)
-        return found
+        return without_leading_empty([(month, self.overall_at(month)) for month in months])
+
+
+def without_leading_empty(trend):
+    """`trend`, [(month, Breakdown)], without its leading months with no status (the last kept)."""
+    while len(trend) > 1 and not trend[0][1].by_status:
+        trend.pop(0)
+    return trend
 
 
 def figures(plan, months, *, group_months=None, committee=None, fields=()):
@@ -198,27 +202,48 @@ def figures(plan, months, *, group_months=None, committee=None, fields=()):
     Four queries whatever the size of the plan: the updates within the months are read once,
     with each action's last update before them, so older history costs nothing."""
     found = Figures(list(Status.objects.filter(plan=plan)), months, group_months or months[-1:])
-    # Months as "YYYY-MM-DD" text, which sorts as the dates do: turning ten thousand of them
-    # into date objects took a third of the time.
-    as_text = Cast("month", CharField())
     published = Update.objects.visible_to(policy.EVERYONE)
-    actions = Action.objects.filter(plan=plan)
     updates = published.filter(action__plan=plan, month__gte=months[0], month__lte=months[-1])
     if committee is not None:
-        actions = actions.filter(committees=committee)
         updates = updates.filter(action__committees=committee)
     history = defaultdict(list)  # action id -> [(month, status id, update id)], oldest first
     for action_id, *entry in updates.order_by("action_id", "month").values_list(
-        "action_id", as_text, "status_id", "pk"
+        "action_id", AS_TEXT, "status_id", "pk"
     ):
         history[action_id].append(tuple(entry))
     earlier = published.filter(action=OuterRef("pk"), month__lt=months[0]).order_by("-month")
-    rows = (
+    rows = _counted_rows(
+        plan,
+        committee,
+        fields,
+        prior_month=Subquery(earlier.values(text=AS_TEXT)[:1]),
+        prior_status=Subquery(earlier.values("status_id")[:1]),
+        prior_update=Subquery(earlier.values("pk")[:1]),
+    )
+
+    def entries(row):
+        prior = (row.pop("prior_month"), row.pop("prior_status"), row.pop("prior_update"))
+        within = history.get(row["pk"], [])
+        return [prior, *within] if prior[0] is not None else within
+
+    _count(found, plan, rows, entries)
+    return found
+
+
+# Months as "YYYY-MM-DD" text, which sorts as the dates do: turning ten thousand of them into
+# date objects took a third of the time.
+AS_TEXT = Cast("month", CharField())
+
+
+def _counted_rows(plan, committee, fields, **annotations):
+    """The values figures() counts for each of the plan's actions (only `committee`'s), in plan
+    order, with `annotations` (each action's updates) and `fields`. One query."""
+    actions = Action.objects.filter(plan=plan)
+    if committee is not None:
+        actions = actions.filter(committees=committee)
+    return (
         actions.annotate(
-            has_children=Exists(Action.objects.filter(parent=OuterRef("pk"))),
-            prior_month=Subquery(earlier.values(text=as_text)[:1]),
-            prior_status=Subquery(earlier.values("status_id")[:1]),
-            prior_update=Subquery(earlier.values("pk")[:1]),
+            has_children=Exists(Action.objects.filter(parent=OuterRef("pk"))), **annotations
         )
         .order_by(*PLAN_ORDER)
         .values(
@@ -227,23 +252,23 @@ def figures(plan, months, *, group_months=None, committee=None, fields=()):
             "theme__priority__sort_order",
             "theme__priority__name",
             "has_children",
-            "prior_month",
-            "prior_status",
-            "prior_update",
+            *annotations,
             *fields,
         )
     )
+
+
+def _count(found, plan, rows, entries):
+    """Count each of `rows` (from _counted_rows) into `found` (Figures), under every priority
+    it serves, with its `entries(row)`: (month as text, status id, update id), oldest first,
+    which takes the row's annotations out. One query."""
     served = served_priorities(plan)
     for row in rows:
-        prior = (row.pop("prior_month"), row.pop("prior_status"), row.pop("prior_update"))
-        entries = history.get(row["pk"], [])
-        if prior[0] is not None:
-            entries = [prior, *entries]
+        at = entries(row)
         serves = set(served[row["pk"]])
         if row["theme__priority__name"] is not None:
             serves.add((row["theme__priority__sort_order"], row["theme__priority__name"]))
-        found.count(row, entries, serves, plan.count_parent_actions)
-    return found
+        found.count(row, at, serves, plan.count_parent_actions)
 
 
 def status_breakdown(plan, month=None):
@@ -484,41 +509,106 @@ def served_priorities(plan):
     return served
 
 
+def trend(plan, months, *, committee=None, carried=()):
+    """{month: Counter(status id -> actions)} at each of `months` (consecutive) of the plan's
+    actions (only `committee`'s) the plan counts, as figures() counts them, given `carried`:
+    the statuses of those whose last update every reader may see is before the first month.
+    One aggregate query over StatusMonth's index, a row per action and month, rather than
+    every update."""
+    rows = StatusMonth.objects.filter(plan=plan, month__gte=months[0], month__lte=months[-1])
+    if committee is not None:
+        rows = rows.filter(action__committees=committee)
+    if not plan.count_parent_actions:
+        parents = Action.objects.filter(plan=plan, parent__isnull=False).values("parent")
+        rows = rows.exclude(action__in=parents)
+    exact, lasts = defaultdict(Counter), defaultdict(Counter)
+    for row_month, status_id, last, count in (
+        rows.order_by()
+        .values("month", "status_id", "last")
+        .annotate(count=Count("action_id"))
+        .values_list("month", "status_id", "last", "count")
+    ):
+        exact[row_month][status_id] += count
+        if last:  # in force every month after too
+            lasts[row_month][status_id] += count
+    found, carried = {}, Counter(carried)
+    for month in months:
+        found[month] = carried + exact[month]
+        carried.update(lasts[month])
+    return found
+
+
+def _now_and_before(plan, months, committee):
+    """Figures at `months` (a month, or the month before and it) for dashboard(), each action's
+    status then read from StatusMonth's index. Each Counted.at entry is (month of its
+    StatusMonth row as text, status id, update id): before the first month for an action whose
+    last update is. Three queries."""
+    found = Figures(list(Status.objects.filter(plan=plan)), months, months[-1:])
+    kept = StatusMonth.objects.filter(action=OuterRef("pk")).order_by("-month")
+    now, before = kept.filter(month__lte=months[-1]), kept.filter(month__lte=months[0])
+    rows = _counted_rows(
+        plan,
+        committee,
+        ["ref", "title", "lead_officer__name"],
+        now_month=Subquery(now.values(text=AS_TEXT)[:1]),
+        now_status=Subquery(now.values("status_id")[:1]),
+        now_update=Subquery(now.values("update_id")[:1]),
+        before_status=Subquery(before.values("status_id")[:1]),
+    )
+    first = months[0].isoformat()
+
+    def entries(row):
+        now = (row.pop("now_month"), row.pop("now_status"), row.pop("now_update"))
+        before = (first, row.pop("before_status"), None)
+        if now[0] is None:
+            return []
+        return [now] if now[0] <= first or before[1] is None else [before, now]
+
+    _count(found, plan, rows, entries)
+    return found
+
+
 def dashboard(plan, month, window=12, *, committee=None):
     """The plan's position as at `month` (only `committee`'s actions, when given): breakdowns
     overall, per priority and per theme, the movement since the month before, the red and
     amber actions, and the breakdown for each of the `window` months up to `month` (dropping
-    leading months with no status at all). Five queries: figures() and the red and amber
-    actions' narratives."""
+    leading months with no status at all). Five queries: each action's status at `month` and
+    the month before, trend() for the rest, and the red and amber actions' updates."""
     months = [dates.add_months(month, n) for n in range(1 - window, 1)]
-    found = figures(
-        plan, months, committee=committee, fields=["ref", "title", "lead_officer__name"]
-    )
+    found = _now_and_before(plan, months[-2:], committee)
+    overall = found.overall_at(month)
+    counted = [action for action in found.actions if not action.left_out]
+    start = months[0].isoformat()
+    carried = Counter(a.at[-1][1] for a in counted if a.at[-1] and a.at[-1][0] < start)
+    breakdowns = []
+    for at, by_status in trend(plan, months, committee=committee, carried=carried).items():
+        breakdown = Breakdown(found.statuses, by_status, len(counted) - by_status.total())
+        breakdown.parents_left_out = overall.parents_left_out
+        breakdowns.append((at, breakdown))
     moves = {key: [] for key, _ in MOVEMENTS if key != "new"}
     attention = {}  # update id -> Worrying
-    for action in found.actions:
-        if action.left_out:
-            continue
+    for action in counted:
         row, at = action.row, action.at
         before = found.by_id.get(at[-2][1]) if len(at) > 1 and at[-2] else None
         after = found.by_id.get(at[-1][1]) if at[-1] else None
         if kind := movement(before, after):
             moves[kind].append(Moved(row["ref"], row["title"], before, after))
         if after is not None and after.rag in (Rag.RED, Rag.AMBER):
-            when = datetime.date.fromisoformat(at[-1][0])
             attention[at[-1][2]] = Worrying(
-                row["ref"], row["title"], row["lead_officer__name"], after, when
+                row["ref"], row["title"], row["lead_officer__name"], after, month=None
             )
 
-    # Whole, for the dashboard's "Full update" (browse.narrative).
-    for pk, narrative in Update.objects.filter(pk__in=attention).values_list("pk", "narrative"):
-        attention[pk].narrative = narrative
+    # Its month, and its narrative whole, for the dashboard's "Full update" (browse.narrative).
+    for pk, written, narrative in Update.objects.filter(pk__in=attention).values_list(
+        "pk", "month", "narrative"
+    ):
+        attention[pk].month, attention[pk].narrative = written, narrative
     return Dashboard(
         month=month,
-        overall=found.overall_at(month),
+        overall=overall,
         priorities=found.priorities_at(month),
         themes=found.themes_at(month),
-        trend=found.trend(months),
+        trend=without_leading_empty(breakdowns),
         moves=moves,
         attention=sorted(attention.values(), key=lambda a: a.status.rag != Rag.RED),
     )

@@ -19,7 +19,16 @@ from django.utils import timezone
 
 from plans import alerts, locks, ratings, versions
 from plans.evidence import checksum
-from plans.models import Action, Evidence, Review, Round, Status, Update, UpdateRevision
+from plans.models import (
+    Action,
+    Evidence,
+    Review,
+    Round,
+    Status,
+    StatusMonth,
+    Update,
+    UpdateRevision,
+)
 from tracker import policy
 from tracker.models import User
 
@@ -134,6 +143,7 @@ def save_update(
         saved_at=when,
         **values,
     )
+    StatusMonth.objects.rebuild([action.pk])
     versions.progress_changed(action)
     if not imported:  # a workbook's history is not news
         alerts.update_saved(update)
@@ -430,6 +440,7 @@ def review_update(
     )
     update.approval = decision
     update.save(update_fields=["approval"])
+    StatusMonth.objects.rebuild([update.action_id])  # signed off, every reader now sees it
     versions.progress_changed(update.action)
     alerts.update_saved(update)  # now signed off: everyone else may be told
     return update

@@ -24,6 +24,7 @@ from plans.models import (
     Post,
     Priority,
     Round,
+    StatusMonth,
     Theme,
     Update,
     UpdateRevision,
@@ -96,6 +97,7 @@ def build_plan(actions=500, months=24, *, slug="bench-plan", last=datetime.date(
         for n, a in enumerate([*parents, *children])
     )
     _updates(children, statuses, months, last, rng)
+    StatusMonth.objects.rebuild(Action.objects.filter(plan=plan))  # bulk_create skips save_update
     Round.objects.create(plan=plan, month=last, due=last + datetime.timedelta(days=40))
     versions.plan_changed(plan.pk)
     plan.refresh_from_db()

@@ -48,6 +48,7 @@ from plans.models import (
     Recommendation,
     Source,
     Status,
+    StatusMonth,
     Theme,
     Update,
     UpdateRevision,
@@ -994,6 +995,7 @@ class _Loader:
             )
             if (row[1], row[2]) in wanted
         ]
+        StatusMonth.objects.rebuild(list({action_id for action_id, _ in wanted}))
         insert(
             UpdateRevision,
             ["update", "version", "status", "narrative", "imported", "reason", "saved_at"],

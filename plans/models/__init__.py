@@ -2,6 +2,7 @@
 `from plans.models import Action` and the app label stay as they were."""
 
 from plans.models.alerts import Alert, AlertEmail, Digest, EmailSettings, Follow
+from plans.models.counts import StatusMonth
 from plans.models.imports import ImportJob
 from plans.models.measures import (
     Measure,
@@ -72,6 +73,7 @@ __all__ = [
     "RoundQuerySet",
     "Source",
     "Status",
+    "StatusMonth",
     "StatusQuerySet",
     "Theme",
     "Update",
