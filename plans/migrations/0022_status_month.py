@@ -34,7 +34,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0020_alerts_follows_digests'),
+        ('plans', '0021_lead_officer_column_choice'),
     ]
 
     operations = [
