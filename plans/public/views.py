@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from plans import dates, sources, summary
 from plans.models import Action, Plan
-from plans.views.browse import _cached
+from plans.views.browse import cached
 from tracker import policy
 
 # What a public row needs of summary.for_tracker: no signature, author or evidence.
@@ -50,7 +50,7 @@ def plan_page(request, slug):
     plan = public_plan(slug)
     reports = list(policy.public_reports(plan))
     as_at = policy.public_as_at(plan, reports)
-    body = _cached(
+    body = cached(
         ("public", as_at, plan.public_shows_officers, [r.pk for r in reports]),
         plan,
         lambda: render_to_string("public/_body.html", _body(plan, reports, as_at), request),

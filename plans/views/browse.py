@@ -42,7 +42,7 @@ def _plan(slug):
     plan = get_object_or_404(
         summary.plans_with_round().select_related("previous", "next"), slug=slug
     )
-    months = _cached(("months",), plan, lambda: summary.update_months(plan))
+    months = cached(("months",), plan, lambda: summary.update_months(plan))
     plan.first_update_month, plan.last_update_month = months
     return plan
 
@@ -58,7 +58,7 @@ def _prepare(rows, filters):
     return rows
 
 
-def _cached(parts, plan, build, layout=False):
+def cached(parts, plan, build, layout=False):
     """What build() returns, kept until the plan's data version changes (or CACHE_SECONDS
     pass), under a key made of `parts` and the plan. With layout=True, kept until its layout
     version changes instead: for parts that monthly updates do not change."""
@@ -85,7 +85,7 @@ def _browse(request, plan, template, context, committee=None):
         lambda: ActionFilter(request.GET, plan=plan, today=today, committee=committee, opening=None)
     )
     months = (plan.first_update_month, plan.last_update_month, current)
-    panel = _cached(
+    panel = cached(
         ("filters", here, months, query),
         plan,
         lambda: render_to_string(
@@ -95,7 +95,7 @@ def _browse(request, plan, template, context, committee=None):
     )
     # Administrators' results carry a link to change the filtered actions (plans/bulk.py).
     manage = policy.may_manage(request.user)
-    results = _cached(
+    results = cached(
         ("results", here, current, today, query, manage),
         plan,
         lambda: render_to_string(
@@ -210,7 +210,7 @@ def action_detail(request, slug, ref):
     reader = request.user if policy.may_read_drafts(request.user, action) else policy.EVERYONE
     # Kept while other actions' updates come in: its own (and its sub-actions') raise
     # updates_version, everything else the plan's layout version.
-    body = _cached(
+    body = cached(
         ("action", action.pk, action.updates_version, reader is not policy.EVERYONE),
         action.plan,
         lambda: render_to_string("plans/_action.html", _action_context(action, reader), request),
@@ -309,7 +309,7 @@ def dashboard(request, slug):
     plan = _plan(slug)
     form, month = _dashboard_month(request, plan)
     committee = _dashboard_committee(request, plan)
-    body = _cached(
+    body = cached(
         ("dashboard", month, committee and committee.pk),
         plan,
         lambda: render_to_string(
@@ -355,7 +355,7 @@ def _dashboard_context(plan, form, month, committee=None):
 
 def _dashboard_data(plan, month, committee=None):
     """summary.dashboard(), worked out once for the page and both of its charts."""
-    return _cached(
+    return cached(
         ("dashboard data", month, committee and committee.pk),
         plan,
         lambda: summary.dashboard(plan, month, committee=committee),
@@ -379,7 +379,7 @@ def dashboard_chart(request, slug, chart):
         return charts.trend_chart(data.trend, f"Actions by RAG colour, to {month:%B %Y}")
 
     response = HttpResponse(
-        _cached(("chart", chart, month, committee and committee.pk), plan, draw), "image/svg+xml"
+        cached(("chart", chart, month, committee and committee.pk), plan, draw), "image/svg+xml"
     )
     # pygal styles its SVG with an embedded <style>; as an image it can run no script.
     response["Content-Security-Policy"] = (
