@@ -101,22 +101,28 @@ def normalised(code):
     return "".join(code.split()).lower()
 
 
+def code_field(label, help_text, *, max_length, **attrs):
+    """A box for a one-time code, as the browser and password managers expect one."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=max_length,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", **attrs}
+        ),
+    )
+
+
 class CodeForm(forms.Form):
     """A 6-digit code from the person's app, or one of their recovery codes."""
 
-    code = forms.CharField(
-        label="Code",
-        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+    code = code_field(
+        "Code",
+        "The 6-digit code from your authenticator app, or one of your recovery codes.",
         max_length=20,
-        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "spellcheck": "false",
-                "autocapitalize": "none",
-                "class": "govuk-input--width-10",
-            }
-        ),
+        autocapitalize="none",
+        **{"class": "govuk-input--width-10"},
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -145,19 +151,12 @@ class CodeForm(forms.Form):
 class SetUpForm(forms.Form):
     """The first code from a newly added app, proving it holds the secret."""
 
-    code = forms.CharField(
-        label="Code from your app",
-        help_text="Enter the 6-digit code your authenticator app shows for this service.",
+    code = code_field(
+        "Code from your app",
+        "Enter the 6-digit code your authenticator app shows for this service.",
         max_length=10,
-        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "spellcheck": "false",
-                "class": "govuk-input--width-5",
-            }
-        ),
+        inputmode="numeric",
+        **{"class": "govuk-input--width-5"},
     )
 
     def __init__(self, *args, device, **kwargs):
